@@ -1,0 +1,34 @@
+"""Navigation per role: one table, so each role sees only the pages it may use."""
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from accounts.scope import role_of
+
+ALL = set(Role.values)
+
+# (url name, label, icon, roles)
+MENU = [
+    ("home", _("工作台"), "house", ALL),
+    ("registry:community-list", _("住宅小区"), "buildings", ALL),
+    ("registry:company-list", _("物业企业"), "briefcase", ALL - {Role.PROPERTY}),
+    ("registry:company-mine", _("本企业"), "briefcase", {Role.PROPERTY}),
+    ("registry:street-list", _("街镇"), "geo-alt", ALL - {Role.PROPERTY}),
+    ("registry:department-list", _("职能部门"), "diagram-3", ALL),
+    ("registry:violationtype-list", _("违法行为与法律依据"), "journal-text", ALL),
+]
+
+
+def menu_for(user):
+    role = role_of(user)
+    items = []
+    for name, label, icon, roles in MENU:
+        if role not in roles:
+            continue
+        try:
+            items.append({"url": reverse(name), "label": label, "icon": icon, "name": name})
+        except NoReverseMatch:
+            continue
+    if role == Role.ADMIN:
+        items.append({"url": reverse("admin:index"), "label": _("系统管理"), "icon": "gear", "name": "admin"})
+    return items

@@ -1,0 +1,121 @@
+"""Who sees which records: the one scoping function of each model family.
+
+Every page, API view, export and file download reaches records through
+`Model.objects.restrict(user, action)`, which calls one of these functions. A record outside a
+user's scope is simply not in the queryset, so views answer 404 and existence does not leak.
+
+Families:
+- community: anything that belongs to a residential community (the community itself, its
+  addresses and aliases; later complaints, cases, inventory) — `community_q(user, prefix=...)`.
+- company: property companies and their project managers — `company_q`.
+- street: streets/towns and their committees — `street_q`.
+"""
+from django.db.models import Q
+
+from accounts.choices import Role
+
+NOTHING = Q(pk__in=[])
+
+# Roles that see every record of a family, per action.
+DISTRICT_WIDE_VIEW = {Role.ADMIN, Role.LEAD, Role.DEPARTMENT}
+STREET_SCOPED = {Role.OFFICER, Role.STREET}
+
+# Which roles see which kind of personal data unmasked.
+PERSONAL_DATA_ACCESS = {
+    # complainants' names and phones (诉求人): handlers of the complaint only, never the company complained about
+    "caller": {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET},
+    # parties' ID numbers and phones (当事人)
+    "party": {Role.ADMIN, Role.LEAD, Role.OFFICER},
+    # business contacts: project managers, owners' committee contacts
+    "contact": {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET, Role.DEPARTMENT, Role.PROPERTY},
+}
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def role_of(user) -> str | None:
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return user.role
+
+
+def street_ids(user) -> list[int]:
+    """The streets an officer or street user works in (cached on the user object)."""
+    if not hasattr(user, "_anju_street_ids"):
+        user._anju_street_ids = list(user.streets.values_list("pk", flat=True))
+    return user._anju_street_ids
+
+
+def _can_change_registry(user) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def community_q(user, action: str = "view", prefix: str = "") -> Q:
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if action != "view":
+        return Q() if _can_change_registry(user) else NOTHING
+    if role in DISTRICT_WIDE_VIEW:
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        return Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
+    if role == Role.PROPERTY and user.property_company_id:
+        return Q(**{f"{prefix}property_company_id": user.property_company_id})
+    return NOTHING
+
+
+def company_q(user, action: str = "view", prefix: str = "") -> Q:
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if action != "view":
+        return Q() if _can_change_registry(user) else NOTHING
+    if role in DISTRICT_WIDE_VIEW:
+        return Q()
+    if role in STREET_SCOPED:
+        from registry.models import Community
+
+        ids = street_ids(user)
+        managing_here = Community.objects.filter(street_id__in=ids).values("property_company_id")
+        return Q(**{f"{prefix}pk__in": managing_here}) if ids else NOTHING
+    if role == Role.PROPERTY and user.property_company_id:
+        return Q(**{f"{prefix}pk": user.property_company_id})
+    return NOTHING
+
+
+def street_q(user, action: str = "view", prefix: str = "") -> Q:
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if action != "view":
+        return Q() if _can_change_registry(user) else NOTHING
+    if role in DISTRICT_WIDE_VIEW:
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        return Q(**{f"{prefix}pk__in": ids}) if ids else NOTHING
+    if role == Role.PROPERTY and user.property_company_id:
+        from registry.models import Community
+
+        mine = Community.objects.filter(property_company_id=user.property_company_id).values("street_id")
+        return Q(**{f"{prefix}pk__in": mine})
+    return NOTHING
+
+
+def reference_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Catalogues (departments, regulations, violation types): every signed-in user reads them."""
+    if role_of(user) is None:
+        return NOTHING
+    if action != "view":
+        return Q() if _can_change_registry(user) else NOTHING
+    return Q()
+
+
+def can_see_personal(user, kind: str) -> bool:
+    return role_of(user) in PERSONAL_DATA_ACCESS[kind]

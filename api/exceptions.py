@@ -1,0 +1,18 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import ApplicationError
+
+
+def exception_handler(exc, context):
+    """Business errors become 400 with the message in Chinese and English."""
+    if isinstance(exc, ApplicationError):
+        return Response(
+            {"detail": exc.message, "detail_en": exc.message_en, **exc.extra}, status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)

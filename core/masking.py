@@ -1,0 +1,23 @@
+"""Masking of personal data for roles that do not need it."""
+import re
+
+
+def mask_phone(value: str | None) -> str:
+    if not value:
+        return ""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) >= 7:
+        return f"{digits[:3]}****{digits[-4:]}"
+    return "****"
+
+
+def mask_name(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[0] + "*" * max(1, len(value) - 1)
+
+
+def mask_id_number(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:3] + "*" * max(1, len(value) - 7) + value[-4:] if len(value) > 7 else "****"

@@ -1,0 +1,325 @@
+"""Writes to the registry. Imports, the demo seed and the admin all come through here, so
+validation and change history are the same whichever way data arrives."""
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+
+from core.errors import ApplicationError
+from core.tabular import read_table
+from registry import addresses, credit_code
+from registry.models import (
+    Committee,
+    Community,
+    CommunityAddress,
+    CommunityAlias,
+    District,
+    ProjectManager,
+    PropertyCompany,
+    Street,
+)
+
+COMMUNITY_COLUMNS = {
+    "name": ["名称", "小区名称", "小区"],
+    "aliases": ["别名"],
+    "addresses": ["地址", "小区地址"],
+    "street": ["街镇", "街道", "街道/镇"],
+    "committee": ["居委会"],
+    "households": ["户数"],
+    "population": ["人口", "常住人口"],
+    "property_company": ["物业企业", "物业公司", "物业服务企业"],
+    "credit_code": ["统一社会信用代码", "信用代码"],
+    "project_manager": ["项目经理"],
+    "lat": ["纬度", "latitude"],
+    "lng": ["经度", "longitude", "lon"],
+    "grade": ["分级", "分级分类"],
+    "is_pilot": ["试点", "试点小区", "pilot"],
+    "pilot_batch": ["试点批次", "batch"],
+    "owners_committee_contact": ["业委会联系人"],
+    "owners_committee_phone": ["业委会电话", "业委会联系电话"],
+    "built_year": ["建成年份"],
+}
+COMMUNITY_REQUIRED = ["name", "addresses", "street"]
+
+
+@dataclass
+class RowError:
+    line: int
+    reason: str
+
+    def __str__(self):
+        return f"第{self.line}行 / line {self.line}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def imported(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class RowInvalid(ApplicationError):
+    pass
+
+
+def _streets_by_name() -> dict[str, Street]:
+    lookup = {}
+    for street in Street.objects.all():
+        for key in {street.name, street.short_name}:
+            if key:
+                lookup[key] = street
+        # 曹杨新村街道 is also written 曹杨新村; 长征镇 as 长征
+        for suffix in ("街道", "镇"):
+            if street.name.endswith(suffix):
+                lookup.setdefault(street.name[: -len(suffix)], street)
+    return lookup
+
+
+def _int(value: str, label: str, label_en: str) -> int | None:
+    value = (value or "").replace(",", "").replace("，", "").strip()
+    if not value:
+        return None
+    try:
+        number = int(Decimal(value))
+        if number < 0 or Decimal(value) != number:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        raise RowInvalid(f"{label}“{value}”不是非负整数", f"{label_en} '{value}' is not a whole number ≥ 0") from None
+    return number
+
+
+def _decimal(value: str, label: str, label_en: str, low: int, high: int) -> Decimal | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise RowInvalid(f"{label}“{value}”不是数字", f"{label_en} '{value}' is not a number") from None
+    if not low <= number <= high:
+        raise RowInvalid(f"{label}“{value}”超出范围", f"{label_en} '{value}' is out of range")
+    return number.quantize(Decimal("0.000001"))
+
+
+def _bool(value: str) -> bool:
+    return (value or "").strip().lower() in {"1", "是", "y", "yes", "true", "试点", "√"}
+
+
+def parse_address_list(value: str) -> list[addresses.ParsedAddress]:
+    parsed = []
+    for part in addresses.split_list(value):
+        address = addresses.parse(part)
+        if not address.ok:
+            raise RowInvalid(
+                f"地址“{part}”无法解析（应为道路+弄/号，如 铜川路123弄）",
+                f"address '{part}' cannot be parsed (expected road + 弄/号, e.g. 铜川路123弄)",
+            )
+        parsed.append(address)
+    if not parsed:
+        raise RowInvalid("缺少小区地址", "no address given")
+    return parsed
+
+
+def company_resolve(*, name: str, code: str, create: bool = True) -> PropertyCompany | None:
+    name, code = (name or "").strip(), credit_code.normalize(code)
+    if not name and not code:
+        return None
+    if code:
+        problem = credit_code.problem(code)
+        if problem:
+            raise RowInvalid(problem.split(" / ")[0], problem.split(" / ")[-1])
+        company = PropertyCompany.objects.filter(credit_code=code).first()
+        if company:
+            if name and company.name != name:
+                raise RowInvalid(
+                    f"统一社会信用代码 {code} 已属于“{company.name}”，与“{name}”不符",
+                    f"credit code {code} belongs to '{company.name}', not '{name}'",
+                )
+            return company
+        if not name:
+            raise RowInvalid("新物业企业缺少名称", "a new property company needs a name")
+        if PropertyCompany.objects.filter(name=name).exists():
+            raise RowInvalid(
+                f"物业企业“{name}”已登记，但统一社会信用代码不同", f"company '{name}' exists with another credit code"
+            )
+        if not create:
+            return None
+        company = PropertyCompany(name=name, credit_code=code)
+        company.full_clean()
+        company.save()
+        return company
+    company = PropertyCompany.objects.filter(name=name).first()
+    if company is None:
+        raise RowInvalid(
+            f"物业企业“{name}”未登记，请同时填写统一社会信用代码",
+            f"property company '{name}' is unknown: give its credit code",
+        )
+    return company
+
+
+def _set_if_changed(obj, values: dict) -> bool:
+    changed = False
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed = True
+    return changed
+
+
+@transaction.atomic
+def community_upsert(*, row: dict, streets: dict[str, Street] | None = None) -> tuple[Community, str]:
+    """Create or update one community from an import row; returns (community, created|updated|unchanged).
+    Raises RowInvalid with the reason; the caller's savepoint makes the row all or nothing."""
+    streets = streets if streets is not None else _streets_by_name()
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise RowInvalid("缺少小区名称", "no community name")
+    street_name = (row.get("street") or "").strip()
+    street = streets.get(street_name)
+    if street is None:
+        raise RowInvalid(f"街镇“{street_name}”不属于本区", f"unknown street/town '{street_name}'")
+    parsed = parse_address_list(row.get("addresses", ""))
+    households = _int(row.get("households"), "户数", "households")
+    population = _int(row.get("population"), "人口", "population")
+    built_year = _int(row.get("built_year"), "建成年份", "built year")
+    lat = _decimal(row.get("lat"), "纬度", "latitude", -90, 90)
+    lng = _decimal(row.get("lng"), "经度", "longitude", -180, 180)
+    grade = (row.get("grade") or "").strip().upper().replace("类", "")
+    if grade and grade not in {"A", "B", "C"}:
+        raise RowInvalid(f"分级“{grade}”应为 A、B 或 C", f"grade '{grade}' must be A, B or C")
+    company = company_resolve(name=row.get("property_company", ""), code=row.get("credit_code", ""))
+    manager = None
+    manager_name = (row.get("project_manager") or "").strip()
+    if manager_name:
+        if company is None:
+            raise RowInvalid("填写了项目经理但没有物业企业", "a project manager needs a property company")
+        manager, _ = ProjectManager.objects.get_or_create(company=company, name=manager_name)
+    committee = None
+    committee_name = (row.get("committee") or "").strip()
+    if committee_name:
+        committee, _ = Committee.objects.get_or_create(street=street, name=committee_name)
+
+    values = {
+        "committee": committee,
+        "households": households,
+        "population": population,
+        "property_company": company,
+        "project_manager": manager,
+        "grade": grade,
+        "lat": lat,
+        "lng": lng,
+    }
+    optional = {
+        "is_pilot": _bool(row["is_pilot"]) if "is_pilot" in row else None,
+        "pilot_batch": row.get("pilot_batch"),
+        "owners_committee_contact": row.get("owners_committee_contact"),
+        "owners_committee_phone": row.get("owners_committee_phone"),
+        "built_year": built_year if "built_year" in row else None,
+    }
+    values.update({k: v for k, v in optional.items() if v is not None})
+
+    community = Community.objects.filter(street=street, name=name).first()
+    outcome = "unchanged"
+    if community is None:
+        community = Community(street=street, name=name, **values)
+        community.full_clean()
+        community.save()
+        outcome = "created"
+    elif _set_if_changed(community, values):
+        community.full_clean()
+        community.save()
+        outcome = "updated"
+
+    if _sync_addresses(community, parsed) | _sync_aliases(community, addresses.split_list(row.get("aliases", ""))):
+        outcome = "updated" if outcome == "unchanged" else outcome
+    return community, outcome
+
+
+def _sync_addresses(community: Community, parsed: list[addresses.ParsedAddress]) -> bool:
+    wanted = {}
+    for address in parsed:
+        key = (address.road, address.unit, address.first)
+        wanted[key] = (address.last if address.last != address.first else None, address.raw.strip())
+    existing = {(a.road, a.unit, a.number_from): a for a in community.addresses.all()}
+    changed = False
+    for key, address in existing.items():
+        if key not in wanted:
+            address.delete()
+            changed = True
+    for key, (number_to, raw) in wanted.items():
+        road, unit, first = key
+        current = existing.get(key)
+        if current is None:
+            CommunityAddress.objects.create(
+                community=community, road=road, unit=unit, number_from=first, number_to=number_to, raw=raw
+            )
+            changed = True
+        elif current.number_to != number_to:
+            current.number_to = number_to
+            current.save()
+            changed = True
+    return changed
+
+
+def _sync_aliases(community: Community, names: list[str]) -> bool:
+    wanted = set(names) - {community.name}
+    existing = {a.name: a for a in community.aliases.all()}
+    changed = False
+    for name, alias in existing.items():
+        if name not in wanted:
+            alias.delete()
+            changed = True
+    for name in wanted - existing.keys():
+        CommunityAlias.objects.create(community=community, name=name)
+        changed = True
+    return changed
+
+
+def import_communities(
+    *, path, progress: Callable[[Iterable], Iterable] | None = None
+) -> ImportReport:
+    """Import a communities file (CONTRACTS.md). Each row is all or nothing; good rows are kept."""
+    if not District.objects.exists():
+        raise ApplicationError("尚未配置区和街镇，请先运行 seed_demo 或在管理后台录入", "No district/streets configured yet")
+    report = ImportReport()
+    rows = list(read_table(path, COMMUNITY_COLUMNS, COMMUNITY_REQUIRED))
+    streets = _streets_by_name()
+    seen = Counter()
+    first_line = {}
+    iterator = progress(rows) if progress else rows
+    for line, row, _raw in iterator:
+        key = ((row.get("street") or "").strip(), (row.get("name") or "").strip())
+        seen[key] += 1
+        if seen[key] > 1 and key[1]:
+            report.errors.append(
+                RowError(line, f"小区“{key[1]}”在文件中重复（首次出现于第{first_line[key]}行） / "
+                               f"community '{key[1]}' repeated in the file (first on line {first_line[key]})")
+            )
+            continue
+        first_line[key] = line
+        try:
+            with transaction.atomic():
+                _, outcome = community_upsert(row=row, streets=streets)
+        except RowInvalid as exc:
+            report.errors.append(RowError(line, str(exc)))
+            continue
+        except Exception as exc:  # a database constraint or validation the checks above missed
+            from django.core.exceptions import ValidationError
+
+            if isinstance(exc, ValidationError):
+                report.errors.append(RowError(line, "; ".join(exc.messages)))
+                continue
+            raise
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
