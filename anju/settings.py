@@ -14,7 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
-TESTING = "pytest" in Path(sys.argv[0]).name or sys.argv[1:2] == ["test"]
+TESTING = "pytest" in sys.modules or sys.argv[1:2] == ["test"]
 
 DEBUG = env.bool("DEBUG", default=False)
 

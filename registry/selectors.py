@@ -86,3 +86,9 @@ def scope_summary(*, user) -> dict:
         "streets": list(Street.objects.restrict(user, "view").values_list("name", flat=True)),
         "pilots": communities.filter(is_pilot=True).count(),
     }
+
+
+def company_get(*, user, pk: int) -> PropertyCompany:
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(PropertyCompany.objects.restrict(user, "view"), pk=pk)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
+    list_display = ["username", "display_name", "role", "department", "property_company", "is_active"]
+    list_filter = ["role", "is_active", "department"]
+    fieldsets = BaseUserAdmin.fieldsets + (
+        ("安居 Anju", {"fields": ("role", "display_name", "phone", "streets", "department", "property_company")}),
+    )
+    filter_horizontal = ["streets", "groups", "user_permissions"]

@@ -1,0 +1,114 @@
+"""Named personas and a small world for tests (Healthchecks style).
+
+The world: two streets, two property companies, three communities.
+  alice  — bureau lead (district-wide)          ada   — administrator
+  oscar  — officer working 曹杨新村街道          sam   — street staff of 长风新村街道
+  hana   — housing-bureau department user        paul  — property user of 普安物业 (company A)
+  carl   — property user of 长风物业 (company B)
+"""
+import functools
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from accounts.choices import Role
+from accounts.models import User
+from registry import credit_code
+from registry.models import (
+    Committee,
+    Community,
+    CommunityAddress,
+    Department,
+    District,
+    ProjectManager,
+    PropertyCompany,
+    Street,
+    StreetPopulation,
+)
+
+PASSWORD = "Correct-Horse-2026"
+
+
+def valid_code(body: str) -> str:
+    """A valid credit code from 17 characters of body (padded)."""
+    body = (body + "0" * 17)[:17]
+    return body + credit_code.check_character(body)
+
+
+@functools.cache
+def _password_hash() -> str:
+    # Hash once: the production hasher is deliberately slow, and tests make many users.
+    return make_password(PASSWORD)
+
+
+def make_user(username, role, *, streets=(), department=None, company=None, **extra) -> User:
+    user = User(username=username, role=role, department=department, property_company=company,
+                display_name=extra.pop("display_name", username), **extra)
+    user.password = _password_hash()
+    user.full_clean()
+    user.save()
+    if streets:
+        user.streets.set(streets)
+    return user
+
+
+@dataclass
+class World:
+    district: District
+    caoyang: Street
+    changfeng: Street
+    company_a: PropertyCompany
+    company_b: PropertyCompany
+    caoyang_a: Community
+    changfeng_b: Community
+    changfeng_a: Community
+    alice: User
+    ada: User
+    oscar: User
+    sam: User
+    hana: User
+    paul: User
+    carl: User
+
+
+def build_world() -> World:
+    district, _ = District.objects.get_or_create(name="普陀区", defaults={"code": "310107"})
+    caoyang = Street.objects.create(district=district, name="曹杨新村街道", short_name="曹杨", code="01")
+    changfeng = Street.objects.create(district=district, name="长风新村街道", short_name="长风", code="02")
+    StreetPopulation.objects.create(street=caoyang, year=2025, population=100_000)
+    StreetPopulation.objects.create(street=changfeng, year=2025, population=110_000)
+    company_a = PropertyCompany.objects.create(name="上海普安物业管理有限公司", credit_code=valid_code("91310107MA1G00001"))
+    company_b = PropertyCompany.objects.create(name="上海长风物业服务有限公司", credit_code=valid_code("91310107MA1G00002"))
+    manager_a = ProjectManager.objects.create(company=company_a, name="王建国", phone="13812345678")
+    committee = Committee.objects.create(street=caoyang, name="兰溪一村居委会")
+
+    def community(name, street, company, road, number, unit="LANE", manager=None):
+        c = Community.objects.create(name=name, street=street, property_company=company, households=800,
+                                     population=2000, committee=committee if street == caoyang else None,
+                                     project_manager=manager, owners_committee_contact="李秀英",
+                                     owners_committee_phone="13900001111")
+        CommunityAddress.objects.create(community=c, road=road, unit=unit, number_from=number,
+                                        raw=f"{road}{number}{'弄' if unit == 'LANE' else '号'}")
+        return c
+
+    caoyang_a = community("兰溪一村", caoyang, company_a, "兰溪路", 88, manager=manager_a)
+    changfeng_b = community("金沙雅苑", changfeng, company_b, "金沙江路", 1685)
+    changfeng_a = community("云岭花园", changfeng, company_a, "云岭东路", 345, unit="NUMBER")
+    housing = Department.objects.get(code="HOUSING")
+    return World(
+        district=district, caoyang=caoyang, changfeng=changfeng, company_a=company_a, company_b=company_b,
+        caoyang_a=caoyang_a, changfeng_b=changfeng_b, changfeng_a=changfeng_a,
+        alice=make_user("alice", Role.LEAD),
+        ada=make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True),
+        oscar=make_user("oscar", Role.OFFICER, streets=[caoyang]),
+        sam=make_user("sam", Role.STREET, streets=[changfeng]),
+        hana=make_user("hana", Role.DEPARTMENT, department=housing),
+        paul=make_user("paul", Role.PROPERTY, company=company_a),
+        carl=make_user("carl", Role.PROPERTY, company=company_b),
+    )
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()

@@ -1,0 +1,81 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry import models
+
+
+class CommunityAddressInline(admin.TabularInline):
+    model = models.CommunityAddress
+    extra = 0
+
+
+class CommunityAliasInline(admin.TabularInline):
+    model = models.CommunityAlias
+    extra = 0
+
+
+@admin.register(models.Community)
+class CommunityAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "street", "committee", "households", "property_company", "grade", "is_pilot"]
+    list_filter = ["street", "grade", "is_pilot"]
+    search_fields = ["name", "aliases__name", "addresses__raw"]
+    autocomplete_fields = ["property_company", "project_manager", "committee"]
+    inlines = [CommunityAddressInline, CommunityAliasInline]
+
+
+@admin.register(models.PropertyCompany)
+class PropertyCompanyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "credit_code", "contact_phone"]
+    search_fields = ["name", "credit_code"]
+
+
+@admin.register(models.ProjectManager)
+class ProjectManagerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "company", "phone"]
+    search_fields = ["name", "company__name"]
+
+
+class StreetPopulationInline(admin.TabularInline):
+    model = models.StreetPopulation
+    extra = 0
+
+
+@admin.register(models.Street)
+class StreetAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kind", "district", "code"]
+    inlines = [StreetPopulationInline]
+
+
+@admin.register(models.Committee)
+class CommitteeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "street"]
+    list_filter = ["street"]
+    search_fields = ["name"]
+
+
+@admin.register(models.District)
+class DistrictAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code"]
+
+
+@admin.register(models.Department)
+class DepartmentAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "handles"]
+
+
+@admin.register(models.Regulation)
+class RegulationAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "short_name", "version", "status", "named_in"]
+    list_filter = ["status"]
+
+
+class ViolationBasisInline(admin.TabularInline):
+    model = models.ViolationBasis
+    extra = 0
+
+
+@admin.register(models.ViolationType)
+class ViolationTypeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "problem_class", "department", "triggers_duty_check", "non_onsite"]
+    list_filter = ["problem_class", "triggers_duty_check", "non_onsite"]
+    inlines = [ViolationBasisInline]
