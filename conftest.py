@@ -1,0 +1,17 @@
+"""Repository-wide pytest settings that pyproject.toml cannot express.
+
+Tests marked `postgres` need PostgreSQL features; on the default SQLite database they are
+skipped with a reason, and `.ci/run` runs the whole suite again on PostgreSQL.
+"""
+import pytest
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://… (.ci/run does)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
