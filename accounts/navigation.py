@@ -10,6 +10,10 @@ ALL = set(Role.values)
 # (url name, label, icon, roles)
 MENU = [
     ("home", _("工作台"), "house", ALL),
+    ("intake:queue", _("诉件受理"), "inbox", ALL - {Role.PROPERTY}),
+    ("intake:patrol", _("巡查上报"), "camera", {Role.OFFICER, Role.STREET}),
+    ("intake:property-report", _("违法行为报告"), "megaphone", {Role.PROPERTY}),
+    ("intake:import", _("导入12345工单"), "upload", {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET}),
     ("registry:community-list", _("住宅小区"), "buildings", ALL),
     ("registry:company-list", _("物业企业"), "briefcase", ALL - {Role.PROPERTY}),
     ("registry:company-mine", _("本企业"), "briefcase", {Role.PROPERTY}),

@@ -125,3 +125,25 @@ def can_see_personal(user, kind: str) -> bool:
     if role == Role.DEPARTMENT and user.department_id:
         return (role, user.department.code) in allowed
     return False
+
+
+def complaint_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Complaints: the district sees all; officers and street staff their streets' (by the matched
+    community's street, or the street named in the address when no community matched); a
+    department the matters referred to it; a property company only the reports it filed itself —
+    never the residents' complaints about it, which would expose the callers."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role in {Role.ADMIN, Role.LEAD}:
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        return Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
+    if action != "view":
+        return NOTHING
+    if role == Role.DEPARTMENT and user.department_id:
+        return Q(**{f"{prefix}department_id": user.department_id})
+    if role == Role.PROPERTY and user.property_company_id:
+        return Q(**{f"{prefix}reporting_company_id": user.property_company_id})
+    return NOTHING

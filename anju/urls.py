@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("registry.urls")),
+    path("intake/", include("intake.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

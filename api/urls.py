@@ -2,13 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from intake import api as intake_api
 from registry import api as registry_api
 
 router = DefaultRouter()
 registry_api.register(router)
+intake_api.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("intake/<slug:channel_slug>/", intake_api.ChannelCreateView.as_view(), name="intake-create"),
     path("", include(router.urls)),
 ]

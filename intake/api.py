@@ -1,0 +1,191 @@
+"""Intake API: list and read complaints in scope; one create endpoint per channel; one endpoint
+per staff decision. Status is never writable directly."""
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.scope import can_see_personal
+from api.viewsets import RestrictedReadOnlyViewSet
+from core.errors import ApplicationError
+from core.masking import mask_name, mask_phone
+from intake import permissions, selectors, services
+from intake.choices import Channel
+from intake.filters import ComplaintFilter
+from intake.models import Complaint
+from registry.models import Community
+
+CHANNEL_SLUGS = {
+    "hotline": Channel.HOTLINE, "patrol": Channel.PATROL, "property-report": Channel.PROPERTY_REPORT,
+    "sensor": Channel.SENSOR, "media": Channel.MEDIA, "third-party": Channel.THIRD_PARTY,
+    "workstation": Channel.WORKSTATION, "supervision": Channel.SUPERVISION, "manual": Channel.MANUAL,
+}
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    violation_type = serializers.CharField(source="violation_type.code", default=None)
+    predicted_type = serializers.CharField(source="predicted_type.code", default=None)
+    department = serializers.CharField(source="department.code", default=None)
+    community = serializers.PrimaryKeyRelatedField(read_only=True)
+    community_name = serializers.CharField(source="community.name", default=None)
+    street = serializers.CharField(source="street.name", default=None)
+    duplicate_of = serializers.PrimaryKeyRelatedField(read_only=True)
+    caller_name = serializers.SerializerMethodField()
+    caller_phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "channel", "external_no", "received_at", "due_date", "caller_name", "caller_phone",
+                  "address_text", "content", "category_hint", "community", "community_name", "street",
+                  "match_score", "match_evidence", "predicted_type", "confidence", "classification_evidence",
+                  "violation_type", "type_source", "department", "routing_note", "duplicate_of",
+                  "duplicate_score", "repeat_count", "needs_consultation", "status", "created_at"]
+        read_only_fields = fields
+
+    def _personal(self):
+        return can_see_personal(self.context["request"].user, "caller")
+
+    def get_caller_name(self, obj) -> str:
+        return obj.caller_name if self._personal() else mask_name(obj.caller_name)
+
+    def get_caller_phone(self, obj) -> str:
+        return obj.caller_phone if self._personal() else mask_phone(obj.caller_phone)
+
+
+class ComplaintInputSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=services.MAX_CONTENT)
+    received_at = serializers.DateTimeField(required=False)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    external_no = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
+    caller_name = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
+    category_hint = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    due_date = serializers.DateField(required=False, allow_null=True, default=None)
+    community = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                         help_text="小区ID；物业报告必填")
+    lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+                                   min_value=-90, max_value=90)
+    lng = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
+                                   min_value=-180, max_value=180)
+
+
+class ChannelCreateView(APIView):
+    """POST /api/v1/intake/{channel}/ — file a complaint through one channel."""
+
+    @extend_schema(request=ComplaintInputSerializer, responses={201: ComplaintSerializer})
+    def post(self, request, channel_slug):
+        channel = CHANNEL_SLUGS.get(channel_slug)
+        if channel is None:
+            raise NotFound("未知渠道 / unknown channel")
+        if not permissions.can_file(request.user, channel):
+            raise PermissionDenied("您的角色不能通过该渠道登记诉件 / your role cannot file through this channel")
+        data = ComplaintInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        community = None
+        if values["community"] is not None:
+            community = Community.objects.restrict(request.user, "view").filter(pk=values["community"]).first()
+            if community is None:
+                raise serializers.ValidationError({"community": ["小区不存在或不在您的范围内 / community not in your scope"]})
+        if channel == Channel.PROPERTY_REPORT and community is None:
+            raise serializers.ValidationError({"community": ["物业报告须指定本企业管理的小区 / a property report needs one of "
+                                                             "your communities"]})
+        try:
+            complaint = services.complaint_receive(data=services.ComplaintInput(
+                channel=channel, content=values["content"], received_at=values.get("received_at") or timezone.now(),
+                address=values["address"], external_no=values["external_no"], caller_name=values["caller_name"],
+                caller_phone=values["caller_phone"], category_hint=values["category_hint"],
+                due_date=values["due_date"], community=community, lat=values["lat"], lng=values["lng"],
+                reporter=request.user,
+                reporting_company=request.user.property_company if channel == Channel.PROPERTY_REPORT else None,
+                raw_row={k: str(v) for k, v in request.data.items()} if hasattr(request.data, "items") else {},
+            ))
+        except ApplicationError as exc:
+            code = status.HTTP_409_CONFLICT if exc.extra.get("code") == "exists" else status.HTTP_400_BAD_REQUEST
+            return Response({"detail": exc.message, "detail_en": exc.message_en}, status=code)
+        return Response(ComplaintSerializer(complaint, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class CorrectTypeInput(serializers.Serializer):
+    violation_type = serializers.CharField()
+    department = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class CorrectCommunityInput(serializers.Serializer):
+    community = serializers.IntegerField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class MarkDuplicateInput(serializers.Serializer):
+    primary = serializers.CharField(help_text="原诉件ID或外部编号")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class ComplaintViewSet(RestrictedReadOnlyViewSet):
+    queryset = Complaint.objects.select_related("violation_type", "predicted_type", "department", "community",
+                                                "street").order_by("-received_at")
+    serializer_class = ComplaintSerializer
+    filterset_class = ComplaintFilter
+
+    def _changeable(self, pk):
+        if not permissions.can_triage(self.request.user):
+            raise PermissionDenied("您的角色不能更正诉件 / your role cannot change complaints")
+        return get_object_or_404(Complaint.objects.restrict(self.request.user, "change"), pk=pk)
+
+    def _done(self, complaint):
+        return Response(ComplaintSerializer(complaint, context={"request": self.request}).data)
+
+    @extend_schema(request=None, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._done(services.complaint_confirm(complaint=self._changeable(pk), actor=request.user))
+
+    @extend_schema(request=CorrectTypeInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="correct-type")
+    def correct_type(self, request, pk=None):
+        complaint = self._changeable(pk)
+        data = CorrectTypeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        return self._done(services.complaint_correct_type(
+            complaint=complaint, type_code=v["violation_type"], department_code=v["department"],
+            reason=v["reason"], actor=request.user))
+
+    @extend_schema(request=CorrectCommunityInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="correct-community")
+    def correct_community(self, request, pk=None):
+        complaint = self._changeable(pk)
+        data = CorrectCommunityInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        community = Community.objects.restrict(request.user, "view").filter(pk=data.validated_data["community"]).first()
+        if community is None:
+            raise serializers.ValidationError({"community": ["小区不存在或不在您的范围内 / community not in your scope"]})
+        return self._done(services.complaint_correct_community(
+            complaint=complaint, community=community, actor=request.user, reason=data.validated_data["reason"]))
+
+    @extend_schema(request=MarkDuplicateInput, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-duplicate")
+    def mark_duplicate(self, request, pk=None):
+        complaint = self._changeable(pk)
+        data = MarkDuplicateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        primary = selectors.find_by_number(user=request.user, value=data.validated_data["primary"])
+        if primary is None:
+            raise serializers.ValidationError({"primary": ["找不到该原诉件 / original complaint not found"]})
+        return self._done(services.complaint_mark_duplicate(
+            complaint=complaint, primary=primary, actor=request.user, reason=data.validated_data["reason"]))
+
+    @extend_schema(request=None, responses=ComplaintSerializer)
+    @action(detail=True, methods=["post"], url_path="unmark-duplicate")
+    def unmark_duplicate(self, request, pk=None):
+        return self._done(services.complaint_unmark_duplicate(complaint=self._changeable(pk), actor=request.user))
+
+
+def register(router):
+    router.register("complaints", ComplaintViewSet)

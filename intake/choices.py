@@ -1,0 +1,40 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    HOTLINE = "HOTLINE", _("12345热线")
+    PATROL = "PATROL", _("巡查发现")
+    PROPERTY_REPORT = "PROPERTY_REPORT", _("物业报告")
+    SENSOR = "SENSOR", _("智能感知")
+    MEDIA = "MEDIA", _("媒体曝光")
+    THIRD_PARTY = "THIRD_PARTY", _("第三方检查")
+    WORKSTATION = "WORKSTATION", _("社区工作室")
+    SUPERVISION = "SUPERVISION", _("督察发现")
+    MANUAL = "MANUAL", _("人工录入")
+
+
+class ComplaintStatus(models.TextChoices):
+    NEW = "NEW", _("待分拣")
+    ROUTED = "ROUTED", _("已分派")
+    REFERRED = "REFERRED", _("待移交")
+    DUPLICATE = "DUPLICATE", _("重复件")
+    IN_CASE = "IN_CASE", _("已立案办理")
+    CLOSED = "CLOSED", _("已办结")
+    RETURNED = "RETURNED", _("已退单")
+
+
+OPEN_STATUSES = [ComplaintStatus.NEW, ComplaintStatus.ROUTED, ComplaintStatus.REFERRED, ComplaintStatus.IN_CASE]
+
+
+class DecisionSource(models.TextChoices):
+    MODEL = "MODEL", _("系统判断")
+    STAFF = "STAFF", _("人工确认")
+    HINT = "HINT", _("来源分类")
+
+
+class CorrectionField(models.TextChoices):
+    TYPE = "TYPE", _("违法类型")
+    DEPARTMENT = "DEPARTMENT", _("承办部门")
+    COMMUNITY = "COMMUNITY", _("小区")
+    DUPLICATE = "DUPLICATE", _("重复件")

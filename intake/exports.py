@@ -1,0 +1,24 @@
+from accounts.scope import can_see_personal
+from core.masking import mask_name, mask_phone
+
+
+def complaint_columns(user):
+    personal = can_see_personal(user, "caller")
+    return [
+        ("ID", "pk"),
+        ("来源渠道", "get_channel_display"),
+        ("外部编号", "external_no"),
+        ("受理时间", "received_at"),
+        ("诉求人", lambda c: c.caller_name if personal else mask_name(c.caller_name)),
+        ("联系电话", lambda c: c.caller_phone if personal else mask_phone(c.caller_phone)),
+        ("诉求地址", "address_text"),
+        ("诉求内容", "content"),
+        ("小区", "community.name"),
+        ("街镇", "street.name"),
+        ("违法类型", "violation_type.name"),
+        ("置信度", "confidence"),
+        ("承办部门", "department.name"),
+        ("状态", "get_status_display"),
+        ("重复于", lambda c: str(c.duplicate_of) if c.duplicate_of_id else ""),
+        ("90日重复数", "repeat_count"),
+    ]

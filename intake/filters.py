@@ -1,0 +1,41 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from intake.choices import Channel, ComplaintStatus
+from intake.models import Complaint
+from intake.selectors import text_filter
+from registry.models import Street, ViolationType
+
+CONFIDENCE_BANDS = [("low", _("低（<50%）")), ("mid", _("中（50–80%）")), ("high", _("高（≥80%）"))]
+
+
+def _streets(request):
+    return Street.objects.restrict(request.user, "view") if request else Street.objects.none()
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("渠道"), empty_label=_("全部渠道"))
+    violation_type = django_filters.ModelChoiceFilter(queryset=ViolationType.objects.all(), to_field_name="code",
+                                                      label=_("类型"), empty_label=_("全部类型"))
+    street = django_filters.ModelChoiceFilter(queryset=_streets, label=_("街镇"), empty_label=_("全部街镇"))
+    status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices, label=_("状态"), empty_label=_("全部状态"))
+    confidence = django_filters.ChoiceFilter(choices=CONFIDENCE_BANDS, method="band", label=_("置信度"),
+                                             empty_label=_("全部置信度"))
+    needs_consultation = django_filters.BooleanFilter(label=_("需会诊"))
+    received_after = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("起始日期"))
+    received_before = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label=_("截止日期"))
+
+    class Meta:
+        model = Complaint
+        fields = ["q", "channel", "violation_type", "street", "status", "confidence", "needs_consultation"]
+
+    def search(self, queryset, name, value):
+        return text_filter(queryset, value)
+
+    def band(self, queryset, name, value):
+        return {
+            "low": queryset.filter(confidence__lt=0.5),
+            "mid": queryset.filter(confidence__gte=0.5, confidence__lt=0.8),
+            "high": queryset.filter(confidence__gte=0.8),
+        }.get(value, queryset)

@@ -1,0 +1,165 @@
+"""Complaints (诉件/线索) from every channel, with the evidence behind each automatic decision."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts import scope
+from core.models import TimeStampedModel
+from core.querysets import RestrictedManager
+from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
+
+
+class ImportBatch(TimeStampedModel):
+    """One imported file: what came in, what was rejected and why."""
+
+    channel = models.CharField(_("渠道"), max_length=20, choices=Channel.choices, default=Channel.HOTLINE)
+    file_name = models.CharField(_("文件名"), max_length=255)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    verbose_name=_("导入人"))
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    created = models.PositiveIntegerField(_("新增"), default=0)
+    skipped = models.PositiveIntegerField(_("已存在"), default=0)
+    rejected = models.PositiveIntegerField(_("错误"), default=0)
+    errors = models.JSONField(_("错误明细"), default=list, blank=True)
+    summary = models.JSONField(_("汇总"), default=dict, blank=True)
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-created_at"]
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        role = scope.role_of(user)
+        return Q() if role in {"ADMIN", "LEAD"} else Q(imported_by=user) if role else scope.NOTHING
+
+
+class Complaint(TimeStampedModel):
+    """诉件/线索: one report of a matter, from any channel."""
+
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
+    external_no = models.CharField(_("外部编号"), max_length=64, blank=True, help_text=_("如12345工单编号"))
+    received_at = models.DateTimeField(_("受理时间"), db_index=True)
+    due_date = models.DateField(_("办理时限"), null=True, blank=True)
+    caller_name = models.CharField(_("诉求人"), max_length=50, blank=True)
+    caller_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    address_text = models.CharField(_("诉求地址"), max_length=300, blank=True)
+    content = models.TextField(_("诉求内容"))
+    category_hint = models.CharField(_("来源分类"), max_length=100, blank=True)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="reported_complaints", verbose_name=_("登记人"))
+    reporting_company = models.ForeignKey(
+        "registry.PropertyCompany", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="reports", verbose_name=_("报告物业企业"),
+    )
+    lat = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
+
+    # Where: matched from the free-text address
+    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="complaints", verbose_name=_("小区"))
+    street = models.ForeignKey("registry.Street", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="complaints", verbose_name=_("街镇"))
+    match_score = models.FloatField(_("地址匹配度"), null=True, blank=True)
+    match_evidence = models.JSONField(_("地址匹配依据"), default=dict, blank=True)
+    community_source = models.CharField(_("小区判定来源"), max_length=8, choices=DecisionSource.choices,
+                                        default=DecisionSource.MODEL)
+
+    # What: the classifier's prediction, and the type staff confirmed
+    predicted_type = models.ForeignKey("registry.ViolationType", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("预测类型"))
+    predicted_department = models.ForeignKey("registry.Department", null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+", verbose_name=_("预测部门"))
+    confidence = models.FloatField(_("置信度"), null=True, blank=True, db_index=True)
+    classification_evidence = models.JSONField(_("分类依据"), default=dict, blank=True)
+    violation_type = models.ForeignKey("registry.ViolationType", null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="complaints", verbose_name=_("违法类型"))
+    type_source = models.CharField(_("类型判定来源"), max_length=8, choices=DecisionSource.choices,
+                                   default=DecisionSource.MODEL)
+
+    # Who: routing
+    department = models.ForeignKey("registry.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="complaints", verbose_name=_("承办部门"))
+    routing_note = models.CharField(_("分派说明"), max_length=200, blank=True)
+
+    # Again: duplicates and repeats
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="duplicates", verbose_name=_("重复于"))
+    duplicate_score = models.FloatField(_("重复相似度"), null=True, blank=True)
+    repeat_count = models.PositiveIntegerField(_("90日重复投诉数"), default=1)
+    needs_consultation = models.BooleanField(_("需会诊"), default=False, db_index=True)
+
+    status = models.CharField(_("状态"), max_length=12, choices=ComplaintStatus.choices,
+                              default=ComplaintStatus.NEW, db_index=True)
+    raw_row = models.JSONField(_("原始记录"), default=dict, blank=True)
+    batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="complaints", verbose_name=_("导入批次"))
+    history = HistoricalRecords(excluded_fields=["raw_row", "classification_evidence", "match_evidence"])
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("诉件")
+        verbose_name_plural = _("诉件")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "external_no"], condition=~Q(external_no=""),
+                                    name="complaint_external_no_unique_per_channel"),
+            models.CheckConstraint(condition=Q(confidence__isnull=True) | Q(confidence__gte=0, confidence__lte=1),
+                                   name="complaint_confidence_range"),
+        ]
+        indexes = [
+            models.Index(fields=["community", "violation_type", "received_at"]),
+            models.Index(fields=["status", "confidence"]),
+        ]
+
+    def __str__(self):
+        return self.external_no or f"#{self.pk}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.complaint_q(user, action)
+
+    @property
+    def is_enforcement(self) -> bool:
+        return bool(self.violation_type_id) and self.violation_type.code != "NON_ENFORCEMENT"
+
+
+class ComplaintPhoto(models.Model):
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(_("照片"), upload_to="complaints/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("诉件照片")
+        verbose_name_plural = _("诉件照片")
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.complaint_q(user, action, prefix="complaint__")
+
+
+class Correction(models.Model):
+    """A staff correction of an automatic decision; corrections of type feed train_classifier."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="corrections")
+    field = models.CharField(_("更正项"), max_length=12, choices=CorrectionField.choices)
+    old_value = models.CharField(_("原值"), max_length=100, blank=True)
+    new_value = models.CharField(_("新值"), max_length=100)
+    reason = models.CharField(_("理由"), max_length=200, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("更正人"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("人工更正")
+        verbose_name_plural = _("人工更正")
+        ordering = ["-created_at"]
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.complaint_q(user, action, prefix="complaint__")

@@ -1,0 +1,275 @@
+"""Intake pages: the queue, the complaint with the reasons behind each decision, one-click
+decisions, the channel forms and the 12345 file import. Views are thin: services decide."""
+import tempfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+from accounts.scope import role_of
+from core.errors import ApplicationError
+from core.exports import export_response
+from intake import permissions, selectors, services
+from intake.choices import Channel
+from intake.filters import ComplaintFilter
+from intake.forms import (
+    ComplaintForm,
+    CorrectCommunityForm,
+    CorrectTypeForm,
+    HotlineUploadForm,
+    MarkDuplicateForm,
+    PropertyReportForm,
+)
+from registry.models import ViolationType
+
+
+def _require_triage(user):
+    if not permissions.can_triage(user):
+        raise PermissionDenied
+
+
+@login_required
+def queue(request):
+    if role_of(request.user) == Role.PROPERTY:
+        return redirect("intake:property-report")
+    base = selectors.complaint_list(user=request.user)
+    filterset = ComplaintFilter(request.GET or None, queryset=base, request=request)
+    complaints = filterset.qs if filterset.is_valid() else base
+    if fmt := request.GET.get("export"):
+        if fmt in {"csv", "xlsx"}:
+            from intake.exports import complaint_columns
+
+            return export_response(fmt, "诉件", complaints.iterator(chunk_size=1000),
+                                   complaint_columns(request.user), "诉件")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": Paginator(complaints, 30).get_page(request.GET.get("page")),
+        "total": complaints.count(),
+        "query": query.urlencode(),
+        "can_triage": permissions.can_triage(request.user),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "intake/_queue_table.html", context)
+    return render(request, "intake/queue.html", context)
+
+
+def _detail_context(request, complaint):
+    return {
+        "c": complaint,
+        "caller": selectors.caller(request.user, complaint),
+        "raw_row": selectors.raw_row(request.user, complaint),
+        "related": selectors.related_open(user=request.user, complaint=complaint),
+        "duplicates": complaint.duplicates.restrict(request.user, "view").order_by("received_at"),
+        "corrections": complaint.corrections.select_related("actor")[:20],
+        "photos": complaint.photos.all(),
+        "can_triage": permissions.can_triage(request.user)
+        and complaint in type(complaint).objects.restrict(request.user, "change"),
+        "type_form": CorrectTypeForm(initial={
+            "violation_type": complaint.violation_type.code if complaint.violation_type else None,
+            "department": complaint.department.code if complaint.department else None}),
+        "community_form": CorrectCommunityForm(user=request.user,
+                                               initial={"community": complaint.community_id}),
+        "duplicate_form": MarkDuplicateForm(),
+        "types": ViolationType.objects.all(),
+    }
+
+
+@login_required
+def detail(request, pk):
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    return render(request, "intake/detail.html", _detail_context(request, complaint))
+
+
+def _changeable(request, pk):
+    _require_triage(request.user)
+    complaint = selectors.complaint_get(user=request.user, pk=pk)
+    if not type(complaint).objects.restrict(request.user, "change").filter(pk=pk).exists():
+        raise Http404
+    return complaint
+
+
+def _after(request, complaint, message):
+    messages.success(request, message)
+    if request.headers.get("HX-Request") and request.POST.get("from") == "queue":
+        complaint = selectors.complaint_get(user=request.user, pk=complaint.pk)
+        return render(request, "intake/_queue_row.html", {"c": complaint, "can_triage": True})
+    return redirect("intake:detail", pk=complaint.pk)
+
+
+def _fail(request, complaint, error):
+    messages.error(request, str(error))
+    return redirect("intake:detail", pk=complaint.pk)
+
+
+@login_required
+@require_POST
+def confirm(request, pk):
+    complaint = _changeable(request, pk)
+    try:
+        complaint = services.complaint_confirm(complaint=complaint, actor=request.user)
+    except ApplicationError as exc:
+        return _fail(request, complaint, exc)
+    return _after(request, complaint, "已确认 / confirmed")
+
+
+@login_required
+@require_POST
+def correct_type(request, pk):
+    complaint = _changeable(request, pk)
+    form = CorrectTypeForm(request.POST)
+    if not form.is_valid():
+        return _fail(request, complaint, "；".join(e for errors in form.errors.values() for e in errors))
+    try:
+        complaint = services.complaint_correct_type(
+            complaint=complaint, type_code=form.cleaned_data["violation_type"].code, actor=request.user,
+            department_code=form.cleaned_data["department"].code if form.cleaned_data["department"] else "",
+            reason=form.cleaned_data["reason"],
+        )
+    except ApplicationError as exc:
+        return _fail(request, complaint, exc)
+    return _after(request, complaint, "类型已更正，将用于模型再训练 / type corrected")
+
+
+@login_required
+@require_POST
+def correct_community(request, pk):
+    complaint = _changeable(request, pk)
+    form = CorrectCommunityForm(request.POST, user=request.user)
+    if not form.is_valid():
+        return _fail(request, complaint, "请选择您范围内的小区 / choose a community in your scope")
+    complaint = services.complaint_correct_community(
+        complaint=complaint, community=form.cleaned_data["community"], actor=request.user,
+        reason=form.cleaned_data["reason"])
+    return _after(request, complaint, "小区已更正 / community corrected")
+
+
+@login_required
+@require_POST
+def mark_duplicate(request, pk):
+    complaint = _changeable(request, pk)
+    form = MarkDuplicateForm(request.POST)
+    primary = selectors.find_by_number(user=request.user, value=request.POST.get("primary", "")) \
+        if form.is_valid() else None
+    if primary is None:
+        return _fail(request, complaint, "找不到该原诉件 / original complaint not found")
+    try:
+        complaint = services.complaint_mark_duplicate(complaint=complaint, primary=primary, actor=request.user,
+                                                      reason=form.cleaned_data["reason"])
+    except ApplicationError as exc:
+        return _fail(request, complaint, exc)
+    return _after(request, complaint, "已标记为重复件 / marked as duplicate")
+
+
+@login_required
+@require_POST
+def unmark_duplicate(request, pk):
+    complaint = _changeable(request, pk)
+    try:
+        complaint = services.complaint_unmark_duplicate(complaint=complaint, actor=request.user)
+    except ApplicationError as exc:
+        return _fail(request, complaint, exc)
+    return _after(request, complaint, "已取消重复件标记 / no longer a duplicate")
+
+
+def _form_input(channel, cleaned, user, **extra):
+    return services.ComplaintInput(
+        channel=channel, content=cleaned["content"], received_at=cleaned.get("received_at") or timezone.now(),
+        address=cleaned.get("address", ""), external_no=cleaned.get("external_no", ""),
+        caller_name=cleaned.get("caller_name", ""), caller_phone=cleaned.get("caller_phone", ""),
+        reporter=user, lat=cleaned.get("lat"), lng=cleaned.get("lng"), **extra,
+    )
+
+
+def _file_view(request, *, template, channels, default_channel, title):
+    allowed = [c for c in channels if permissions.can_file(request.user, c)]
+    if not allowed:
+        raise PermissionDenied
+    form = ComplaintForm(request.POST or None, request.FILES or None, channels=allowed,
+                         initial={"channel": default_channel})
+    if request.method == "POST" and form.is_valid():
+        channel = form.cleaned_data["channel"]
+        try:
+            complaint = services.complaint_receive(
+                data=_form_input(channel, form.cleaned_data, request.user), photos=form.cleaned_data["photos"])
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"已登记诉件 #{complaint.pk}：{complaint.routing_note}")
+            return redirect("intake:detail", pk=complaint.pk)
+    return render(request, template, {"form": form, "title": title})
+
+
+@login_required
+def new_manual(request):
+    return _file_view(request, template="intake/form.html", title="人工录入诉件",
+                      channels=[Channel.MANUAL, Channel.HOTLINE, Channel.MEDIA, Channel.THIRD_PARTY,
+                                Channel.WORKSTATION, Channel.SUPERVISION], default_channel=Channel.MANUAL)
+
+
+@login_required
+def new_patrol(request):
+    return _file_view(request, template="intake/patrol.html", title="巡查发现",
+                      channels=[Channel.PATROL], default_channel=Channel.PATROL)
+
+
+@login_required
+def property_report(request):
+    if not permissions.can_file(request.user, Channel.PROPERTY_REPORT):
+        raise PermissionDenied
+    form = PropertyReportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        content = data["content"] + ("（物业已劝阻/制止）" if data["dissuaded"] else "")
+        try:
+            complaint = services.complaint_receive(
+                data=services.ComplaintInput(
+                    channel=Channel.PROPERTY_REPORT, content=content, received_at=data["discovered_at"],
+                    address=data["address"], reporter=request.user,
+                    reporting_company=request.user.property_company, community=data["community"],
+                    raw_row={"dissuaded": data["dissuaded"]},
+                ),
+                photos=data["photos"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"报告已提交（#{complaint.pk}），将作为物业履职的证据")
+            return redirect("intake:property-report")
+    reports = selectors.complaint_list(user=request.user).order_by("-received_at")[:20]
+    return render(request, "intake/property_report.html", {"form": form, "reports": reports})
+
+
+@login_required
+def import_hotline(request):
+    _require_triage(request.user)
+    form = HotlineUploadForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        from django.conf import settings
+
+        if upload.size > settings.MAX_IMPORT_FILE_BYTES:
+            form.add_error("file", f"文件超过 {settings.MAX_IMPORT_FILE_BYTES // 1024 // 1024} MB / file too large")
+        elif suffix not in {".csv", ".xlsx"}:
+            form.add_error("file", "请上传 CSV 或 XLSX 文件 / upload a CSV or XLSX file")
+        else:
+            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+                handle.flush()
+                try:
+                    report = services.import_hotline(path=handle.name, actor=request.user, file_name=upload.name)
+                except ApplicationError as exc:
+                    form.add_error("file", str(exc))
+    return render(request, "intake/import.html", {
+        "form": form, "report": report, "batches": selectors.batch_list(user=request.user)})
