@@ -78,15 +78,21 @@ chromium:
 	fi
 
 # --- Run -----------------------------------------------------------------------------------------------
+# The demo district is loaded once per database: var/.demo-loaded for the default SQLite file,
+# var/.demo-loaded-<hash of DATABASE_URL> for another database.
+DEMO_STAMP_SH = stamp=$(DEMO_STAMP); if [ -n "$$DATABASE_URL" ]; then \
+  stamp="$$stamp-$$(printf %s "$$DATABASE_URL" | sha1sum | cut -c1-12)"; fi
+
 run: venv assets
 	@mkdir -p var
 	@# A stamp left from a deleted SQLite database would skip the demo load; forget it.
-	@if [ -z "$$DATABASE_URL" ] && [ ! -f var/anju.sqlite3 ]; then rm -f $(DEMO_STAMP); fi
+	@$(DEMO_STAMP_SH); if [ -z "$$DATABASE_URL" ] && [ ! -f var/anju.sqlite3 ]; then rm -f "$$stamp"; fi
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	@if [ ! -f $(DEMO_STAMP) ]; then \
+	@$(DEMO_STAMP_SH); \
+	if [ ! -f "$$stamp" ]; then \
 	  echo "$(PY) manage.py seed_demo"; \
-	  $(PY) manage.py seed_demo && touch $(DEMO_STAMP); \
-	else echo "Demo district already loaded ($(DEMO_STAMP)); seed_demo skipped."; fi
+	  $(PY) manage.py seed_demo && touch "$$stamp"; \
+	else echo "Demo district already loaded ($$stamp); seed_demo skipped."; fi
 	@echo
 	@echo "Anju 安居: http://$(ADDRESS)"
 	@echo
