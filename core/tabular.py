@@ -51,7 +51,8 @@ def _raw_rows(path: Path) -> Iterator[list]:
         yield from csv.reader(text.splitlines())
     else:
         raise ApplicationError(
-            f"不支持的文件类型“{path.suffix}”，请使用 CSV 或 XLSX", f"Unsupported file type '{path.suffix}': use CSV or XLSX"
+            f"不支持的文件类型“{path.suffix}”，请使用 CSV 或 XLSX",
+            f"Unsupported file type '{path.suffix}': use CSV or XLSX",
         )
 
 

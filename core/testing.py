@@ -78,8 +78,10 @@ def build_world() -> World:
     changfeng = Street.objects.create(district=district, name="长风新村街道", short_name="长风", code="02")
     StreetPopulation.objects.create(street=caoyang, year=2025, population=100_000)
     StreetPopulation.objects.create(street=changfeng, year=2025, population=110_000)
-    company_a = PropertyCompany.objects.create(name="上海普安物业管理有限公司", credit_code=valid_code("91310107MA1G00001"))
-    company_b = PropertyCompany.objects.create(name="上海长风物业服务有限公司", credit_code=valid_code("91310107MA1G00002"))
+    company_a = PropertyCompany.objects.create(
+        name="上海普安物业管理有限公司", credit_code=valid_code("91310107MA1G00001"))
+    company_b = PropertyCompany.objects.create(
+        name="上海长风物业服务有限公司", credit_code=valid_code("91310107MA1G00002"))
     manager_a = ProjectManager.objects.create(company=company_a, name="王建国", phone="13812345678")
     committee = Committee.objects.create(street=caoyang, name="兰溪一村居委会")
 

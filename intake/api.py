@@ -24,6 +24,8 @@ CHANNEL_SLUGS = {
     "sensor": Channel.SENSOR, "media": Channel.MEDIA, "third-party": Channel.THIRD_PARTY,
     "workstation": Channel.WORKSTATION, "supervision": Channel.SUPERVISION, "manual": Channel.MANUAL,
 }
+NOT_IN_SCOPE = "小区不存在或不在您的范围内 / community not in your scope"
+PROPERTY_NEEDS_COMMUNITY = "物业报告须指定本企业管理的小区 / a property report needs one of your communities"
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -90,10 +92,9 @@ class ChannelCreateView(APIView):
         if values["community"] is not None:
             community = Community.objects.restrict(request.user, "view").filter(pk=values["community"]).first()
             if community is None:
-                raise serializers.ValidationError({"community": ["小区不存在或不在您的范围内 / community not in your scope"]})
+                raise serializers.ValidationError({"community": [NOT_IN_SCOPE]})
         if channel == Channel.PROPERTY_REPORT and community is None:
-            raise serializers.ValidationError({"community": ["物业报告须指定本企业管理的小区 / a property report needs one of "
-                                                             "your communities"]})
+            raise serializers.ValidationError({"community": [PROPERTY_NEEDS_COMMUNITY]})
         try:
             complaint = services.complaint_receive(data=services.ComplaintInput(
                 channel=channel, content=values["content"], received_at=values.get("received_at") or timezone.now(),
@@ -165,7 +166,7 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         community = Community.objects.restrict(request.user, "view").filter(pk=data.validated_data["community"]).first()
         if community is None:
-            raise serializers.ValidationError({"community": ["小区不存在或不在您的范围内 / community not in your scope"]})
+            raise serializers.ValidationError({"community": [NOT_IN_SCOPE]})
         return self._done(services.complaint_correct_community(
             complaint=complaint, community=community, actor=request.user, reason=data.validated_data["reason"]))
 

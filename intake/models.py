@@ -31,6 +31,9 @@ class ImportBatch(TimeStampedModel):
         verbose_name_plural = _("导入批次")
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return self.file_name
+
     @classmethod
     def scope_q(cls, user, action="view"):
         role = scope.role_of(user)
@@ -138,6 +141,9 @@ class ComplaintPhoto(models.Model):
         verbose_name = _("诉件照片")
         verbose_name_plural = _("诉件照片")
 
+    def __str__(self):
+        return self.file.name
+
     @classmethod
     def scope_q(cls, user, action="view"):
         return scope.complaint_q(user, action, prefix="complaint__")
@@ -159,6 +165,9 @@ class Correction(models.Model):
         verbose_name = _("人工更正")
         verbose_name_plural = _("人工更正")
         ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_field_display()}: {self.old_value} → {self.new_value}"
 
     @classmethod
     def scope_q(cls, user, action="view"):

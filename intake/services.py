@@ -303,7 +303,7 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
             part = fresh[start:start + CHUNK]
             predictions = ctx.classifier.predict_many([data.content for _, data in part])
             roots, duplicates = [], []
-            for (line, data), prediction in zip(part, predictions, strict=True):
+            for (_line, data), prediction in zip(part, predictions, strict=True):
                 complaint = _decide(data, prediction, ctx)
                 complaint.batch = batch
                 primary = _dedup(complaint, ctx)
@@ -394,9 +394,11 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
         raise ApplicationError(f"未知违法类型“{type_code}”", f"unknown violation type '{type_code}'")
     department = None
     if vtype.code == routing.NON_ENFORCEMENT:
-        department = Department.objects.filter(code=department_code).exclude(code=routing.ENFORCEMENT_DEPARTMENT).first()
+        department = (Department.objects.filter(code=department_code)
+                      .exclude(code=routing.ENFORCEMENT_DEPARTMENT).first())
         if department is None:
-            raise ApplicationError("非城管执法事项须指定移交部门", "a non-enforcement matter needs the receiving department")
+            raise ApplicationError("非城管执法事项须指定移交部门",
+                                   "a non-enforcement matter needs the receiving department")
     old = complaint.violation_type.code if complaint.violation_type else ""
     old_dept = complaint.department.code if complaint.department else ""
     complaint.violation_type = vtype

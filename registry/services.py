@@ -291,7 +291,8 @@ def import_communities(
 ) -> ImportReport:
     """Import a communities file (CONTRACTS.md). Each row is all or nothing; good rows are kept."""
     if not District.objects.exists():
-        raise ApplicationError("尚未配置区和街镇，请先运行 seed_demo 或在管理后台录入", "No district/streets configured yet")
+        raise ApplicationError("尚未配置区和街镇，请先运行 seed_demo 或在管理后台录入",
+                               "No district/streets configured yet")
     report = ImportReport()
     rows = list(read_table(path, COMMUNITY_COLUMNS, COMMUNITY_REQUIRED))
     streets = _streets_by_name()
