@@ -207,6 +207,14 @@ class HotlineReport:
     by_street: Counter = field(default_factory=Counter)
     batch_id: int | None = None
 
+    @property
+    def type_rows(self) -> list[tuple[str, int]]:
+        return self.by_type.most_common()
+
+    @property
+    def street_rows(self) -> list[tuple[str, int]]:
+        return self.by_street.most_common()
+
 
 _DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                      "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
