@@ -4,16 +4,50 @@ A wrong community is worse than none: a match is returned only when the road and
 fall inside a registered address, or a community's name or alias appears in the text without
 ambiguity. Everything else returns no community, with the nearest candidates in the evidence so
 staff can pick one.
+
+No community is returned when:
+- the text places itself in another district or city (静安区…, 苏州市…);
+- two addresses, or two names, in the text point at different communities, or a door at one and a name at another;
+- the street/town written in the text is not the street of the community found;
+- a name is preceded by the short name of another street (长风海棠苑 while 海棠苑 is in 万里);
+- the road is not registered and is either a known road of its own (OTHER_ROADS: 新会路 is not a typo of
+  新村路) or one character away from several registered roads, or the differing character is a direction.
 """
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
-from registry.addresses import normalize, parse
+from registry.addresses import normalize, parse_all
 from registry.choices import AddressUnit
 
 ACCEPT = 0.75  # below this, no community is returned
+
+SHANGHAI_DISTRICTS = tuple("""
+黄浦区 徐汇区 长宁区 静安区 普陀区 虹口区 杨浦区 闵行区 宝山区 嘉定区 浦东新区 金山区 松江区 青浦区 奉贤区 崇明区
+闸北区 卢湾区 南汇区
+""".split())
+_DISTRICT_IN_TEXT = re.compile("|".join(SHANGHAI_DISTRICTS))
+_PROVINCES = ("北京|天津|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|"
+              "贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|香港")
+_OTHER_PLACE = re.compile(
+    rf"(?:{_PROVINCES})(?:省|市|自治区|壮族自治区|回族自治区|维吾尔自治区|特别行政区)"
+    r"|^(?:中国)?(?!上海)[\u4e00-\u9fff]{2,3}市(?![场民容政面级区内])"
+)
+_DIRECTIONS = set("东南西北中")
+_NEXT_VILLAGE = re.compile(r"[一二三四五六七八九十]+村")
+
+# Real roads of Putuo and its neighbours that are not community roads of the registry, so that one of
+# them is never "corrected" into a registered road one character away (新会路 ≠ 新村路, 康定路 ≠ 泸定路).
+# Names only, written from general knowledge and not surveyed; a name here can only stop a correction.
+OTHER_ROADS = frozenset("""
+曹安公路 真南路 武威东路 桃浦西路 祁连山南路 绥德路 清峪路 新会路 光复路 叶家宅路 白兰路 李子园路 真金路 杨柳青路
+云岭西路 宁夏路 凯旋北路 东新路 常和路 北石路 绿杨路 金沙江西路 真如路 曹杨支路 富平路 大华路 华池路 丹巴支路
+长风路 泸定支路 金昌路 中宁路 梅川支路 岚灵路 灵石路 洛川中路 大统路 共和新路 平型关路 中华新路 汶水路 场中路
+广中路 南京西路 北京西路 江宁路 昌平路 康定路 新闸路 胶州路 余姚路 海防路 武定路 武定西路 延平路 西藏北路
+天目西路 延长路 延长中路 中兴路 恒丰路 长安路 普善路 长宁路 天山路 仙霞路 延安西路 虹桥路 中山西路 凯旋路 定西路
+安化路 江苏路 愚园路 法华镇路 新华路 金钟路 共康路 宜山路 漕溪北路 淮海中路 人民路 四川北路 控江路 曲阳路
+中山南路 中山东一路 普安路 宝山路 西康南路 武宁南路 长寿西路 枣阳支路 兰溪支路 宜昌支路 真北支路
+""".split())
 
 
 @dataclass
@@ -39,12 +73,26 @@ class _Door:
     label: str
 
 
+def _village_digits(text: str) -> str:
+    """梅岭4村 → 梅岭四村, so names and aliases match however the number is written."""
+    return re.sub(r"(?<!\d)([1-9])村", lambda m: "一二三四五六七八九"[int(m.group(1)) - 1] + "村", text)
+
+
+def _hamming1(a: str, b: str) -> int | None:
+    """The position where two equally long strings differ, when they differ in exactly one place."""
+    if len(a) != len(b):
+        return None
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return diff[0] if len(diff) == 1 else None
+
+
 class CommunityIndex:
     """In-memory index of every community's doors, names and aliases (a few hundred kB for a district)."""
 
-    def __init__(self, communities, addresses, aliases, streets):
+    def __init__(self, communities, addresses, aliases, streets, districts=("普陀区",)):
         self.communities = {c["id"]: c for c in communities}
         self.streets = {s["id"]: s for s in streets}
+        self.districts = set(districts)
         self.doors: dict[str, list[_Door]] = defaultdict(list)
         for a in addresses:
             last = a["number_to"] or a["number_from"]
@@ -52,48 +100,88 @@ class CommunityIndex:
             label += "弄" if a["unit"] == AddressUnit.LANE else "号"
             self.doors[a["road"]].append(_Door(a["unit"], a["number_from"], last, a["community_id"], label))
         self.roads = list(self.doors)
+        self.roads_by_length: dict[int, list[str]] = defaultdict(list)
+        for road in self.roads:
+            self.roads_by_length[len(road)].append(road)
+        self.other_roads = OTHER_ROADS - set(self.roads)
+        # Lengths of every road name, registered or not, longest first: tails of a parsed road are tried in this order.
+        self.road_lengths = sorted({len(r) for r in self.roads} | {len(r) for r in self.other_roads}, reverse=True)
+
         self.names: dict[str, set[int]] = defaultdict(set)
         for c in communities:
-            self.names[normalize(c["name"])].add(c["id"])
+            self.names[_village_digits(normalize(c["name"]))].add(c["id"])
         for a in aliases:
-            self.names[normalize(a["name"])].add(a["community_id"])
-        # Longest names first, so 兰溪一村东区 wins over 兰溪一村.
+            self.names[_village_digits(normalize(a["name"]))].add(a["community_id"])
+        # Longest names first, so 兰溪一村东区 wins over 兰溪一村 (the regex tries alternatives in order).
         self.name_list = sorted((n for n in self.names if len(n) >= 2), key=len, reverse=True)
+        self._name_re = re.compile("|".join(map(re.escape, self.name_list))) if self.name_list else None
+
         self.street_names = {}
+        self.short_names: dict[str, int] = {}
         for s in streets:
-            for key in {s["name"], s["short_name"], s["name"].removesuffix("街道").removesuffix("镇")}:
+            short = s.get("short_name") or ""
+            for key in {s["name"], short, s["name"].removesuffix("街道").removesuffix("镇")}:
                 if key and len(key) >= 2:
                     self.street_names[key] = s["id"]
+            if len(short) >= 2:
+                self.short_names[short] = s["id"]
+        self._street_keys = sorted(((k, v) for k, v in self.street_names.items() if len(k) >= 3),
+                                   key=lambda kv: -len(kv[0]))
+
         self.road_streets: dict[str, set[int]] = defaultdict(set)
+        # Per road and street, the lowest and highest registered door: a road crossing several streets is
+        # told apart by the number (真北路 2500 is in 万里, 真北路 1800 in 真如).
+        self.road_spans: dict[str, dict[int, tuple[int, int]]] = defaultdict(dict)
         for road, doors in self.doors.items():
             for door in doors:
-                self.road_streets[road].add(self.communities[door.community_id]["street_id"])
+                street_id = self.communities[door.community_id]["street_id"]
+                self.road_streets[road].add(street_id)
+                low, high = self.road_spans[road].get(street_id, (door.first, door.last))
+                self.road_spans[road][street_id] = (min(low, door.first), max(high, door.last))
+        self._road_cache: dict[str, tuple] = {}
+        self._road_re = (re.compile("|".join(map(re.escape, sorted(self.roads, key=len, reverse=True))))
+                         if self.roads else None)
 
     @classmethod
     def build(cls) -> "CommunityIndex":
-        from registry.models import Community, CommunityAddress, CommunityAlias, Street
+        from registry.models import Community, CommunityAddress, CommunityAlias, District, Street
 
         return cls(
             communities=list(Community.objects.values("id", "name", "street_id")),
             addresses=list(CommunityAddress.objects.values("community_id", "road", "unit", "number_from", "number_to")),
             aliases=list(CommunityAlias.objects.values("community_id", "name")),
             streets=list(Street.objects.values("id", "name", "short_name")),
+            districts=list(District.objects.values_list("name", flat=True)) or ["普陀区"],
         )
 
     # --- matching -------------------------------------------------------------------------
     def match(self, text: str) -> Match:
-        text = text or ""
-        normalized = normalize(text)
-        parsed = parse(text)
+        parsed_all = parse_all(text or "")
+        parsed = parsed_all[0]
+        normalized = parsed.normalized
         evidence: dict = {"parsed": parsed.canonical() if parsed.ok else ""}
-        by_address = self._by_address(parsed, evidence)
+
+        elsewhere = self._elsewhere(normalized)
+        if elsewhere:
+            evidence["other_district"] = elsewhere
+            return Match(score=0.0, evidence=evidence)
+
+        by_address = self._by_addresses(parsed_all, evidence)
         by_name = self._by_name(normalized, evidence)
         street_hint = self._street_hint(parsed, normalized)
         if street_hint:
             evidence["street_in_text"] = self.streets[street_hint]["name"]
 
         candidate, score = None, 0.0
-        if by_address and by_name:
+        named = evidence.get("ambiguous_name_ids")
+        contenders: set[int] = set()  # communities the text points at, when it points at several
+        if by_address and named:
+            # Several communities named ("…真光华庭对面的真光坊"): the door does not tell which one the matter is at.
+            evidence["conflict"] = [self.communities[by_address[0]]["name"]] + evidence["ambiguous_name"]
+            candidate, score = by_address[0], by_address[1] - 0.3
+            evidence["method"] = "conflict"
+            contenders = {by_address[0], *named}
+        elif by_address and by_name:
             if by_address[0] == by_name[0]:
                 candidate, score = by_address[0], 1.0
                 evidence["method"] = "address+name"
@@ -102,12 +190,14 @@ class CommunityIndex:
                 evidence["conflict"] = [self.communities[by_address[0]]["name"], self.communities[by_name[0]]["name"]]
                 candidate, score = by_address[0], min(by_address[1], by_name[1]) - 0.2
                 evidence["method"] = "conflict"
+                contenders = {by_address[0], by_name[0]}
         elif by_address:
             candidate, score = by_address
             evidence["method"] = "address"
         elif by_name:
             candidate, score = by_name
             evidence["method"] = "name"
+        evidence.pop("ambiguous_name_ids", None)
 
         if candidate and street_hint and self.communities[candidate]["street_id"] != street_hint:
             evidence["street_conflict"] = True
@@ -121,30 +211,95 @@ class CommunityIndex:
         else:
             if candidate:
                 evidence["rejected"] = self.communities[candidate]["name"]
-            result.street_id = street_hint or self._street_of_road(parsed)
+            if street_hint:
+                result.street_id = street_hint
+            elif contenders:
+                streets = {self.communities[c]["street_id"] for c in contenders}
+                result.street_id = next(iter(streets)) if len(streets) == 1 else None
+            else:
+                result.street_id = self._street_of_roads(parsed_all, normalized)
         if result.street_id:
             result.street = self.streets[result.street_id]["name"]
         return result
 
+    def _elsewhere(self, normalized: str) -> str | None:
+        """The other district or city the text names, unless it also names ours."""
+        districts = set(_DISTRICT_IN_TEXT.findall(normalized))
+        if districts - self.districts and not districts & self.districts:
+            return sorted(districts - self.districts)[0]
+        if match := _OTHER_PLACE.search(normalized):
+            return match.group(0)
+        return None
+
     def _resolve_road(self, road: str, evidence: dict) -> tuple[str | None, float]:
+        """The registered road a parsed road names: itself, its tail after leftover words ("投诉铜川路"),
+        or a one-character correction that fits exactly one registered road."""
         if road in self.doors:
             return road, 1.0
-        if not self.roads:
-            return None, 0.0
-        best = process.extract(road, self.roads, scorer=fuzz.ratio, limit=2)
-        if not best:
-            return None, 0.0
-        name, ratio, _ = best[0]
-        runner_up = best[1][1] if len(best) > 1 else 0
-        same_shape = len(name) == len(road) and name[-1] == road[-1]
-        if same_shape and ratio >= 66 and ratio > runner_up:
+        cached = self._road_cache.get(road)
+        if cached is None:
+            found: dict = {}
+            cached = (*self._resolve_unregistered(road, found), found)
+            if len(self._road_cache) > 50_000:
+                self._road_cache.clear()
+            self._road_cache[road] = cached
+        evidence.update(cached[2])
+        return cached[0], cached[1]
+
+    def _resolve_unregistered(self, road: str, evidence: dict) -> tuple[str | None, float]:
+        for length in self.road_lengths:
+            if length > len(road):
+                continue
+            tail = road[-length:]
+            if tail in self.doors:
+                return tail, 1.0
+            if tail in self.other_roads:
+                evidence["road_other"] = tail
+                return None, 0.0
+        # Longest tail first; the first length with any candidate decides (怒将北路 → 怒江北路, not 将北路 → 真北路).
+        candidates: set[str | None] = set()
+        for length in sorted(self.roads_by_length, reverse=True):
+            if length > len(road) or length < 3:
+                continue
+            tail = road[-length:]
+            for known in self.roads_by_length[length]:
+                at = _hamming1(tail, known)
+                if at is None or at == length - 1:  # the suffix itself (路/街) is not corrected
+                    continue
+                if tail[at] in _DIRECTIONS and known[at] in _DIRECTIONS:  # 中山南路 is not 中山北路
+                    candidates.add(None)
+                candidates.add(known)
+            if candidates:
+                break
+        if len(candidates) == 1 and None not in candidates:
+            name = next(iter(candidates))
             evidence["road_corrected"] = f"{road}→{name}"
             return name, 0.9
+        if candidates:
+            evidence["road_candidates"] = sorted(c for c in candidates if c)
         return None, 0.0
 
-    def _by_address(self, parsed, evidence) -> tuple[int, float] | None:
-        if not parsed.ok:
+    def _by_addresses(self, parsed_all, evidence) -> tuple[int, float] | None:
+        """The community of the text's doors; none when two of them point at different communities."""
+        found: dict[int, float] = {}
+        shown = None  # the evidence of the first address that found a door, else of the first address
+        for parsed in parsed_all[:5]:
+            if not parsed.ok:
+                continue
+            own = {"parsed": parsed.canonical()}
+            hit = self._by_address(parsed, own)
+            if hit:
+                found[hit[0]] = max(found.get(hit[0], 0.0), hit[1])
+            if shown is None or (hit and "door" not in shown):
+                shown = own
+        evidence.update(shown or {})
+        if len(found) > 1:
+            evidence["ambiguous_addresses"] = [self.communities[c]["name"] for c in found]
+            evidence.pop("door", None)
             return None
+        return next(iter(found.items())) if found else None
+
+    def _by_address(self, parsed, evidence) -> tuple[int, float] | None:
         road, road_score = self._resolve_road(parsed.road, evidence)
         if road is None:
             evidence["road_unknown"] = parsed.road
@@ -174,14 +329,34 @@ class CommunityIndex:
         return None
 
     def _by_name(self, normalized: str, evidence) -> tuple[int, float] | None:
-        for name in self.name_list:
-            if name in normalized:
-                ids = self.names[name]
-                if len(ids) == 1:
-                    evidence["name"] = name
-                    return next(iter(ids)), 0.9 if len(name) >= 3 else 0.76
-                evidence["ambiguous_name"] = name
-                return None
+        if self._name_re is None:
+            return None
+        text = _village_digits(normalized)
+        found: dict[str, set[int]] = {}
+        for match in self._name_re.finditer(text):
+            name = match.group(0)
+            ids = self.names[name]
+            village = _NEXT_VILLAGE.match(text, match.end()) if name.endswith("新村") else None
+            if village:
+                # 铜川新村二村 is the second village of 铜川新村, not 铜川新村 itself.
+                evidence["other_village"] = name + village.group(0)
+                ids = ids | {None}
+            before = text[max(0, match.start() - 2):match.start()]
+            other_street = self.short_names.get(before)
+            if other_street and all(self.communities[i]["street_id"] != other_street for i in ids if i is not None):
+                # 长风海棠苑 while 海棠苑 is in 万里: another estate, or a mistake; either way not this one.
+                evidence["other_street_prefix"] = before + name
+                ids = ids | {None}
+            found[name] = ids
+        if not found:
+            return None
+        ids = set().union(*found.values())
+        if len(ids) == 1:
+            name = max(found, key=len)
+            evidence["name"] = name
+            return next(iter(ids)), 0.9 if len(name) >= 3 else 0.76
+        evidence["ambiguous_name"] = list(found)
+        evidence["ambiguous_name_ids"] = ids - {None}
         return None
 
     def _street_hint(self, parsed, normalized: str) -> int | None:
@@ -189,15 +364,35 @@ class CommunityIndex:
             for key, street_id in self.street_names.items():
                 if parsed.street.startswith(key):
                     return street_id
-        for key, street_id in sorted(self.street_names.items(), key=lambda kv: -len(kv[0])):
-            if len(key) >= 3 and key in normalized and not normalized.count(key + "路"):
+        for key, street_id in self._street_keys:
+            if key in normalized and not normalized.count(key + "路"):
                 return street_id
         return None
 
-    def _street_of_road(self, parsed) -> int | None:
-        if parsed.road and len(self.road_streets.get(parsed.road, ())) == 1:
-            return next(iter(self.road_streets[parsed.road]))
-        return None
+    def _street_of_roads(self, parsed_all, normalized: str) -> int | None:
+        """The street of the text's road when only one street can be meant: the road lies in one street, or
+        the number falls between the doors one street has on it."""
+        streets = set()
+        for parsed in parsed_all:
+            road = parsed.road if parsed.road in self.doors else None
+            if road is None and parsed.road:
+                road = next((parsed.road[-n:] for n in self.road_lengths
+                             if n <= len(parsed.road) and parsed.road[-n:] in self.doors), None)
+            if road is None:
+                continue
+            spans = self.road_spans[road]
+            if len(spans) == 1:
+                streets |= set(spans)
+            elif parsed.first is not None:
+                inside = [s for s, (low, high) in spans.items() if low <= parsed.first <= high]
+                streets |= set(inside) if len(inside) == 1 else {None}
+            else:
+                streets.add(None)
+        if not streets and self._road_re is not None and not any(p.ok for p in parsed_all):
+            for match in self._road_re.finditer(normalized):
+                spans = self.road_streets[match.group(0)]
+                streets |= spans if len(spans) == 1 else {None}
+        return next(iter(streets)) if len(streets) == 1 else None
 
 
 def match_address(text: str, index: CommunityIndex | None = None) -> Match:

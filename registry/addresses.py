@@ -2,7 +2,7 @@
 
 The parser needs no database. It folds full-width characters, turns Chinese numerals before a
 unit (弄/号/室/幢…) into digits, strips city, district and street/town prefixes, and finds the
-road with its 弄 or 号 number (or a range such as 1-25号).
+road with its 弄 or 号 number (or a range such as 1-25号); parse_all() finds every one in a text.
 """
 import re
 import unicodedata
@@ -32,15 +32,18 @@ def chinese_to_int(text: str) -> int | None:
     return total + current
 
 
+_SPACES = re.compile(r"\s+")
+_NUMERAL_BEFORE_UNIT = re.compile(rf"([{_NUMERAL}]+)(?=(?:{_UNIT_WORDS}))")
+_DASHES = str.maketrans({"—": "-", "~": "-", "～": "-", "至": "-", "到": "-"})
+_HASH_NUMBER = re.compile(r"(\d)#")
+
+
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
-    text = re.sub(r"\s+", "", text)
-    text = re.sub(
-        rf"([{_NUMERAL}]+)(?=(?:{_UNIT_WORDS}))",
-        lambda m: str(chinese_to_int(m.group(1))),
-        text,
-    )
-    text = text.replace("—", "-").replace("~", "-").replace("～", "-").replace("至", "-").replace("到", "-")
+    text = _SPACES.sub("", text)
+    text = _NUMERAL_BEFORE_UNIT.sub(lambda m: str(chinese_to_int(m.group(1))), text)
+    text = text.translate(_DASHES)
+    text = _HASH_NUMBER.sub(r"\1号", text)  # 5#楼 → 5号楼
     return text
 
 
@@ -94,7 +97,7 @@ _PREFIX = re.compile(r"^(?:中国)?(?:上海市?)?")
 _DISTRICT = re.compile(rf"^({_HAN}{{2,4}}?区)(?!路)")
 _STREET = re.compile(rf"^({_HAN}{{2,6}}?街道|{_HAN}{{2,4}}?镇)(?!路|街|小区)")
 _ROAD_NUMBER = re.compile(
-    rf"({_HAN}{{1,10}}?{ROAD_SUFFIX})(\d+)(?:-(\d+))?(弄|号(?!楼))"
+    rf"({_HAN}{{1,10}}?{ROAD_SUFFIX})[,，、:：·]?(\d+)(?:-(\d+))?(弄|号(?!楼))"
     rf"(?:(\d+)(?:-(\d+))?号(?!楼))?"
 )
 _BUILDING = re.compile(r"(\d+)(?:号楼|幢|栋|座)")
@@ -102,30 +105,51 @@ _ROOM = re.compile(r"(\d+)室")
 
 
 def parse(text: str) -> ParsedAddress:
+    """The first road + 弄/号 of the text (an empty, not-ok ParsedAddress when there is none)."""
+    return parse_all(text)[0]
+
+
+def parse_all(text: str) -> list[ParsedAddress]:
+    """Every road + 弄/号 of the text, in order ("铜川路140弄与兰溪路273弄之间" gives two); at least one item,
+    not ok when the text has no address. District and street/town prefixes go to every item."""
     normalized = normalize(text)
-    result = ParsedAddress(raw=text or "", normalized=normalized)
+    head = ParsedAddress(raw=text or "", normalized=normalized)
     rest = _PREFIX.sub("", normalized)
     if match := _DISTRICT.match(rest):
-        result.district = match.group(1)
+        head.district = match.group(1)
         rest = rest[match.end():]
     if match := _STREET.match(rest):
-        result.street = match.group(1)
+        head.street = match.group(1)
         rest = rest[match.end():]
-    if match := _ROAD_NUMBER.search(rest):
-        road, first, last, unit, inner, inner_to = match.groups()
-        result.road = _clean_road(road)
+    found = list(_ROAD_NUMBER.finditer(rest))
+    if not found:
+        _building_and_room(head, rest)
+        return [head]
+    roads = [_clean_road(match.group(1)) for match in found]
+    # Where each road really starts: the match may have taken words before it ("楼与兰溪路").
+    starts = [match.end(1) - len(road) for match, road in zip(found, roads, strict=True)]
+    results = []
+    for i, match in enumerate(found):
+        result = ParsedAddress(raw=head.raw, normalized=normalized, district=head.district, street=head.street)
+        _road, first, last, unit, inner, inner_to = match.groups()
+        result.road = roads[i]
         if unit == "弄":
             result.lane, result.lane_to = int(first), _span_end(first, last)
             if inner:
                 result.number, result.number_to = int(inner), _span_end(inner, inner_to)
         else:
             result.number, result.number_to = int(first), _span_end(first, last)
-        rest = rest[match.end():]
-    if match := _BUILDING.search(rest):
+        end = starts[i + 1] if i + 1 < len(found) else len(rest)
+        _building_and_room(result, rest[match.end():end])
+        results.append(result)
+    return results
+
+
+def _building_and_room(result: ParsedAddress, tail: str) -> None:
+    if match := _BUILDING.search(tail):
         result.building = match.group(1)
-    if match := _ROOM.search(rest):
+    if match := _ROOM.search(tail):
         result.room = match.group(1)
-    return result
 
 
 def _span_end(first: str, last: str | None) -> int | None:
@@ -138,7 +162,8 @@ def _span_end(first: str, last: str | None) -> int | None:
 # Cut free text before the road: "市民反映：普陀区曹杨新村街道枣阳路" → "枣阳路". The cut needs two
 # characters before the suffix, so a road such as 镇坪路 keeps its 镇.
 _ROAD_NOISE = re.compile(
-    rf"^.*(?:区|街道|镇|:|,|。|在|住|反映|位于|地址|小区|新村(?=[\u4e00-\u9fff]{{2,}}路))(?={_HAN}{{2,}}{ROAD_SUFFIX}$)"
+    rf"^.*(?:区|街道|镇|:|,|。|在|住|反映|位于|地址|小区|投诉|发现|的|和|与|及|近|新村(?=[\u4e00-\u9fff]{{2,}}路))"
+    rf"(?={_HAN}{{2,}}{ROAD_SUFFIX}$)"
 )
 
 
