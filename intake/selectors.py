@@ -72,3 +72,37 @@ def raw_row(user, complaint: Complaint) -> dict:
         return complaint.raw_row
     personal = {name.lower() for key in ("caller_name", "caller_phone") for name in [key, *HOTLINE_COLUMNS[key]]}
     return {k: ("***" if k.strip().lower() in personal and v else v) for k, v in complaint.raw_row.items()}
+
+
+def _join(value) -> str:
+    return "、".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+
+
+# How each piece of matching evidence reads to a person (key → sentence); one table for every page.
+MATCH_REASONS = {
+    "door": lambda e: f"门牌匹配：{e.get('parsed') or ''} → 登记地址 {e['door']}"
+    + ("（弄/号写法不一致）" if e.get("unit_mismatch") else ""),
+    "name": lambda e: f"文本中出现小区名或别名：{e['name']}",
+    "road_corrected": lambda e: f"道路名纠错：{e['road_corrected']}",
+    "road_unknown": lambda e: f"道路不在本区小区地址库中：{e['road_unknown']}",
+    "road_other": lambda e: f"道路未登记：{e['road_other']}",
+    "road_candidates": lambda e: f"道路名可能是：{_join(e['road_candidates'])}（不唯一，未采用）",
+    "nearest_doors": lambda e: f"同路最近的登记门牌：{_join(e['nearest_doors'])}（门牌不符，未采用）",
+    "ambiguous_door": lambda e: f"门牌属于多个小区：{_join(e['ambiguous_door'])}",
+    "ambiguous_addresses": lambda e: f"文本含多个小区的地址：{_join(e['ambiguous_addresses'])}",
+    "ambiguous_name": lambda e: f"名称对应多个小区：{_join(e['ambiguous_name'])}",
+    "conflict": lambda e: f"门牌与小区名指向不同小区：{_join(e['conflict'])}",
+    "other_district": lambda e: f"地址位于其他区或外地：{_join(e['other_district'])}",
+    "other_street_prefix": lambda e: f"名称前有其他街镇：{e['other_street_prefix']}",
+    "other_village": lambda e: f"名称指向另一小区：{e['other_village']}",
+    "street_in_text": lambda e: f"文本提及街镇：{e['street_in_text']}",
+    "street_conflict": lambda e: "小区与文本中的街镇不一致",
+    "rejected": lambda e: f"候选小区（把握不足，未采用）：{e['rejected']}",
+}
+
+
+def match_reasons(evidence: dict) -> list[str]:
+    if (evidence or {}).get("method") == "chosen":
+        return [f"由报告人选择：{evidence.get('community', '')}"]
+    reasons = [explain(evidence) for key, explain in MATCH_REASONS.items() if key in (evidence or {})]
+    return reasons or ["地址中未找到道路门牌或小区名"]

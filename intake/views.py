@@ -67,6 +67,7 @@ def _detail_context(request, complaint):
         "c": complaint,
         "caller": selectors.caller(request.user, complaint),
         "raw_row": selectors.raw_row(request.user, complaint),
+        "match_reasons": selectors.match_reasons(complaint.match_evidence),
         "related": selectors.related_open(user=request.user, complaint=complaint),
         "duplicates": complaint.duplicates.restrict(request.user, "view").order_by("received_at"),
         "corrections": complaint.corrections.select_related("actor")[:20],

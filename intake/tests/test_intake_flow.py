@@ -128,3 +128,11 @@ def test_every_change_is_in_the_history(world, keyword_classifier):
     services.complaint_confirm(complaint=c, actor=world.oscar)
     assert c.history.count() == 2
     assert c.history.first().history_change_reason == "确认"
+
+
+def test_every_matching_outcome_is_explained_in_words(world, keyword_classifier):
+    from intake.selectors import match_reasons
+
+    assert match_reasons(receive("楼道飞线充电", "兰溪路88弄").match_evidence)[0].startswith("门牌匹配")
+    assert "其他区" in match_reasons(receive("楼道飞线充电", "静安区常德路100弄").match_evidence)[0]
+    assert match_reasons({}) == ["地址中未找到道路门牌或小区名"]
