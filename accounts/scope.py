@@ -147,3 +147,38 @@ def complaint_q(user, action: str = "view", prefix: str = "") -> Q:
     if role == Role.PROPERTY and user.property_company_id:
         return Q(**{f"{prefix}reporting_company_id": user.property_company_id})
     return NOTHING
+
+
+def case_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Cases: the district sees all; officers and street staff their streets'; a department the cases
+    referred to it; a property company none (its duty checks come through their own pages)."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role in {Role.ADMIN, Role.LEAD}:
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        if not ids:
+            return NOTHING
+        if action != "view" and role == Role.STREET:
+            return NOTHING  # street staff follow cases; officers run them
+        return Q(**{f"{prefix}street_id__in": ids})
+    if role == Role.DEPARTMENT and user.department_id and action == "view":
+        return Q(**{f"{prefix}referred_to_id": user.department_id})
+    return NOTHING
+
+
+def referral_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Referrals: the receiving department signs and answers; the bureau and the street follow them."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role in {Role.ADMIN, Role.LEAD}:
+        return Q()
+    if role == Role.DEPARTMENT and user.department_id:
+        return Q(**{f"{prefix}department_id": user.department_id})
+    if role in STREET_SCOPED and action == "view":
+        ids = street_ids(user)
+        return Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
+    return NOTHING

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "intake",
+    "cases",
     "api",
 ]
 

@@ -97,6 +97,8 @@ class Complaint(TimeStampedModel):
 
     status = models.CharField(_("状态"), max_length=12, choices=ComplaintStatus.choices,
                               default=ComplaintStatus.NEW, db_index=True)
+    case = models.ForeignKey("cases.EnforcementCase", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="complaints", verbose_name=_("所属案件"))
     raw_row = models.JSONField(_("原始记录"), default=dict, blank=True)
     batch = models.ForeignKey(ImportBatch, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="complaints", verbose_name=_("导入批次"))

@@ -1,0 +1,53 @@
+"""Working days with the holiday calendar the administrator edits (法定节假日 and 调休 make-up days)."""
+from datetime import date, timedelta
+
+from django.core.cache import cache
+
+CACHE_KEY = "cases:calendar:v1"
+
+
+def _calendar() -> tuple[frozenset, frozenset]:
+    cached = cache.get(CACHE_KEY)
+    if cached is None:
+        from cases.models import Holiday
+
+        rows = list(Holiday.objects.values_list("date", "is_workday"))
+        cached = (frozenset(d for d, w in rows if not w), frozenset(d for d, w in rows if w))
+        cache.set(CACHE_KEY, cached, 300)
+    return cached
+
+
+def invalidate():
+    cache.delete(CACHE_KEY)
+
+
+def is_working_day(day: date) -> bool:
+    holidays, workdays = _calendar()
+    if day in workdays:
+        return True
+    if day in holidays:
+        return False
+    return day.weekday() < 5
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The date `days` working days after `start` (start itself not counted)."""
+    current = start
+    remaining = days
+    while remaining > 0:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end`; negative when end is before start."""
+    if end < start:
+        return -working_days_between(end, start)
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count

@@ -1,0 +1,350 @@
+"""Enforcement cases (执法办案): the legal workflow, parties, evidence, documents, fines,
+supervision, referrals and hotline replies."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts import scope
+from cases.choices import (
+    CaseState,
+    DocumentKind,
+    EvidenceKind,
+    HotlineResult,
+    PartyKind,
+    PartyRole,
+    PaymentStatus,
+    ReferralStatus,
+    Satisfaction,
+    SupervisionStatus,
+)
+from core.models import TimeStampedModel
+from core.querysets import RestrictedManager
+
+
+class Holiday(models.Model):
+    """A day off that would be a working day, or (is_workday) a weekend day worked instead (调休)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    is_workday = models.BooleanField(_("调休上班"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("节假日")
+        verbose_name_plural = _("节假日")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.name}{'（调休上班）' if self.is_workday else ''}"
+
+
+class EnforcementCase(TimeStampedModel):
+    number = models.CharField(_("案件编号"), max_length=32, unique=True)
+    violation_type = models.ForeignKey("registry.ViolationType", on_delete=models.PROTECT, related_name="cases",
+                                       verbose_name=_("违法类型"))
+    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="cases", verbose_name=_("小区"))
+    street = models.ForeignKey("registry.Street", on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("街镇"))
+    location = models.CharField(_("具体位置"), max_length=300, blank=True)
+    summary = models.TextField(_("案情摘要"))
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="cases", verbose_name=_("承办队员"))
+    state = models.CharField(_("状态"), max_length=16, choices=CaseState.choices, default=CaseState.REGISTERED,
+                             db_index=True)
+    state_entered_at = models.DateTimeField(_("进入本阶段时间"))
+    state_due = models.DateField(_("本阶段期限"), null=True, blank=True, db_index=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    in_progress = models.BooleanField(_("正在实施（在建）"), default=False,
+                                      help_text=_("违法搭建：正在搭建的为新增违建，已建成的为存量违建"))
+    measures = models.JSONField(_("处理措施"), default=list, blank=True)
+    decision = models.TextField(_("处理决定"), blank=True)
+    rectify_due = models.DateField(_("整改期限"), null=True, blank=True)
+    referred_to = models.ForeignKey("registry.Department", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("移交部门"))
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+    closing_reason = models.CharField(_("结案理由"), max_length=300, blank=True)
+    reopened_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="reopenings", verbose_name=_("回潮关联案件"))
+    history = HistoricalRecords(excluded_fields=["version"])
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("执法案件")
+        verbose_name_plural = _("执法案件")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "state_due"]), models.Index(fields=["street", "state"])]
+
+    def __str__(self):
+        return self.number
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state not in {CaseState.CLOSED, CaseState.REFERRED}
+
+
+class CaseTransition(models.Model):
+    """One move of a case: who, when, from, to, why — with the files attached to it."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("操作"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=CaseState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, verbose_name=_("操作人"))
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    reason = models.TextField(_("理由/说明"), blank=True)
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("案件流转")
+        verbose_name_plural = _("案件流转")
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.case} {self.from_state}→{self.to_state}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")
+
+
+class Party(models.Model):
+    """当事人."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="parties")
+    kind = models.CharField(_("类别"), max_length=16, choices=PartyKind.choices, default=PartyKind.PERSON)
+    role = models.CharField(_("身份"), max_length=20, choices=PartyRole.choices)
+    name = models.CharField(_("姓名/名称"), max_length=100)
+    id_number = models.CharField(_("证件号码/信用代码"), max_length=30, blank=True)
+    phone = models.CharField(_("电话"), max_length=30, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    property_company = models.ForeignKey("registry.PropertyCompany", null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("当事人")
+        verbose_name_plural = _("当事人")
+
+    def __str__(self):
+        return f"{self.get_role_display()} {self.name}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")
+
+
+class Evidence(models.Model):
+    """A file on a case: type sniffed from its content, SHA-256 kept, immutable once the case closes."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="evidence")
+    transition = models.ForeignKey(CaseTransition, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="evidence")
+    kind = models.CharField(_("类型"), max_length=8, choices=EvidenceKind.choices)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    stage = models.CharField(_("阶段"), max_length=16, choices=CaseState.choices)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("上传人"))
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("证据")
+        verbose_name_plural = _("证据")
+        ordering = ["uploaded_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")
+
+
+class DocumentSequence(models.Model):
+    """The last number issued per document kind and year; a number is never reused."""
+
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="document_sequence_unique")]
+
+
+class DocumentTemplate(models.Model):
+    """Numbering pattern per document kind, e.g. 普城管责改字〔{year}〕第{seq}号 (admin-editable)."""
+
+    kind = models.CharField(_("文书种类"), max_length=20, choices=DocumentKind.choices, unique=True)
+    number_pattern = models.CharField(_("文号格式"), max_length=100,
+                                      help_text=_("可用 {year}（年份）与 {seq}（序号），如 普城管责改字〔{year}〕第{seq}号"))
+    issuer = models.CharField(_("发文机关"), max_length=100, default="上海市普陀区城市管理行政执法局")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("文书模板")
+        verbose_name_plural = _("文书模板")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class Document(models.Model):
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("文书种类"), max_length=20, choices=DocumentKind.choices)
+    number = models.CharField(_("文号"), max_length=100, unique=True)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    seq = models.PositiveIntegerField(_("序号"))
+    file = models.FileField(_("文件"), upload_to="documents/%Y/")
+    sha256 = models.CharField(max_length=64)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("制作人"))
+    issued_at = models.DateTimeField(_("制作时间"), auto_now_add=True)
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("执法文书")
+        verbose_name_plural = _("执法文书")
+        ordering = ["issued_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "year", "seq"], name="document_number_unique")]
+
+    def __str__(self):
+        return self.number
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")
+
+
+class Fine(models.Model):
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="fines")
+    party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="fines")
+    amount = models.DecimalField(_("罚款金额（元）"), max_digits=12, decimal_places=2)
+    decided_at = models.DateField(_("决定日期"))
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("缴纳状态"), max_length=12, choices=PaymentStatus.choices,
+                              default=PaymentStatus.UNPAID)
+    paid_at = models.DateField(_("缴纳日期"), null=True, blank=True)
+    is_final = models.BooleanField(_("已生效"), default=False, help_text=_("复议、诉讼期满或经复议诉讼维持"))
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("罚款")
+        verbose_name_plural = _("罚款")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="fine_amount_positive")]
+
+    def __str__(self):
+        return f"{self.case} ¥{self.amount}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")
+
+
+class SupervisionOrder(models.Model):
+    """督办: a supervisor orders action on a case and expects an answer by a date."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="supervisions")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("督办人"))
+    issued_at = models.DateTimeField(_("督办时间"), auto_now_add=True)
+    instruction = models.TextField(_("督办要求"))
+    response_due = models.DateField(_("回复期限"))
+    response = models.TextField(_("回复"), blank=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("回复人"))
+    responded_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=SupervisionStatus.choices,
+                              default=SupervisionStatus.OPEN)
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["-issued_at"]
+
+    def __str__(self):
+        return f"督办 {self.case}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")
+
+
+class Referral(TimeStampedModel):
+    """移交: a matter sent to the department that owns it, which signs for it and answers."""
+
+    complaint = models.ForeignKey("intake.Complaint", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="referrals")
+    case = models.ForeignKey(EnforcementCase, null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="referrals")
+    department = models.ForeignKey("registry.Department", on_delete=models.PROTECT, related_name="referrals",
+                                   verbose_name=_("接收部门"))
+    street = models.ForeignKey("registry.Street", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("街镇"))
+    matter = models.TextField(_("移交事项"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("移交人"))
+    due = models.DateField(_("反馈期限"))
+    status = models.CharField(_("状态"), max_length=10, choices=ReferralStatus.choices,
+                              default=ReferralStatus.SENT, db_index=True)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("签收人"))
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    answer = models.TextField(_("反馈"), blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("反馈人"))
+    answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    letter = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("移交")
+        verbose_name_plural = _("移交")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"移交{self.department} #{self.pk}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.referral_q(user, action)
+
+
+class HotlineReply(models.Model):
+    """The answer to a 12345 work order: reply, result and the caller's satisfaction."""
+
+    complaint = models.OneToOneField("intake.Complaint", on_delete=models.CASCADE, related_name="reply")
+    reply = models.TextField(_("答复市民要点"))
+    result = models.CharField(_("办理结果"), max_length=10, choices=HotlineResult.choices)
+    return_reason = models.CharField(_("退单理由"), max_length=300, blank=True)
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("答复人"))
+    replied_at = models.DateTimeField(_("答复时间"))
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("工单答复")
+        verbose_name_plural = _("工单答复")
+
+    def __str__(self):
+        return f"答复 {self.complaint}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.complaint_q(user, action, prefix="complaint__")

@@ -1,0 +1,78 @@
+"""移交: matters sent to the department that owns them. The department signs for each (签收),
+handles it and answers (反馈) within the deadline; overdue referrals reach supervisors."""
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.scope import role_of
+from cases import calendar
+from cases.choices import ReferralStatus
+from cases.models import Referral
+from core.errors import ApplicationError
+
+ANSWER_DAYS = 5  # 一般求助/投诉: 5 working days (沪府办〔2018〕62号 as applied)
+
+
+@transaction.atomic
+def referral_send(*, department, matter: str, actor, complaint=None, case=None, days: int = ANSWER_DAYS):
+    if department is None or department.code == "CHENGGUAN":
+        raise ApplicationError("请选择接收部门", "choose the receiving department")
+    street_id = (case.street_id if case else None) or (complaint.street_id if complaint else None)
+    existing = Referral.objects.filter(complaint=complaint, case=case, department=department).exclude(
+        status=ReferralStatus.RETURNED).first() if (complaint or case) else None
+    if existing:
+        return existing
+    return Referral.objects.create(
+        complaint=complaint, case=case, department=department, street_id=street_id, matter=matter[:4000],
+        sent_by=actor, due=calendar.add_working_days(timezone.localdate(), days),
+    )
+
+
+def _for_department(referral, actor):
+    if role_of(actor) != "DEPARTMENT" or actor.department_id != referral.department_id:
+        raise ApplicationError("只有接收部门可以办理该移交", "only the receiving department handles this referral")
+
+
+@transaction.atomic
+def referral_sign(*, referral, actor):
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _for_department(referral, actor)
+    if referral.status != ReferralStatus.SENT:
+        raise ApplicationError("该移交已签收", "already signed for")
+    referral.status, referral.signed_by, referral.signed_at = ReferralStatus.SIGNED, actor, timezone.now()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_answer(*, referral, actor, answer: str):
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _for_department(referral, actor)
+    if referral.status == ReferralStatus.SENT:
+        raise ApplicationError("请先签收再反馈", "sign for it before answering")
+    if referral.status != ReferralStatus.SIGNED:
+        raise ApplicationError("该移交已反馈", "already answered")
+    if not answer.strip():
+        raise ApplicationError("请填写反馈内容", "write the answer")
+    referral.status, referral.answer = ReferralStatus.ANSWERED, answer.strip()
+    referral.answered_by, referral.answered_at = actor, timezone.now()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_return(*, referral, actor, reason: str):
+    """The department says the matter is not theirs; it goes back to the bureau to re-route."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    _for_department(referral, actor)
+    if referral.status == ReferralStatus.ANSWERED:
+        raise ApplicationError("已反馈的移交不能退回", "an answered referral cannot be returned")
+    if not reason.strip():
+        raise ApplicationError("请填写退回理由", "give the reason")
+    referral.status, referral.answer = ReferralStatus.RETURNED, f"退回：{reason.strip()}"
+    referral.answered_by, referral.answered_at = actor, timezone.now()
+    referral.save()
+    return referral
+
+
+def is_overdue(referral) -> bool:
+    return referral.status in {ReferralStatus.SENT, ReferralStatus.SIGNED} and referral.due < timezone.localdate()
