@@ -78,7 +78,8 @@ class CorrectTypeForm(forms.Form):
     violation_type = forms.ModelChoiceField(label=_("违法类型"), queryset=ViolationType.objects.all(),
                                             to_field_name="code")
     department = forms.ModelChoiceField(label=_("移交部门"), required=False, to_field_name="code",
-                                        queryset=Department.objects.exclude(code="CHENGGUAN"))
+                                        queryset=Department.objects.exclude(code="CHENGGUAN"),
+                                        widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
     reason = forms.CharField(label=_("理由"), required=False, max_length=200)
 
 
