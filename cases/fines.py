@@ -1,0 +1,119 @@
+"""罚款: imposed on a decided case whose measures include a fine, paid or otherwise settled, and made final
+(生效: the time for review and lawsuit has passed, or both upheld it). Every change is kept in the fine's
+history with who made it."""
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.scope import role_of
+from cases import workflow
+from cases.choices import CaseState, DocumentKind, PaymentStatus
+from cases.models import EnforcementCase, Fine
+from core.errors import ApplicationError
+from registry.choices import Measure
+
+FINE_STATES = {CaseState.DECIDED, CaseState.RECTIFYING, CaseState.REVIEWING}
+MAX_AMOUNT = Decimal("9999999999.99")  # Fine.amount: 12 digits, 2 after the point
+CENT = Decimal("0.01")
+
+
+def parse_amount(value) -> Decimal:
+    """A fine in yuan: positive, at most two decimals. Strings and integers are accepted; floats are not
+    exact and are read through their printed form."""
+    if isinstance(value, bool) or value is None or (isinstance(value, str) and not value.strip()):
+        raise ApplicationError("请填写罚款金额", "enter the amount")
+    try:
+        amount = Decimal(str(value).strip().replace(",", ""))
+    except (InvalidOperation, ValueError) as exc:
+        raise ApplicationError("罚款金额须为数字", "the amount must be a number") from exc
+    if not amount.is_finite():
+        raise ApplicationError("罚款金额须为数字", "the amount must be a number")
+    if amount <= 0:
+        raise ApplicationError("罚款金额须大于零", "the amount must be greater than zero")
+    if amount != amount.quantize(CENT):
+        raise ApplicationError("罚款金额最多保留两位小数（分）", "at most two decimals (fen)")
+    if amount > MAX_AMOUNT:
+        raise ApplicationError("罚款金额超出范围", "the amount is too large")
+    return amount.quantize(CENT)
+
+
+def _check_actor(case: EnforcementCase, actor):
+    if role_of(actor) not in workflow.HANDLERS:
+        raise ApplicationError("您的角色不能办理罚款", "your role cannot handle fines")
+    if not EnforcementCase.objects.restrict(actor, "change").filter(pk=case.pk).exists():
+        raise ApplicationError("您无权办理该案件", "this case is outside your scope")
+
+
+def _lock(fine: Fine) -> Fine:
+    return Fine.objects.select_for_update().select_related("case").get(pk=fine.pk)
+
+
+@transaction.atomic
+def fine_impose(*, case, amount, actor, party=None, document=None) -> Fine:
+    """A fine on a decided, open case whose measures include 罚款. `document` is the 行政处罚决定书 that
+    states it, when that was issued first; otherwise issuing the decision attaches the fine."""
+    case = EnforcementCase.objects.select_for_update().get(pk=case.pk)
+    _check_actor(case, actor)
+    amount = parse_amount(amount)
+    if not case.is_open or case.state not in FINE_STATES:
+        raise ApplicationError("案件作出处理决定后、结案前方可录入罚款",
+                               "fines are recorded after the decision and before closing")
+    if Measure.FINE not in (case.measures or []):
+        raise ApplicationError("处理决定未包含罚款", "the decision includes no fine")
+    if party is not None and party.case_id != case.pk:
+        raise ApplicationError("当事人不属于本案件", "the party belongs to another case")
+    if document is not None and (document.case_id != case.pk or document.kind != DocumentKind.PENALTY_DECISION):
+        raise ApplicationError("请选择本案件的行政处罚决定书", "choose this case's penalty decision")
+    decided_at = timezone.localtime(document.issued_at).date() if document is not None else timezone.localdate()
+    fine = Fine(case=case, party=party, amount=amount, decided_at=decided_at, document=document)
+    fine._change_reason = "录入罚款"
+    fine._history_user = actor
+    fine.save()
+    return fine
+
+
+@transaction.atomic
+def fine_record_payment(*, fine, actor, status: str, paid_at: date | None = None) -> Fine:
+    """缴纳状态: 已缴纳 needs the date it was paid (today when not given); the other statuses clear it."""
+    fine = _lock(fine)
+    _check_actor(fine.case, actor)
+    if status not in PaymentStatus.values:
+        raise ApplicationError("缴纳状态有误", f"unknown payment status '{status}'")
+    if fine.case.state == CaseState.CLOSED:
+        raise ApplicationError("案件已结案，罚款缴纳状态不可更改", "the case is closed: the fine is settled")
+    today = timezone.localdate()
+    if status == PaymentStatus.PAID:
+        paid_at = paid_at or today
+        if paid_at > today:
+            raise ApplicationError("缴纳日期不能晚于今天", "the payment date cannot be in the future")
+        if paid_at < fine.decided_at:
+            raise ApplicationError("缴纳日期不能早于决定日期", "the payment date cannot precede the decision")
+    else:
+        paid_at = None
+    if fine.status == status and fine.paid_at == paid_at:
+        raise ApplicationError("缴纳状态未变化", "nothing changed")
+    old = PaymentStatus(fine.status).label
+    fine.status, fine.paid_at = status, paid_at
+    fine._change_reason = f"缴纳状态 {old}→{PaymentStatus(status).label}"
+    fine._history_user = actor
+    fine.save(update_fields=["status", "paid_at"])
+    return fine
+
+
+@transaction.atomic
+def fine_make_final(*, fine, actor) -> Fine:
+    """已生效: the review and lawsuit periods have passed, or review or the court upheld the decision.
+    Only a fine stated in an issued 行政处罚决定书 can become final."""
+    fine = _lock(fine)
+    _check_actor(fine.case, actor)
+    if fine.is_final:
+        raise ApplicationError("该罚款已生效", "the fine is already final")
+    if fine.document_id is None:
+        raise ApplicationError("该罚款尚未载入行政处罚决定书", "the fine is not on an issued penalty decision")
+    fine.is_final = True
+    fine._change_reason = "处罚决定生效"
+    fine._history_user = actor
+    fine.save(update_fields=["is_final"])
+    return fine
