@@ -183,13 +183,17 @@ class DocumentSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="document_sequence_unique")]
 
+    def __str__(self):
+        return f"{self.kind} {self.year}: {self.last}"
+
 
 class DocumentTemplate(models.Model):
     """Numbering pattern per document kind, e.g. 普城管责改字〔{year}〕第{seq}号 (admin-editable)."""
 
     kind = models.CharField(_("文书种类"), max_length=20, choices=DocumentKind.choices, unique=True)
-    number_pattern = models.CharField(_("文号格式"), max_length=100,
-                                      help_text=_("可用 {year}（年份）与 {seq}（序号），如 普城管责改字〔{year}〕第{seq}号"))
+    number_pattern = models.CharField(
+        _("文号格式"), max_length=100,
+        help_text=_("可用 {year}（年份）与 {seq}（序号），如 普城管责改字〔{year}〕第{seq}号"))
     issuer = models.CharField(_("发文机关"), max_length=100, default="上海市普陀区城市管理行政执法局")
     history = HistoricalRecords()
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 Column = tuple[str, Callable | str]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _value(obj, accessor):
@@ -29,6 +30,8 @@ def _value(obj, accessor):
         value = timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, str) and value[:1] in FORMULA_START:
+        return "'" + value  # a caller's text must never run as a spreadsheet formula
     return value
 
 

@@ -99,3 +99,12 @@ def test_catalogue_ships_all_codes_and_marks_unverified_basis(world):
     assert ViolationType.objects.get(code="STRUCTURE_DAMAGE").problem_class == "SAFETY"
     assert ViolationType.objects.get(code="GROUP_RENTING").non_onsite
     assert ViolationType.objects.get(code="ILLEGAL_CONSTRUCTION").triggers_duty_check
+
+
+def test_exported_text_never_runs_as_a_formula(world):
+    from core.exports import csv_text
+
+    class Row:
+        name = "=HYPERLINK(\"http://x\")"
+
+    assert csv_text([Row()], [("名称", "name")]).splitlines()[1].startswith("\"'=HYPERLINK")
