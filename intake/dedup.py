@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from registry.addresses import normalize, parse
 
@@ -34,12 +34,19 @@ def text_key(text: str) -> str:
     return " ".join(cleaned[i:i + 2] for i in range(len(cleaned) - 1))
 
 
+# A building (号楼/幢/栋/座, or 号 inside a lane) or a room (室) needs one of these characters: a text without
+# any names neither, and parsing it (normalising a long complaint text) can be skipped.
+_SPOT_MARKS = re.compile("[号楼幢栋座室]")
+
+
 def spot(address: str, content: str) -> tuple[str, str]:
     """(building, room) named in the address or text, to tell two flats' matters apart."""
-    parsed = parse(address or "")
-    building, room = parsed.building, parsed.room
-    if not (building or room):
-        inner = parse(content or "")
+    building = room = ""
+    if address and _SPOT_MARKS.search(address):
+        parsed = parse(address)
+        building, room = parsed.building, parsed.room
+    if not (building or room) and content and _SPOT_MARKS.search(content):
+        inner = parse(content)
         building, room = inner.building, inner.room
     return building, room
 
@@ -55,7 +62,10 @@ class _Open:
 
 class DedupIndex:
     def __init__(self):
+        # Open primaries per (community, type), kept in order of receipt with their times alongside, so a
+        # search looks only at the 30-day window (a year's import would otherwise scan every entry).
         self.open: dict[tuple[int, int], list[_Open]] = defaultdict(list)
+        self.open_times: dict[tuple[int, int], list[datetime]] = defaultdict(list)
         self.times: dict[tuple[int, int], list[datetime]] = defaultdict(list)
 
     @classmethod
@@ -75,23 +85,32 @@ class DedupIndex:
             if row["duplicate_of_id"] is None and row["status"] in OPEN_STATUSES:
                 index.open[key].append(_Open(row["id"], row["received_at"], text_key(row["content"]),
                                              spot(row["address_text"], row["content"])))
+        for key, entries in index.open.items():
+            entries.sort(key=lambda e: e.received_at)
+            index.open_times[key] = [e.received_at for e in entries]
         return index
 
-    def find_duplicate(self, *, community_id, type_id, received_at, content, address) -> tuple[_Open, float] | None:
+    def find_duplicate(self, *, community_id, type_id, received_at, content, address, key=None,
+                       where=None) -> tuple[_Open, float] | None:
+        """`key` and `where` may be given when already computed (text_key(content), spot(address, content))."""
         if not (community_id and type_id):
             return None
-        key_text, where = text_key(content), spot(address, content)
-        best, best_score = None, 0.0
-        for candidate in self.open.get((community_id, type_id), ()):
-            age = received_at - candidate.received_at
-            if not timedelta(0) <= age <= DUPLICATE_WINDOW:
-                continue
-            if _different_spot(where, candidate.spot):
-                continue
-            score = fuzz.token_set_ratio(key_text, candidate.key)
-            if score >= SIMILARITY and score > best_score:
-                best, best_score = candidate, score
-        return (best, best_score) if best else None
+        slot = (community_id, type_id)
+        times = self.open_times.get(slot)
+        if not times:
+            return None
+        lo = bisect.bisect_left(times, received_at - DUPLICATE_WINDOW)
+        hi = bisect.bisect_right(times, received_at)
+        if lo == hi:
+            return None
+        where = where if where is not None else spot(address, content)
+        candidates = [c for c in self.open[slot][lo:hi] if not _different_spot(where, c.spot)]
+        if not candidates:
+            return None
+        # One call for all candidates (the query is prepared once); the first best one wins, as before.
+        found = process.extractOne(key if key is not None else text_key(content), [c.key for c in candidates],
+                                   scorer=fuzz.token_set_ratio, score_cutoff=SIMILARITY)
+        return (candidates[found[2]], found[1]) if found else None
 
     def repeat_count(self, *, community_id, type_id, received_at) -> int:
         """Complaints about this community and type in the 90 days up to and including this one."""
@@ -102,14 +121,18 @@ class DedupIndex:
         hi = bisect.bisect_right(times, received_at)
         return hi - lo + 1
 
-    def add(self, *, community_id, type_id, received_at, content, address, primary: bool, id=None, obj=None):
+    def add(self, *, community_id, type_id, received_at, content, address, primary: bool, id=None, obj=None,
+            key=None, where=None):
         if not (community_id and type_id):
             return None
-        key = (community_id, type_id)
-        bisect.insort(self.times[key], received_at)
+        slot = (community_id, type_id)
+        bisect.insort(self.times[slot], received_at)
         if primary:
-            entry = _Open(id, received_at, text_key(content), spot(address, content), obj)
-            self.open[key].append(entry)
+            entry = _Open(id, received_at, key if key is not None else text_key(content),
+                          where if where is not None else spot(address, content), obj)
+            position = bisect.bisect_right(self.open_times[slot], received_at)
+            self.open_times[slot].insert(position, received_at)
+            self.open[slot].insert(position, entry)
             return entry
         return None
 
