@@ -19,7 +19,17 @@ REGISTRY_STEPS = [
 # HOOK for later issues: a year of complaints (诉件/线索) and enforcement cases (案件) goes here, as
 # ("诉件与案件 complaints and cases", step) — deterministic (random.Random with a fixed seed) and idempotent
 # like the steps above, and run after them because it needs the communities and users.
-ACTIVITY_STEPS: list = []
+ACTIVITY_STEPS: list = [
+    # A year of 12345 orders ending today (intake.demo_hotline: ≈7,500, through import_hotline), 300 patrol
+    # findings and 150 property reports (through complaint_receive); only when there are no complaints yet.
+    ("诉件 complaints (12345, 巡查, 物业报告)", lambda *, tally, progress: _complaints(tally=tally, progress=progress)),
+]
+
+
+def _complaints(*, tally, progress):
+    from intake import demo_hotline
+
+    demo_hotline.load_complaints(tally=tally, progress=progress)
 
 
 class Command(BaseCommand):
