@@ -37,6 +37,13 @@ def _fail(message, message_en):
     return (message, message_en)
 
 
+def _labels(codes) -> str:
+    """Measures named as users know them (制止、拆除), not by their codes."""
+    from registry.choices import Measure
+
+    return "、".join(str(Measure(c).label) if c in Measure.values else c for c in codes)
+
+
 def allowed_measures(case) -> list[str]:
     rule = MEASURE_RULES.get(case.violation_type.code, {})
     situation = rule.get("when_in_progress" if case.in_progress else "when_existing")
@@ -52,21 +59,23 @@ def check_measures(case, data):
     allowed = allowed_measures(case)
     bad = [m for m in measures if m not in allowed]
     if bad:
-        return _fail(f"该类违法行为不适用措施：{'、'.join(bad)}", f"measures not allowed for this type: {', '.join(bad)}")
+        return _fail(f"该类违法行为不适用措施：{_labels(bad)}", f"measures not allowed for this type: {', '.join(bad)}")
     rule = MEASURE_RULES.get(case.violation_type.code, {})
     situation = rule.get("when_in_progress" if case.in_progress else "when_existing", {})
     required = list(rule.get("requires", [])) + list(situation.get("requires", []))
     missing = [m for m in required if m not in measures]
     if missing:
-        return _fail(f"该类违法行为必须采取：{'、'.join(missing)}", f"this type requires: {', '.join(missing)}")
+        return _fail(f"该类违法行为必须采取：{_labels(missing)}", f"this type requires: {', '.join(missing)}")
     if rule.get("education_first") and "FINE" in measures and not _educated_before(case):
         return _fail("应先教育劝导、督促整改，拒不整改的方可处罚", "educate first: a fine only after refusal")
     return None
 
 
 def _educated_before(case) -> bool:
-    """A fine on education-first types needs an earlier decision with EDUCATE that was not complied with."""
-    return case.transitions.filter(action="escalate").exists() and any(
+    """A fine on education-first types needs an earlier decision with EDUCATE that was not complied with:
+    the escalation after a failed review (the case is in REVIEWING while it is being made), or a later one."""
+    refused = case.state == CaseState.REVIEWING or case.transitions.filter(action="escalate").exists()
+    return refused and any(
         "EDUCATE" in (t.payload.get("measures") or []) for t in case.transitions.filter(action="decide")
     )
 
@@ -79,7 +88,7 @@ def check_parties(case, data):
     roles = {p.role for p in parties}
     for group in groups:
         if not roles & set(group):
-            labels = "或".join(PartyRole(r).label for r in group)
+            labels = "或".join(str(PartyRole(r).label) for r in group)
             return _fail(f"该类案件须列明当事人：{labels}", f"this type needs a party: {' or '.join(group)}")
     return None
 
@@ -97,8 +106,14 @@ def check_review_evidence(case, data):
 
 
 def check_closing_measures(case, data):
+    """Measures the case must end with have to be recorded as done (measures_done, now or at an earlier move);
+    a decision that orders them (责令恢复原状) is not their execution."""
     needed = MEASURE_RULES.get(case.violation_type.code, {}).get("closes_with", [])
-    done = set(case.measures) | set(data.get("measures_done") or [])
+    if not needed:
+        return None
+    done = set(data.get("measures_done") or [])
+    for payload in case.transitions.values_list("payload", flat=True):
+        done |= set((payload or {}).get("measures_done") or [])
     missing = [m for m in needed if m not in done]
     if missing:
         return _fail("损坏承重结构的案件须恢复原状后方可结案", "load-bearing damage must end restored")

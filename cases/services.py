@@ -54,7 +54,7 @@ def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCa
     duplicate's original."""
     from intake.models import Complaint
 
-    complaint = Complaint.objects.select_for_update().select_related("violation_type", "community").get(
+    complaint = Complaint.objects.select_for_update(of=("self",)).select_related("violation_type", "community").get(
         pk=complaint.pk)
     if complaint.case_id:
         raise ApplicationError("该诉件已在办理中", "this complaint already has a case")
@@ -96,15 +96,15 @@ def available_moves(case: EnforcementCase, user) -> list[workflow.Move]:
 @transaction.atomic
 def case_transition(*, case: EnforcementCase, action: str, actor, version: int | None = None, reason: str = "",
                     files=(), **data) -> EnforcementCase:
-    locked = EnforcementCase.objects.select_for_update().select_related("violation_type").get(pk=case.pk)
+    locked = EnforcementCase.objects.select_for_update(of=("self",)).select_related("violation_type").get(pk=case.pk)
     expected = version if version is not None else case.version
     if locked.version != expected:
         raise StaleCase("案件已被他人更新，请刷新后重试", "the case changed since you opened it: reload and retry",
                         extra={"code": "stale", "version": locked.version})
     move = workflow.find(locked.state, action)
     if move is None:
-        raise ApplicationError(
-            f"当前状态“{CaseState(locked.state).label}”不能执行该操作", f"'{action}' is not allowed from {locked.state}")
+        raise ApplicationError(f"当前状态“{CaseState(locked.state).label}”不能执行该操作",
+                               f"'{action}' is not allowed from {locked.state}")
     if role_of(actor) not in move.roles:
         raise ApplicationError("您的角色不能执行该操作", "your role cannot make this move")
     data = {**data, "reason": reason, "files": list(files)}
@@ -114,7 +114,7 @@ def case_transition(*, case: EnforcementCase, action: str, actor, version: int |
             raise ApplicationError(*problem, extra={"requirement": need})
 
     payload = {}
-    if action == "decide":
+    if action in {"decide", "escalate"}:  # a decision, or the further decision after a failed review
         locked.measures = list(data["measures"])
         locked.decision = data.get("decision", "") or reason
         payload["measures"] = locked.measures

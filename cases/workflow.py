@@ -38,7 +38,9 @@ MOVES = [
     Move(S.RECTIFYING, S.REVIEWING, "review", "复查"),
     Move(S.REVIEWING, S.CLOSED, "close_rectified", "整改到位，结案", needs=("review_evidence", "closing_measures"),
          style="success"),
-    Move(S.REVIEWING, S.DECIDED, "escalate", "整改不到位，进一步处理", needs=("reason",), style="outline-danger"),
+    # 整改不到位: the further decision (e.g. a fine after education was refused) is made with this move
+    Move(S.REVIEWING, S.DECIDED, "escalate", "整改不到位，进一步处理", needs=("reason", "measures"),
+         style="outline-danger"),
     Move(S.CLOSED, S.VERIFYING, "reopen", "回潮，重新核查", roles=SUPERVISORS | {Role.OFFICER},
          needs=("reason", "within_90_days"), style="outline-danger"),
 ]
