@@ -2,12 +2,14 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from cases import api as cases_api
 from intake import api as intake_api
 from registry import api as registry_api
 
 router = DefaultRouter()
 registry_api.register(router)
 intake_api.register(router)
+router.register("cases", cases_api.CaseViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,379 @@
+"""Cases API: list and read cases in scope; one POST endpoint per kind of write. Every state change goes
+through `cases.services.case_transition` — the same table of moves, requirements and version check as the
+pages — and the state is never writable directly (no PUT/PATCH).
+
+Errors: a refused move or bad input is 400 with the message in Chinese and English (api/exceptions.py);
+a move made on a stale version is 409 with the case's current version; a case outside the user's scope
+is 404, a case the user may see but not handle is 403.
+"""
+from datetime import date
+
+import django_filters
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.models import User
+from accounts.scope import can_see_personal, role_of
+from api.viewsets import RestrictedReadOnlyViewSet
+from cases import indicators, services, workflow
+from cases.choices import CaseState, PartyKind, PartyRole
+from cases.models import CaseTransition, EnforcementCase, Evidence, Party, SupervisionOrder
+from core.masking import mask_id_number, mask_phone
+from registry.choices import Measure
+from registry.models import Department, PropertyCompany
+
+ACTIONS = sorted({m.action for m in workflow.MOVES})
+CANNOT_HANDLE = "您不能办理该案件 / you cannot handle this case"
+NOT_IN_SCOPE = "找不到该诉件或不在您的范围内 / complaint not found or not in your scope"
+
+
+# --- output ------------------------------------------------------------------------------------
+
+def move_dict(move: workflow.Move) -> dict:
+    return {"action": move.action, "label": move.label, "target": move.target, "needs": list(move.needs)}
+
+
+class PartySerializer(serializers.ModelSerializer):
+    """ID numbers and phones masked unless the role needs them (accounts.scope.PERSONAL_DATA_ACCESS)."""
+
+    id_number = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Party
+        fields = ["id", "role", "kind", "name", "id_number", "phone", "address", "property_company"]
+        read_only_fields = fields
+
+    def _personal(self) -> bool:
+        cache = self.context.setdefault("_personal", {})
+        if "party" not in cache:
+            cache["party"] = can_see_personal(self.context["request"].user, "party")
+        return cache["party"]
+
+    def get_id_number(self, obj) -> str:
+        return obj.id_number if self._personal() else mask_id_number(obj.id_number)
+
+    def get_phone(self, obj) -> str:
+        return obj.phone if self._personal() else mask_phone(obj.phone)
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = CaseTransition
+        fields = ["id", "action", "from_state", "to_state", "actor", "at", "reason", "payload"]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    """Metadata only: the file itself is served by the case pages' download view, through the same scope."""
+
+    uploaded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "kind", "content_type", "original_name", "size", "sha256", "description", "stage",
+                  "transition", "uploaded_by", "uploaded_at"]
+        read_only_fields = fields
+
+
+class SupervisionSerializer(serializers.ModelSerializer):
+    issued_by = serializers.StringRelatedField()
+    responded_by = serializers.StringRelatedField()
+
+    class Meta:
+        model = SupervisionOrder
+        fields = ["id", "instruction", "issued_by", "issued_at", "response_due", "response", "responded_by",
+                  "responded_at", "status"]
+        read_only_fields = fields
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    violation_type = serializers.CharField(source="violation_type.code")
+    violation_type_name = serializers.CharField(source="violation_type.name")
+    community_name = serializers.CharField(source="community.name", default=None)
+    street_name = serializers.CharField(source="street.name")
+    officer_name = serializers.CharField(source="officer", default=None)
+    state_label = serializers.CharField(source="get_state_display")
+    deadline = serializers.SerializerMethodField(help_text="overdue（超期）、due_soon（临期）或空")
+    referred_to = serializers.CharField(source="referred_to.code", default=None)
+    available_moves = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EnforcementCase
+        fields = ["id", "number", "violation_type", "violation_type_name", "community", "community_name", "street",
+                  "street_name", "location", "summary", "officer", "officer_name", "state", "state_label",
+                  "state_entered_at", "state_due", "deadline", "version", "in_progress", "measures", "decision",
+                  "rectify_due", "referred_to", "closed_at", "closing_reason", "reopened_from", "created_at",
+                  "available_moves"]
+        read_only_fields = fields
+
+    def get_deadline(self, obj) -> str:
+        today = self.context.setdefault("_today", timezone.localdate())
+        return indicators.deadline_flag(obj, today)
+
+    def get_available_moves(self, obj) -> list[dict]:
+        return [move_dict(m) for m in services.available_moves(obj, self.context["request"].user)]
+
+
+class CaseDetailSerializer(CaseSerializer):
+    parties = PartySerializer(many=True, read_only=True)
+    transitions = TransitionSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    supervisions = SupervisionSerializer(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = CaseSerializer.Meta.fields + ["parties", "transitions", "evidence", "supervisions"]
+        read_only_fields = fields
+
+
+# --- input -------------------------------------------------------------------------------------
+
+class MoveInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=ACTIONS)
+    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    decision = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    measures = serializers.ListField(child=serializers.ChoiceField(choices=Measure.choices), required=False,
+                                     default=list, help_text="处理措施（作出处理决定、进一步处理时）")
+    measures_done = serializers.ListField(child=serializers.ChoiceField(choices=Measure.choices), required=False,
+                                          default=list, help_text="已执行到位的措施，如 RESTORE（恢复原状）")
+    rectify_due = serializers.DateField(required=False, allow_null=True, default=None)
+    department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False,
+                                              allow_null=True, default=None, help_text="移交部门代码")
+    files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=20,
+                                  help_text="随本次操作上传的证据（multipart）")
+
+
+class PartyInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=PartyRole.choices)
+    kind = serializers.ChoiceField(choices=PartyKind.choices, required=False, default=None, allow_null=True)
+    name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    property_company = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                                help_text="物业服务企业ID（物业未履职案件的当事人）")
+
+
+class EvidenceInput(serializers.Serializer):
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class OpenInput(serializers.Serializer):
+    complaint = serializers.IntegerField()
+    officer = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="承办队员ID")
+
+
+class SuperviseInput(serializers.Serializer):
+    instruction = serializers.CharField(max_length=2000)
+    response_days = serializers.IntegerField(min_value=1, max_value=30, default=3, help_text="回复期限（工作日）")
+
+
+class RespondInput(serializers.Serializer):
+    response = serializers.CharField(max_length=4000)
+
+
+class PeriodInput(serializers.Serializer):
+    by = serializers.ChoiceField(choices=["officer", "street"], default="street")
+    start = serializers.DateField(required=False, default=None)
+    end = serializers.DateField(required=False, default=None)
+
+    def validate(self, attrs):
+        today = timezone.localdate()
+        attrs["end"] = attrs["end"] or today
+        attrs["start"] = attrs["start"] or date(attrs["end"].year, 1, 1)
+        if attrs["start"] > attrs["end"]:
+            raise serializers.ValidationError({"start": ["起始日期不能晚于截止日期 / start is after end"]})
+        return attrs
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+class CaseApiFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=CaseState.choices)
+    violation_type = django_filters.CharFilter(field_name="violation_type__code", help_text="违法类型代码")
+    street = django_filters.NumberFilter(field_name="street_id")
+    officer = django_filters.NumberFilter(field_name="officer_id")
+    number = django_filters.CharFilter(field_name="number", lookup_expr="icontains")
+    overdue = django_filters.BooleanFilter(method="by_overdue", help_text="true：超期的在办案件")
+    due_soon = django_filters.BooleanFilter(method="by_due_soon", help_text="true：临期（2个工作日内到期）")
+
+    class Meta:
+        model = EnforcementCase
+        fields = ["state", "violation_type", "street", "officer", "number", "overdue", "due_soon"]
+
+    def by_overdue(self, queryset, name, value):
+        q = indicators.overdue_q()
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+    def by_due_soon(self, queryset, name, value):
+        q = indicators.due_soon_q()
+        return queryset.filter(q) if value else queryset.exclude(q)
+
+
+# --- the viewset -------------------------------------------------------------------------------
+
+class CaseViewSet(RestrictedReadOnlyViewSet):
+    queryset = EnforcementCase.objects.select_related("violation_type", "community", "street", "officer",
+                                                      "referred_to")
+    serializer_class = CaseSerializer
+    filterset_class = CaseApiFilter
+    ordering_fields = ["state_due", "created_at", "number"]
+    ordering = ["-created_at"]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_serializer_class(self):
+        return CaseSerializer if self.action == "list" else CaseDetailSerializer
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        return qs if self.action == "list" else self._with_details(qs)
+
+    @staticmethod
+    def _with_details(qs):
+        return qs.prefetch_related("parties", "transitions__actor", "evidence__uploaded_by",
+                                   "supervisions__issued_by", "supervisions__responded_by")
+
+    # helpers
+
+    def _visible(self, pk) -> EnforcementCase:
+        return get_object_or_404(EnforcementCase.objects.restrict(self.request.user, "view"), pk=pk)
+
+    def _changeable(self, pk, *, handlers_only=True) -> EnforcementCase:
+        """404 outside the user's scope; 403 for a case the user may see but not handle."""
+        case = self._visible(pk)
+        user = self.request.user
+        if handlers_only and role_of(user) not in workflow.HANDLERS:
+            raise PermissionDenied(CANNOT_HANDLE)
+        if not EnforcementCase.objects.restrict(user, "change").filter(pk=case.pk).exists():
+            raise PermissionDenied(CANNOT_HANDLE)
+        return case
+
+    def _case_response(self, pk, code=status.HTTP_200_OK):
+        case = self._with_details(EnforcementCase.objects.select_related(
+            "violation_type", "community", "street", "officer", "referred_to")).get(pk=pk)
+        return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=code)
+
+    @staticmethod
+    def _input(serializer_class, data):
+        serializer = serializer_class(data=data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    # writes
+
+    @extend_schema(request=MoveInput, responses={200: CaseDetailSerializer, 400: None, 403: None, 409: None})
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Make one move of the workflow table (cases.workflow.MOVES)."""
+        case = self._changeable(pk, handlers_only=False)
+        v = self._input(MoveInput, request.data)
+        try:
+            case = services.case_transition(
+                case=case, action=v["action"], actor=request.user, version=v["version"], reason=v["reason"],
+                files=v["files"], measures=v["measures"], measures_done=v["measures_done"],
+                rectify_due=v["rectify_due"], department=v["department"], decision=v["decision"])
+        except services.StaleCase as exc:
+            return Response({"detail": exc.message, "detail_en": exc.message_en, **exc.extra},
+                            status=status.HTTP_409_CONFLICT)
+        return self._case_response(case.pk)
+
+    @extend_schema(request=PartyInput, responses={201: PartySerializer})
+    @action(detail=True, methods=["post"])
+    def parties(self, request, pk=None):
+        """Add a party (当事人) to an open case."""
+        case = self._changeable(pk)
+        v = self._input(PartyInput, request.data)
+        company = None
+        if v["property_company"] is not None:
+            company = PropertyCompany.objects.restrict(request.user, "view").filter(pk=v["property_company"]).first()
+            if company is None:
+                raise serializers.ValidationError({"property_company": ["物业企业不存在 / unknown property company"]})
+        name = v["name"].strip() or (company.name if company else "")
+        if not name:
+            raise serializers.ValidationError({"name": ["请填写当事人姓名或名称 / the party's name is required"]})
+        kind = v["kind"] or (PartyKind.ORGANISATION if company else PartyKind.PERSON)
+        party = services.party_add(
+            case=case, actor=request.user, role=v["role"], name=name, kind=kind,
+            id_number=v["id_number"] or (company.credit_code if company else ""), phone=v["phone"],
+            address=v["address"], property_company=company)
+        return Response(PartySerializer(party, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": EvidenceInput}, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """Upload one evidence file; its type is sniffed from the content and its SHA-256 recorded."""
+        case = self._changeable(pk)
+        v = self._input(EvidenceInput, request.data)
+        evidence = services.evidence_add(case=case, upload=v["file"], actor=request.user,
+                                         description=v["description"])
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OpenInput, responses={201: CaseDetailSerializer, 200: CaseDetailSerializer})
+    @action(detail=False, methods=["post"], url_path="open-from-complaint")
+    def open_from_complaint(self, request):
+        """Open a case from a confirmed complaint (or join the open case of its duplicate's original):
+        201 for a new case, 200 when the complaint joined an existing one."""
+        from intake.models import Complaint
+
+        if role_of(request.user) not in workflow.HANDLERS:
+            raise PermissionDenied("您的角色不能立案 / your role cannot open cases")
+        v = self._input(OpenInput, request.data)
+        complaint = Complaint.objects.restrict(request.user, "change").filter(pk=v["complaint"]).first()
+        if complaint is None:
+            raise serializers.ValidationError({"complaint": [NOT_IN_SCOPE]})
+        officer = None
+        if v["officer"] is not None:
+            officer = User.objects.filter(pk=v["officer"], role="OFFICER", is_active=True,
+                                          streets=complaint.street_id).first()
+            if officer is None:
+                raise serializers.ValidationError(
+                    {"officer": ["该队员不在本街镇执法 / this officer does not work in the complaint's street"]})
+        joined = complaint.duplicate_of.case_id if complaint.duplicate_of_id else None
+        case = services.case_open_from_complaint(complaint=complaint, actor=request.user, officer=officer)
+        return self._case_response(case.pk, status.HTTP_200_OK if case.pk == joined else status.HTTP_201_CREATED)
+
+    @extend_schema(request=SuperviseInput, responses={201: SupervisionSerializer})
+    @action(detail=True, methods=["post"])
+    def supervise(self, request, pk=None):
+        """督办: a supervisor orders action on the case and sets the response deadline."""
+        if role_of(request.user) not in workflow.SUPERVISORS:
+            raise PermissionDenied("只有区局领导/督察可以督办 / only supervisors issue supervision orders")
+        case = self._visible(pk)
+        v = self._input(SuperviseInput, request.data)
+        order = services.supervision_issue(case=case, actor=request.user, instruction=v["instruction"],
+                                           response_days=v["response_days"])
+        return Response(SupervisionSerializer(order).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RespondInput, responses={200: SupervisionSerializer})
+    @action(detail=True, methods=["post"], url_path=r"supervisions/(?P<order_id>\d+)/respond")
+    def supervision_respond(self, request, pk=None, order_id=None):
+        """The case's handlers answer a supervision order."""
+        case = self._changeable(pk)
+        order = get_object_or_404(SupervisionOrder.objects.filter(case=case), pk=order_id)
+        v = self._input(RespondInput, request.data)
+        order = services.supervision_respond(order=order, actor=request.user, response=v["response"])
+        return Response(SupervisionSerializer(order).data)
+
+    # reads
+
+    @extend_schema(parameters=[PeriodInput], responses=inline_serializer("IndicatorRows", {
+        "by": serializers.CharField(), "start": serializers.DateField(), "end": serializers.DateField(),
+        "rows": serializers.ListField(child=serializers.DictField())}))
+    @action(detail=False, methods=["get"], url_path="indicators")
+    def indicator_rows(self, request):
+        """不作为 / 慢作为 / 乱作为 indicators per officer or per street for a period, in the user's scope."""
+        v = self._input(PeriodInput, request.query_params)
+        rows = (indicators.officer_rows if v["by"] == "officer" else indicators.street_rows)(
+            request.user, v["start"], v["end"])
+        return Response({"by": v["by"], "start": v["start"], "end": v["end"], "rows": rows})

@@ -1,0 +1,179 @@
+"""Deadline flags (临期 / 超期) and the supervision indicators of R3.3 and seed 000 §五(四):
+不作为 (inaction), 慢作为 (slow action) and 乱作为 (wrongful action), per officer and per street.
+
+Every function takes the requesting user and reads through `restrict(user, "view")`, so a street sees
+its own rows only. Each table is built from three grouped queries (cases, transitions, complaints),
+whatever the number of officers, streets or cases.
+
+Definitions (a case counts for the officer it is assigned to and for its street):
+- opened / closed: cases registered / closed within the period.
+- open_now: cases not closed or referred, today.
+- overdue (慢作为): open cases past their stage deadline (`state_due`) that someone has started working on,
+  i.e. not in REGISTERED — an untouched clue counts under 不作为 instead, never twice.
+- untouched_cases (不作为): cases still REGISTERED after their verification deadline.
+- untouched_complaints (不作为, per street only): complaints ROUTED to the street more than
+  UNTOUCHED_COMPLAINT_DAYS working days ago with no case opened and no other decision taken.
+- closed_without_evidence (乱作为): cases closed within the period with no evidence file on record.
+- reversed (乱作为): decisions reversed within the period — escalations after a failed review
+  (REVIEWING → DECIDED) and reopenings of closed cases.
+- reopened_90 (乱作为): reopenings within the period that came within 90 days of the case's closing.
+"""
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from cases import calendar
+from cases.choices import TERMINAL, CaseState
+from cases.models import CaseTransition, EnforcementCase, Evidence
+
+DUE_SOON_WORKING_DAYS = 2          # 临期: due within two working days (the case pages use the same)
+UNTOUCHED_COMPLAINT_DAYS = 3       # a routed complaint left this many working days is 不作为
+REOPEN_WINDOW = timedelta(days=90)
+OPEN_STATES = [s for s in CaseState.values if s not in TERMINAL]
+OVERDUE, DUE_SOON = "overdue", "due_soon"
+
+METRICS = ("opened", "open_now", "closed", "overdue", "untouched_cases", "untouched_complaints",
+           "closed_without_evidence", "reversed", "reopened_90")
+
+
+# --- 临期 / 超期 ---------------------------------------------------------------------------------
+
+def due_soon_until(today: date | None = None) -> date:
+    """The last day that still counts as 临期 (today plus DUE_SOON_WORKING_DAYS working days)."""
+    return calendar.add_working_days(today or timezone.localdate(), DUE_SOON_WORKING_DAYS)
+
+
+def overdue_q(today: date | None = None, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}state_due__lt": today or timezone.localdate()})
+
+
+def due_soon_q(today: date | None = None, prefix: str = "") -> Q:
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}state_due__gte": today,
+                f"{prefix}state_due__lte": due_soon_until(today)})
+
+
+def deadline_flag(case, today: date | None = None) -> str:
+    """"overdue" (超期), "due_soon" (临期) or "" for one case."""
+    if case.state_due is None or case.state not in OPEN_STATES:
+        return ""
+    today = today or timezone.localdate()
+    if case.state_due < today:
+        return OVERDUE
+    return DUE_SOON if case.state_due <= due_soon_until(today) else ""
+
+
+def working_days_back(day: date, days: int) -> date:
+    """The `days`-th working day counting back from `day` (`day` itself counts when it is a working day)."""
+    current, found = day, 0
+    while True:
+        if calendar.is_working_day(current):
+            found += 1
+            if found >= days:
+                return current
+        current -= timedelta(days=1)
+
+
+# --- indicators ----------------------------------------------------------------------------------
+
+def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    return (datetime.combine(start, time.min, tzinfo=tz),
+            datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz))
+
+
+def _case_counts(user, key: str, start: date, end: date, today: date):
+    low, high = _bounds(start, end)
+    closed_in_period = Q(state=CaseState.CLOSED, closed_at__gte=low, closed_at__lt=high)
+    has_evidence = Exists(Evidence.objects.filter(case_id=OuterRef("pk")))
+    return (
+        EnforcementCase.objects.restrict(user, "view").order_by().values(key).annotate(
+            opened=Count("pk", filter=Q(created_at__gte=low, created_at__lt=high)),
+            open_now=Count("pk", filter=Q(state__in=OPEN_STATES)),
+            closed=Count("pk", filter=closed_in_period),
+            overdue=Count("pk", filter=overdue_q(today) & ~Q(state=CaseState.REGISTERED)),
+            untouched_cases=Count("pk", filter=Q(state=CaseState.REGISTERED, state_due__lt=today)),
+            closed_without_evidence=Count("pk", filter=closed_in_period & ~Q(has_evidence)),
+        )
+    )
+
+
+def _transition_counts(user, key: str, start: date, end: date):
+    low, high = _bounds(start, end)
+    closed_before = (CaseTransition.objects.filter(case_id=OuterRef("case_id"), to_state=CaseState.CLOSED,
+                                                   at__lte=OuterRef("at"))
+                     .order_by("-at", "-pk").values("at")[:1])
+    return (
+        CaseTransition.objects.restrict(user, "view")
+        .filter(action__in=["escalate", "reopen"], at__gte=low, at__lt=high)
+        .annotate(closed_before=Subquery(closed_before))
+        .order_by().values(f"case__{key}").annotate(
+            reversed=Count("pk"),
+            reopened_90=Count("pk", filter=Q(action="reopen", closed_before__gte=F("at") - REOPEN_WINDOW)),
+        )
+    )
+
+
+def untouched_complaints_q(today: date | None = None) -> Q:
+    """Complaints routed to a street and left: no case, still ROUTED, received more than
+    UNTOUCHED_COMPLAINT_DAYS working days ago."""
+    from intake.choices import ComplaintStatus
+
+    today = today or timezone.localdate()
+    # more than N working days after the day received ⇔ received before the (N+1)-th working day back
+    cutoff = working_days_back(today, UNTOUCHED_COMPLAINT_DAYS + 1)
+    low, _ = _bounds(cutoff, cutoff)
+    return Q(status=ComplaintStatus.ROUTED, case__isnull=True, street__isnull=False, received_at__lt=low)
+
+
+def _complaint_counts(user, today: date):
+    from intake.models import Complaint
+
+    return (Complaint.objects.restrict(user, "view").filter(untouched_complaints_q(today))
+            .order_by().values("street_id").annotate(untouched_complaints=Count("pk")))
+
+
+def _collect(rows, key: str, table: dict):
+    for row in rows:
+        ident = row.pop(key)
+        target = table.setdefault(ident, dict.fromkeys(METRICS, 0))
+        for name, value in row.items():
+            target[name] += value
+
+
+def _finish(row: dict) -> dict:
+    row["untouched"] = row["untouched_cases"] + row["untouched_complaints"]
+    row["inaction"] = row["untouched"]                                      # 不作为
+    row["slow_action"] = row["overdue"]                                     # 慢作为
+    row["wrongful_action"] = row["closed_without_evidence"] + row["reversed"]  # 乱作为 (reopenings are in reversed)
+    return row
+
+
+def officer_rows(user, start: date, end: date, today: date | None = None) -> list[dict]:
+    """One row per officer with cases in the user's scope (and one for cases without an officer)."""
+    from accounts.models import User
+
+    today = today or timezone.localdate()
+    table: dict = {}
+    _collect(_case_counts(user, "officer_id", start, end, today), "officer_id", table)
+    _collect(_transition_counts(user, "officer_id", start, end), "case__officer_id", table)
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[pk for pk in table if pk])}
+    rows = [_finish({"officer_id": pk, "officer": names.get(pk, "（未分派）"), **counts})
+            for pk, counts in table.items()]
+    return sorted(rows, key=lambda r: (r["officer_id"] is None, r["officer"]))
+
+
+def street_rows(user, start: date, end: date, today: date | None = None) -> list[dict]:
+    """One row per street in the user's scope, zeros included."""
+    from registry.models import Street
+
+    today = today or timezone.localdate()
+    streets = list(Street.objects.restrict(user, "view").order_by("code", "name").values_list("pk", "name"))
+    table: dict = {pk: dict.fromkeys(METRICS, 0) for pk, _ in streets}
+    _collect(_case_counts(user, "street_id", start, end, today), "street_id", table)
+    _collect(_transition_counts(user, "street_id", start, end), "case__street_id", table)
+    _collect(_complaint_counts(user, today), "street_id", table)
+    names = dict(streets)
+    return [_finish({"street_id": pk, "street": names.get(pk, ""), **table[pk]}) for pk in
+            [pk for pk, _ in streets] + [pk for pk in table if pk not in names]]
