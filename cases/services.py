@@ -48,6 +48,24 @@ def next_case_number(year: int) -> str:
     return f"{prefix}{seq:06d}"
 
 
+def _save_numbered(case: EnforcementCase, attempts: int = 5):
+    """Two cases opened at the same moment may read the same last number: the unique constraint
+    refuses the second, which takes the next number instead."""
+    from django.db import IntegrityError
+
+    for _attempt in range(attempts):
+        try:
+            with transaction.atomic():
+                case.save()
+            return
+        except IntegrityError:
+            if not EnforcementCase.objects.filter(number=case.number).exists():
+                raise
+            case.pk = None
+            case.number = next_case_number(timezone.localdate().year)
+    raise ApplicationError("案件编号分配冲突，请重试", "could not allocate a case number: retry")
+
+
 @transaction.atomic
 def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCase:
     """A complaint confirmed as an enforcement matter opens a case — or joins the open case of its
@@ -75,7 +93,7 @@ def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCa
         state=CaseState.REGISTERED, state_entered_at=now,
     )
     case.state_due = _deadline(case, CaseState.REGISTERED, timezone.localdate())
-    case.save()
+    _save_numbered(case)
     CaseTransition.objects.create(case=case, action="register", from_state="", to_state=CaseState.REGISTERED,
                                   actor=actor, reason=f"由诉件 {complaint} 登记", payload={"complaint": complaint.pk})
     Complaint.objects.filter(pk=complaint.pk).update(case=case, status=ComplaintStatus.IN_CASE)
@@ -107,6 +125,8 @@ def case_transition(*, case: EnforcementCase, action: str, actor, version: int |
                                f"'{action}' is not allowed from {locked.state}")
     if role_of(actor) not in move.roles:
         raise ApplicationError("您的角色不能执行该操作", "your role cannot make this move")
+    if not EnforcementCase.objects.restrict(actor, "change").filter(pk=case.pk).exists():
+        raise ApplicationError("该案件不在您的办理范围内", "this case is outside your scope")
     data = {**data, "reason": reason, "files": list(files)}
     for need in move.needs:
         problem = rules.REQUIREMENTS[need](locked, data)

@@ -354,6 +354,8 @@ def test_a_fine_needs_the_fine_measure_and_a_decided_open_case(world, keyword_cl
 
 
 def test_a_fine_on_another_cases_party_is_refused(world, case, keyword_classifier):
+    world.oscar.streets.add(world.changfeng)  # the other case is in 长风; oscar covers both streets here
+    world.oscar.__dict__.pop("_anju_street_ids", None)
     other = decide(world, to_investigation(world, open_case(world, "电瓶车停在电梯里", address="金沙江路1685弄")),
                    ["ORDER_CORRECT", "FINE"])
     with pytest.raises(ApplicationError):

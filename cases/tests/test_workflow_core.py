@@ -90,3 +90,33 @@ def test_fake_evidence_is_refused_by_content_not_name(world, case):
     evidence = services.evidence_add(case=case, upload=SimpleUploadedFile("scan.bin", b"%PDF-1.7 rest"),
                                      actor=world.oscar)
     assert evidence.content_type == "application/pdf" and len(evidence.sha256) == 64
+
+
+def test_an_officer_cannot_move_another_streets_case_even_through_the_service(world, case):
+    from core.testing import make_user
+
+    other = make_user("olga", "OFFICER", streets=[world.changfeng])
+    with pytest.raises(ApplicationError) as info:
+        services.case_transition(case=case, action="start_verification", actor=other)
+    assert "范围" in info.value.message
+    case.refresh_from_db()
+    assert case.state == CaseState.REGISTERED
+
+
+def test_a_taken_case_number_is_skipped(world, case, keyword_classifier):
+    from cases.models import EnforcementCase
+
+    complaint = intake_services.complaint_receive(data=intake_services.ComplaintInput(
+        channel=Channel.HOTLINE, content="有人搭建阳光房", address="兰溪路88弄3号楼", received_at=timezone.now()))
+    original = services.next_case_number
+    numbers = iter([case.number])  # as if another request had read the same last number first
+
+    def racing(year):
+        return next(numbers, None) or original(year)
+
+    services.next_case_number = racing
+    try:
+        second = services.case_open_from_complaint(complaint=complaint, actor=world.oscar)
+    finally:
+        services.next_case_number = original
+    assert second.number != case.number and EnforcementCase.objects.count() == 2
