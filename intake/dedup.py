@@ -27,6 +27,12 @@ _BOILERPLATE = re.compile(
 )
 
 
+def matter(type_id, type_code: str | None, department_id):
+    """What "the same matter" means: the violation type — or, for matters referred elsewhere, the
+    receiving department (a noise complaint does not repeat a property-fee complaint)."""
+    return ("NE", department_id) if type_code == "NON_ENFORCEMENT" else type_id
+
+
 def text_key(text: str) -> str:
     """Character bigrams of the content without hotline boilerplate and digits."""
     cleaned = _BOILERPLATE.sub("", normalize(text))
@@ -42,12 +48,15 @@ _SPOT_MARKS = re.compile("[号楼幢栋座室]")
 def spot(address: str, content: str) -> tuple[str, str]:
     """(building, room) named in the address or text, to tell two flats' matters apart."""
     building = room = ""
-    if address and _SPOT_MARKS.search(address):
-        parsed = parse(address)
+    for text in (address, content):
+        if not text or not _SPOT_MARKS.search(text):
+            continue
+        parsed = parse(text)
         building, room = parsed.building, parsed.room
-    if not (building or room) and content and _SPOT_MARKS.search(content):
-        inner = parse(content)
-        building, room = inner.building, inner.room
+        if not building and parsed.lane is not None and parsed.number is not None:
+            building = str(parsed.number)  # 兰溪路88弄3号: inside a lane, 3号 is the building
+        if building or room:
+            break
     return building, room
 
 
@@ -78,9 +87,11 @@ class DedupIndex:
         recent = Complaint.objects.filter(community__isnull=False, violation_type__isnull=False)
         if since is not None:
             recent = recent.filter(received_at__gte=since - REPEAT_WINDOW)
-        for row in recent.values("id", "community_id", "violation_type_id", "received_at", "status",
-                                 "duplicate_of_id", "content", "address_text").iterator(chunk_size=2000):
-            key = (row["community_id"], row["violation_type_id"])
+        for row in recent.values("id", "community_id", "violation_type_id", "violation_type__code", "department_id",
+                                 "received_at", "status", "duplicate_of_id", "content", "address_text"
+                                 ).iterator(chunk_size=2000):
+            key = (row["community_id"], matter(row["violation_type_id"], row["violation_type__code"],
+                                               row["department_id"]))
             bisect.insort(index.times[key], row["received_at"])
             if row["duplicate_of_id"] is None and row["status"] in OPEN_STATUSES:
                 index.open[key].append(_Open(row["id"], row["received_at"], text_key(row["content"]),

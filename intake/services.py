@@ -18,7 +18,7 @@ from core.errors import ApplicationError
 from core.tabular import read_table
 from intake import routing
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
-from intake.dedup import CONSULTATION_AT, DedupIndex, spot, text_key
+from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
 from intake.matching import CommunityIndex
 from intake.models import Complaint, ComplaintPhoto, Correction, ImportBatch
 from registry.models import Community, Department, ViolationType
@@ -130,7 +130,9 @@ def _decide(data: ComplaintInput, prediction, ctx: Context) -> Complaint:
 
 def _dedup(complaint: Complaint, ctx: Context):
     """Attach to an open complaint about the same matter, and count repeats; returns the primary entry."""
-    community_id, type_id = complaint.community_id, complaint.violation_type_id
+    vtype = complaint.violation_type
+    community_id = complaint.community_id
+    type_id = matter(complaint.violation_type_id, vtype.code if vtype else None, complaint.department_id)
     complaint.repeat_count = ctx.dedup.repeat_count(
         community_id=community_id, type_id=type_id, received_at=complaint.received_at
     )
@@ -475,7 +477,18 @@ def complaint_confirm(*, complaint: Complaint, actor) -> Complaint:
     _reroute(complaint, confirmed=True)
     complaint._change_reason = "确认"
     complaint.save()
+    _send_referral(complaint, actor)
     return complaint
+
+
+def _send_referral(complaint: Complaint, actor):
+    """Once a person has confirmed a non-enforcement matter, it is referred (移交) to its department,
+    which signs for it and answers within the deadline."""
+    if complaint.status != ComplaintStatus.REFERRED or complaint.type_source != DecisionSource.STAFF:
+        return
+    from cases.referrals import referral_send
+
+    referral_send(department=complaint.department, matter=complaint.content, actor=actor, complaint=complaint)
 
 
 def _reroute(complaint: Complaint, *, confirmed: bool):
@@ -520,6 +533,7 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
     _reroute(complaint, confirmed=True)
     complaint._change_reason = f"更正类型 {old}→{vtype.code}"
     complaint.save()
+    _send_referral(complaint, actor)
     return complaint
 
 
@@ -535,6 +549,7 @@ def complaint_correct_community(*, complaint: Complaint, community: Community, a
     _reroute(complaint, confirmed=complaint.type_source == DecisionSource.STAFF)
     complaint._change_reason = f"更正小区 {old}→{community.name}"
     complaint.save()
+    _send_referral(complaint, actor)
     return complaint
 
 

@@ -208,9 +208,6 @@ def test_another_building_is_not_a_duplicate(world, tmp_path):
     assert other.repeat_count == 2  # still a repeat about the community and type
 
 
-@pytest.mark.xfail(strict=True, reason="intake/dedup.py spot() takes the building only from 号楼/幢/栋/座: in a "
-                                       "lane address (兰溪路88弄3号) the 3号 is the building, but parses as the "
-                                       "door number and is ignored, so two buildings' matters merge")
 def test_another_building_written_as_lane_number_is_not_a_duplicate(world, tmp_path):
     services.import_hotline(path=_file(tmp_path, [
         ("2026-0302-000101", "2026-03-02 09:10:00", "兰溪路88弄3号", CHARGING_PLAIN),

@@ -136,3 +136,21 @@ def test_every_matching_outcome_is_explained_in_words(world, keyword_classifier)
     assert match_reasons(receive("楼道飞线充电", "兰溪路88弄").match_evidence)[0].startswith("门牌匹配")
     assert "其他区" in match_reasons(receive("楼道飞线充电", "静安区常德路100弄").match_evidence)[0]
     assert match_reasons({}) == ["地址中未找到道路门牌或小区名"]
+
+
+def test_a_confirmed_non_enforcement_matter_is_referred_once(world, keyword_classifier):
+    from cases.models import Referral
+
+    c = receive("物业费涨价不合理", "金沙江路1685弄")
+    assert not Referral.objects.exists()  # nobody has looked yet
+    services.complaint_confirm(complaint=c, actor=world.sam)
+    services.complaint_confirm(complaint=c, actor=world.sam)
+    referral = Referral.objects.get()
+    assert referral.department.code == "HOUSING" and referral.complaint == c and referral.street == world.changfeng
+
+
+def test_a_noise_complaint_does_not_repeat_a_fee_complaint(world, keyword_classifier):
+    receive("物业费涨价不合理", "兰溪路88弄", when=NOW - timedelta(days=3))
+    receive("物业费太贵了", "兰溪路88弄", when=NOW - timedelta(days=2))
+    noise = receive("楼上噪声扰民", "兰溪路88弄")
+    assert noise.repeat_count == 1
