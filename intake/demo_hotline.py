@@ -815,8 +815,8 @@ def load_complaints(*, tally, progress=None, orders: int = YEAR_ORDERS, patrols:
 
 
 def _remember(ctx, complaint) -> None:
-    """complaint_receive leaves a primary's dedup entry without its id when the context is reused:
-    set it, so a later duplicate in this run points at it (see the report on intake/services.py)."""
-    for entry in ctx.dedup.open.get((complaint.community_id, complaint.violation_type_id)) or ():
-        if entry.obj is complaint:
-            entry.id, entry.obj = complaint.pk, None
+    """complaint_receive leaves a primary's dedup entry without its id when the context is reused (it reads
+    primary.id only): set it, so a later duplicate in this run points at it."""
+    entry = getattr(complaint, "_dedup_entry", None)
+    if entry is not None and entry.id is None:
+        entry.id, entry.obj = complaint.pk, None

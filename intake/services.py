@@ -149,9 +149,10 @@ def _dedup(complaint: Complaint, ctx: Context):
         complaint.duplicate_score = round(found[1] / 100, 4)
         complaint.status = ComplaintStatus.DUPLICATE
         complaint.routing_note = "同一事项重复反映，并入原诉件办理"
-    ctx.dedup.add(community_id=community_id, type_id=type_id, received_at=complaint.received_at,
-                  content=complaint.content, address=complaint.address_text, primary=primary is None,
-                  obj=complaint, key=key, where=where)
+    # The index entry of a new primary, so its id can be filled in once the complaint is saved.
+    complaint._dedup_entry = ctx.dedup.add(
+        community_id=community_id, type_id=type_id, received_at=complaint.received_at, content=complaint.content,
+        address=complaint.address_text, primary=primary is None, obj=complaint, key=key, where=where)
     return primary
 
 
@@ -351,14 +352,11 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
 
 
 def _remember_ids(ctx: Context, saved: list[Complaint]):
-    """Give the dedup index the ids of primaries just inserted (only their keys' entries are looked at)."""
-    by_obj = {id(c): c.pk for c in saved}
-    keys = {(c.community_id, c.violation_type_id) for c in saved}
-    for key in keys:
-        for entry in ctx.dedup.open.get(key, ()):
-            if entry.id is None and entry.obj is not None and id(entry.obj) in by_obj:
-                entry.id = by_obj[id(entry.obj)]
-                entry.obj = None
+    """Give the dedup index the ids of primaries just inserted."""
+    for complaint in saved:
+        entry = getattr(complaint, "_dedup_entry", None)
+        if entry is not None and entry.id is None:
+            entry.id, entry.obj = complaint.pk, None
 
 
 def _create_with_history(objs: list[Complaint], actor) -> None:
