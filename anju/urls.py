@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("registry/", include("registry.urls")),
     path("intake/", include("intake.urls")),
+    path("cases/", include("cases.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,112 @@
+"""Administration of the case catalogues (holidays, document numbering) and read-mostly views of cases.
+
+States change only through cases.services.case_transition, so the workflow fields are read-only here."""
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases import calendar, models
+
+
+@admin.register(models.Holiday)
+class HolidayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "name", "is_workday"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        calendar.invalidate()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        calendar.invalidate()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        calendar.invalidate()
+
+
+@admin.register(models.DocumentTemplate)
+class DocumentTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["kind", "number_pattern", "issuer"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = models.CaseTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "from_state", "to_state", "actor", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class PartyInline(admin.TabularInline):
+    model = models.Party
+    extra = 0
+    fields = ["role", "kind", "name", "id_number", "phone", "address"]
+
+
+@admin.register(models.EnforcementCase)
+class EnforcementCaseAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "violation_type", "street", "community", "officer", "state", "state_due", "created_at"]
+    list_filter = ["state", "violation_type", "street"]
+    search_fields = ["number", "summary", "location", "community__name"]
+    list_select_related = ["violation_type", "street", "community", "officer"]
+    raw_id_fields = ["community", "reopened_from"]
+    readonly_fields = ["number", "state", "state_entered_at", "state_due", "version", "measures", "decision",
+                       "rectify_due", "referred_to", "closed_at", "closing_reason"]
+    inlines = [PartyInline, TransitionInline]
+
+
+@admin.register(models.Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "case", "kind", "size", "stage", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind", "stage"]
+    search_fields = ["original_name", "sha256", "case__number"]
+    readonly_fields = ["case", "transition", "kind", "content_type", "file", "original_name", "size", "sha256",
+                       "stage", "uploaded_by", "uploaded_at"]
+
+    def has_add_permission(self, request):
+        return False  # evidence is uploaded on the case page, where its type is checked and its hash recorded
+
+
+@admin.register(models.Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["number", "kind", "case", "issued_by", "issued_at"]
+    list_filter = ["kind", "year"]
+    search_fields = ["number", "case__number"]
+    readonly_fields = ["case", "kind", "number", "year", "seq", "file", "sha256", "issued_by", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(models.Fine)
+class FineAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "amount", "decided_at", "status", "paid_at", "is_final"]
+    list_filter = ["status", "is_final"]
+    search_fields = ["case__number"]
+    raw_id_fields = ["case", "party", "document"]
+
+
+@admin.register(models.SupervisionOrder)
+class SupervisionOrderAdmin(SimpleHistoryAdmin):
+    list_display = ["case", "issued_by", "issued_at", "response_due", "status"]
+    list_filter = ["status"]
+    raw_id_fields = ["case"]
+
+
+@admin.register(models.Referral)
+class ReferralAdmin(SimpleHistoryAdmin):
+    list_display = ["pk", "department", "street", "status", "due", "created_at"]
+    list_filter = ["status", "department"]
+    raw_id_fields = ["case", "complaint", "letter"]
+
+
+@admin.register(models.HotlineReply)
+class HotlineReplyAdmin(SimpleHistoryAdmin):
+    list_display = ["complaint", "result", "satisfaction", "replied_by", "replied_at"]
+    list_filter = ["result", "satisfaction"]
+    raw_id_fields = ["complaint"]

@@ -1,0 +1,312 @@
+"""Forms of the case pages. A move's form is built from the workflow table: it asks for exactly what
+the move `needs` (cases.workflow.MOVES), so adding a need to the table adds the field here."""
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from accounts.models import User
+from cases import rules, selectors
+from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, PartyRole, PaymentStatus, Satisfaction
+from cases.models import EnforcementCase
+from registry.choices import Measure
+from registry.models import Department, Street, ViolationType
+
+MAX_FILES = 20
+
+
+def bootstrap(form):
+    """Bootstrap classes on every widget, so templates can render `{{ field }}` as is."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
+            widget.attrs["class"] = "form-check-input"
+            continue
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        css = "form-select form-select-sm" if isinstance(widget, forms.Select) else "form-control form-control-sm"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+    return form
+
+
+# --- the case list ------------------------------------------------------------------------------
+
+DUE_CHOICES = [(selectors.OVERDUE, _("超期")), (selectors.SOON, _("临期（2个工作日内到期）"))]
+STATE_CHOICES = [("open", _("全部在办"))] + list(CaseState.choices)
+
+
+def _streets(request):
+    return Street.objects.restrict(request.user, "view") if request else Street.objects.none()
+
+
+def _officers(request):
+    if request is None:
+        return User.objects.none()
+    visible = EnforcementCase.objects.restrict(request.user, "view").values("officer_id")
+    return User.objects.filter(Q(pk__in=visible) | Q(pk=request.user.pk, role=Role.OFFICER)).order_by("username")
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("搜索"))
+    state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="by_state", label=_("状态"),
+                                        empty_label=_("全部状态"))
+    violation_type = django_filters.ModelChoiceFilter(queryset=ViolationType.objects.all(), to_field_name="code",
+                                                      label=_("类型"), empty_label=_("全部类型"))
+    street = django_filters.ModelChoiceFilter(queryset=_streets, label=_("街镇"), empty_label=_("全部街镇"))
+    officer = django_filters.ModelChoiceFilter(queryset=_officers, label=_("承办队员"), empty_label=_("全部队员"))
+    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="by_due", label=_("期限"), empty_label=_("全部"))
+    mine = django_filters.BooleanFilter(method="by_mine", label=_("我的案件"), widget=forms.CheckboxInput)
+
+    class Meta:
+        model = EnforcementCase
+        fields = ["q", "state", "violation_type", "street", "officer", "due", "mine"]
+
+    def search(self, queryset, name, value):
+        value = (value or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(number__icontains=value) | Q(summary__icontains=value)
+                               | Q(location__icontains=value) | Q(community__name__icontains=value))
+
+    def by_state(self, queryset, name, value):
+        if value == "open":
+            return queryset.filter(state__in=selectors.OPEN_STATES)
+        return queryset.filter(state=value)
+
+    def by_due(self, queryset, name, value):
+        return {selectors.OVERDUE: selectors.overdue, selectors.SOON: selectors.due_soon}[value](queryset)
+
+    def by_mine(self, queryset, name, value):
+        return queryset.filter(officer=self.request.user) if value else queryset
+
+
+# --- moves --------------------------------------------------------------------------------------
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Any number of evidence files; their real type and size are checked by cases.services."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_FILES:
+            raise forms.ValidationError(_("一次最多上传 %(n)s 个文件"), params={"n": MAX_FILES})
+        single = super().clean
+        return [single(f, initial) for f in files]
+
+
+# What each check of the workflow table means to the person making the move (needs without a field).
+NEED_HINTS = {
+    "parties": _("须已登记当事人"),
+    "evidence": _("须有证据材料（已上传或随本次上传）"),
+    "review_evidence": _("须上传复查照片或材料"),
+    "fines_settled": _("罚款须已缴纳"),
+    "within_90_days": _("结案90日内方可回潮重新核查"),
+}
+
+
+class MoveForm(forms.Form):
+    """The form of one workflow move; `version` is the case version the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, move, case, user, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{move.action}_%s")
+        super().__init__(*args, **kwargs)
+        self.move, self.case = move, case
+        needs = set(move.needs)
+        if "reason" in needs:
+            self.fields["reason"] = forms.CharField(
+                label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+        if "department" in needs:
+            self.fields["department"] = forms.ModelChoiceField(
+                label=_("接收部门"), to_field_name="code",
+                queryset=Department.objects.restrict(user, "view").exclude(code="CHENGGUAN"))
+        if "measures" in needs:
+            self.fields["measures"] = forms.MultipleChoiceField(
+                label=_("处理措施"), widget=forms.CheckboxSelectMultiple,
+                choices=[(m, Measure(m).label) for m in rules.allowed_measures(case) if m in Measure.values])
+        if "rectify_due" in needs:
+            self.fields["rectify_due"] = forms.DateField(
+                label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date", "min": timezone.localdate()}))
+        if "closing_measures" in needs:
+            closes_with = rules.MEASURE_RULES.get(case.violation_type.code, {}).get("closes_with", [])
+            if closes_with:
+                self.fields["measures_done"] = forms.MultipleChoiceField(
+                    label=_("已落实的措施"), widget=forms.CheckboxSelectMultiple,
+                    choices=[(m, Measure(m).label) for m in closes_with])
+        if needs & {"evidence", "review_evidence"}:
+            self.fields["files"] = EvidenceFilesField(
+                label=_("复查照片或材料") if "review_evidence" in needs else _("证据材料"), required=False,
+                help_text=_("照片、视频、PDF 或 Office 文件，可多选"))
+        bootstrap(self)
+
+    @property
+    def has_inputs(self) -> bool:
+        return len(self.fields) > 1
+
+    @property
+    def hints(self) -> list[tuple[str, bool]]:
+        """The checks of the move as (text, already met), so the officer sees what is still missing."""
+        return [(NEED_HINTS[n], rules.REQUIREMENTS[n](self.case, {}) is None)
+                for n in self.move.needs if n in NEED_HINTS]
+
+    def service_kwargs(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data["reason"] = data.get("reason", "")
+        data["files"] = data.get("files") or []
+        return data
+
+
+# --- parties, evidence, supervision, referrals --------------------------------------------------
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(label=_("身份"), choices=PartyRole.choices)
+    kind = forms.ChoiceField(label=_("类别"), choices=PartyKind.choices, initial=PartyKind.PERSON)
+    name = forms.CharField(label=_("姓名/名称"), max_length=100)
+    id_number = forms.CharField(label=_("证件号码/信用代码"), max_length=30, required=False)
+    phone = forms.CharField(label=_("电话"), max_length=30, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_party_%s")
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("文件（照片、视频、PDF 或 Office）"))
+    description = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_evidence_%s")
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class SupervisionForm(forms.Form):
+    instruction = forms.CharField(label=_("督办要求"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    response_days = forms.IntegerField(label=_("回复期限（工作日）"), min_value=1, max_value=30, initial=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class SupervisionResponseForm(forms.Form):
+    response = forms.CharField(label=_("回复内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class ReferralAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("反馈内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class ReferralReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退回理由"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+def errors_text(form) -> str:
+    return "；".join(f"{form.fields[k].label}：{e}" if k in form.fields else str(e)
+                    for k, errors in form.errors.items() for e in errors)
+
+
+# --- documents, fines, 12345 replies ------------------------------------------------------------
+
+class DocumentForm(forms.Form):
+    """What issuing a document of `kind` needs beyond the case itself (cases.documents.EXTRA_KEYS)."""
+
+    note = forms.CharField(label=_("补充说明（选填）"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, kind, case, user, **kwargs):
+        kwargs.setdefault("auto_id", f"id_doc_{kind}_%s")
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == DocumentKind.ORDER_CORRECT:
+            self.fields["rectify_due"] = forms.DateField(
+                label=_("整改期限"), required=case.rectify_due is None, initial=case.rectify_due,
+                widget=forms.DateInput(attrs={"type": "date", "min": timezone.localdate()}, format="%Y-%m-%d"))
+        if kind == DocumentKind.REFERRAL_LETTER:
+            self.fields["department"] = forms.ModelChoiceField(
+                label=_("接收部门"), to_field_name="code", required=case.referred_to_id is None,
+                initial=case.referred_to.code if case.referred_to_id else None,
+                queryset=Department.objects.restrict(user, "view").exclude(code="CHENGGUAN"))
+            self.fields["matter"] = forms.CharField(label=_("移交事项"), max_length=4000, required=False,
+                                                    initial=case.summary, widget=forms.Textarea(attrs={"rows": 2}))
+        self.order_fields(["rectify_due", "department", "matter", "note"])
+        bootstrap(self)
+
+    @property
+    def kind_label(self) -> str:
+        return DocumentKind(self.kind).label
+
+    def extra(self) -> dict:
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+class FineForm(forms.Form):
+    amount = forms.DecimalField(label=_("罚款金额（元）"), min_value=0.01, max_digits=12, decimal_places=2)
+    party = forms.ModelChoiceField(label=_("被处罚当事人"), queryset=None, required=False, empty_label=_("（未指定）"))
+
+    def __init__(self, *args, case, user, **kwargs):
+        kwargs.setdefault("auto_id", "id_fine_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["party"].queryset = case.parties.restrict(user, "view")
+        bootstrap(self)
+
+
+class PaymentForm(forms.Form):
+    status = forms.ChoiceField(label=_("缴纳状态"), choices=PaymentStatus.choices)
+    paid_at = forms.DateField(label=_("缴纳日期"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, fine, **kwargs):
+        kwargs.setdefault("auto_id", f"id_pay{fine.pk}_%s")
+        kwargs.setdefault("initial", {"status": fine.status, "paid_at": fine.paid_at})
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class HotlineReplyForm(forms.Form):
+    """答复 of a 12345 work order that is in a case (退单 is no longer possible once a case is open)."""
+
+    reply = forms.CharField(label=_("答复市民要点"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    result = forms.ChoiceField(label=_("办理结果"),
+                               choices=[c for c in HotlineResult.choices if c[0] != HotlineResult.RETURNED])
+    satisfaction = forms.ChoiceField(label=_("满意度（回访）"), required=False,
+                                     choices=[("", _("（待回访）"))] + list(Satisfaction.choices))
+
+    def __init__(self, *args, complaint, **kwargs):
+        kwargs.setdefault("auto_id", f"id_reply{complaint.pk}_%s")
+        if _has_reply(complaint):
+            reply = complaint.reply
+            kwargs.setdefault("initial", {"reply": reply.reply, "result": reply.result,
+                                          "satisfaction": reply.satisfaction})
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+def _has_reply(complaint) -> bool:
+    from cases.models import HotlineReply
+
+    try:
+        return complaint.reply is not None
+    except HotlineReply.DoesNotExist:
+        return False

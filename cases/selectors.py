@@ -1,0 +1,224 @@
+"""Reads of enforcement cases, always through the user's scope (`Model.objects.restrict`)."""
+from datetime import timedelta
+
+from django.db.models import Case, CharField, Count, F, Min, Q, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.scope import can_see_personal, role_of
+from cases import calendar, workflow
+from cases.choices import TERMINAL, CaseState, DocumentKind, ReferralStatus, SupervisionStatus
+from cases.models import Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
+from core.masking import mask_id_number, mask_phone
+from registry.choices import Measure
+
+SOON_WORKING_DAYS = 2   # 临期: due within two working days
+NEW_ASSIGNMENT_DAYS = 3
+OPEN_STATES = [s for s in CaseState.values if s not in TERMINAL]
+PENDING_REFERRAL = [ReferralStatus.SENT, ReferralStatus.SIGNED]
+OVERDUE, SOON = "overdue", "soon"
+
+
+def due_limits() -> tuple:
+    """(today, the last day that counts as 临期)."""
+    today = timezone.localdate()
+    return today, calendar.add_working_days(today, SOON_WORKING_DAYS)
+
+
+def due_flag(state: str, due) -> str:
+    if due is None or state not in OPEN_STATES:
+        return ""
+    today, soon = due_limits()
+    return OVERDUE if due < today else SOON if due <= soon else ""
+
+
+def with_due_flag(qs):
+    today, soon = due_limits()
+    return qs.annotate(due_flag=Case(
+        When(state__in=OPEN_STATES, state_due__lt=today, then=Value(OVERDUE)),
+        When(state__in=OPEN_STATES, state_due__lte=soon, then=Value(SOON)),
+        default=Value(""), output_field=CharField()))
+
+
+def overdue(qs):
+    return qs.filter(state__in=OPEN_STATES, state_due__lt=timezone.localdate())
+
+
+def due_soon(qs):
+    today, soon = due_limits()
+    return qs.filter(state__in=OPEN_STATES, state_due__gte=today, state_due__lte=soon)
+
+
+def case_list(*, user):
+    return with_due_flag(
+        EnforcementCase.objects.restrict(user, "view")
+        .select_related("violation_type", "community", "street", "officer")
+        .order_by(F("state_due").asc(nulls_last=True), "-created_at")
+    )
+
+
+def case_get(*, user, pk: int, action: str = "view") -> EnforcementCase:
+    return get_object_or_404(
+        EnforcementCase.objects.restrict(user, action).select_related(
+            "violation_type", "community", "street", "officer", "referred_to", "reopened_from"),
+        pk=pk,
+    )
+
+
+def can_change(user, case) -> bool:
+    return EnforcementCase.objects.restrict(user, "change").filter(pk=case.pk).exists()
+
+
+def measure_labels(codes) -> list[str]:
+    return [Measure(c).label if c in Measure.values else c for c in codes or []]
+
+
+def timeline(case):
+    steps = list(case.transitions.select_related("actor").prefetch_related("evidence"))
+    labels = {m.action: m.label for m in workflow.MOVES}
+    for step in steps:
+        step.label = labels.get(step.action, "线索登记" if step.action == "register" else step.action)
+        step.measure_labels = measure_labels(step.payload.get("measures"))
+        step.measures_done_labels = measure_labels(step.payload.get("measures_done"))
+    return steps
+
+
+def parties(user, case) -> list[dict]:
+    """Parties with ID numbers and phones as this user may see them."""
+    personal = can_see_personal(user, "party")
+    return [{
+        "obj": p,
+        "id_number": p.id_number if personal else mask_id_number(p.id_number),
+        "phone": p.phone if personal else mask_phone(p.phone),
+        "masked": not personal and bool(p.id_number or p.phone),
+    } for p in case.parties.restrict(user, "view")]
+
+
+def evidence_list(user, case):
+    return case.evidence.restrict(user, "view").select_related("uploaded_by")
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    return get_object_or_404(Evidence.objects.restrict(user, "view"), pk=pk)
+
+
+def document_list(user, case):
+    return case.documents.restrict(user, "view").select_related("issued_by")
+
+
+def document_get(*, user, pk: int) -> Document:
+    return get_object_or_404(Document.objects.restrict(user, "view"), pk=pk)
+
+
+def document_kinds(case) -> list[str]:
+    """The documents this case can have issued now (cases.documents decides; this only hides buttons
+    that could not succeed)."""
+    from cases import documents
+
+    measures = set(case.measures or [])
+    wanted = {
+        DocumentKind.ORDER_CORRECT: bool(measures & documents.CORRECTIVE_MEASURES),
+        DocumentKind.PENALTY_DECISION: Measure.FINE in measures,
+        DocumentKind.REFERRAL_LETTER: bool(case.referred_to_id),
+    }
+    return [kind for kind in DocumentKind.values if wanted[kind] and case.state in documents.ISSUE_STATES[kind]]
+
+
+def can_fine(case) -> bool:
+    from cases import fines
+
+    return case.state in fines.FINE_STATES and Measure.FINE in (case.measures or [])
+
+
+def fine_list(user, case):
+    return case.fines.restrict(user, "view").select_related("party", "document").order_by("decided_at", "pk")
+
+
+def fine_get(*, user, pk: int, action: str = "view") -> Fine:
+    return get_object_or_404(Fine.objects.restrict(user, action).select_related("case"), pk=pk)
+
+
+def supervision_list(user, case):
+    return case.supervisions.restrict(user, "view").select_related("issued_by", "responded_by")
+
+
+def supervision_get(*, user, pk: int, action: str = "view") -> SupervisionOrder:
+    return get_object_or_404(SupervisionOrder.objects.restrict(user, action).select_related("case"), pk=pk)
+
+
+def linked_complaints(user, case):
+    from intake.models import Complaint
+
+    complaints = list(Complaint.objects.restrict(user, "view").filter(case=case)
+                      .select_related("reply").order_by("received_at"))
+    changeable = set(Complaint.objects.restrict(user, "change").filter(case=case).values_list("pk", flat=True))
+    for complaint in complaints:
+        complaint.can_reply = complaint.pk in changeable and complaint.channel == "HOTLINE"
+    return complaints
+
+
+def referral_list(user, case):
+    return with_referral_flag(case.referrals.restrict(user, "view").select_related("department", "signed_by"))
+
+
+def with_referral_flag(qs):
+    return qs.annotate(is_overdue=Case(
+        When(status__in=PENDING_REFERRAL, due__lt=timezone.localdate(), then=Value(True)),
+        default=Value(False)))
+
+
+# --- the officer's day, the supervisor's board, the department's inbox -------------------------
+
+def _open_supervisions(qs):
+    return qs.annotate(open_supervisions=Count("supervisions", filter=Q(supervisions__status=SupervisionStatus.OPEN)))
+
+
+def workbench(*, user) -> dict:
+    mine = case_list(user=user).filter(officer=user, state__in=OPEN_STATES)
+    since = timezone.now() - timedelta(days=NEW_ASSIGNMENT_DAYS)
+    # the first time the case's history names me as its officer: opened for me, or reassigned to me
+    first_mine = (EnforcementCase.history.filter(officer_id=user.pk).values("id")
+                  .annotate(first=Min("history_date")).filter(first__gte=since).values("id"))
+    return {
+        "overdue": list(_open_supervisions(overdue(mine))),
+        "soon": list(_open_supervisions(due_soon(mine))),
+        "new": list(_open_supervisions(mine.filter(pk__in=first_mine)).order_by("-created_at")),
+        "supervisions": list(
+            SupervisionOrder.objects.restrict(user, "view")
+            .filter(case__officer=user, status=SupervisionStatus.OPEN)
+            .select_related("case", "issued_by").order_by("response_due")),
+    }
+
+
+def board(*, user) -> dict:
+    today = timezone.localdate()
+    late = _open_supervisions(overdue(case_list(user=user))).order_by("street__code", "street__name", "state_due")
+    return {
+        "overdue": list(late),
+        "supervisions": list(
+            SupervisionOrder.objects.restrict(user, "view").filter(status=SupervisionStatus.OPEN)
+            .select_related("case__street", "case__officer", "issued_by")
+            .annotate(is_late=Case(When(response_due__lt=today, then=Value(True)), default=Value(False)))
+            .order_by("response_due")),
+        "referrals": list(
+            Referral.objects.restrict(user, "view").filter(status__in=PENDING_REFERRAL, due__lt=today)
+            .select_related("department", "case", "complaint", "street").order_by("due")),
+    }
+
+
+def inbox(*, user):
+    """Referrals addressed to the user's department, most urgent first."""
+    if role_of(user) != Role.DEPARTMENT or not user.department_id:
+        return Referral.objects.none()
+    order = Case(When(status=ReferralStatus.SENT, then=Value(0)), When(status=ReferralStatus.SIGNED, then=Value(1)),
+                 default=Value(2))
+    return with_referral_flag(
+        Referral.objects.restrict(user, "view").filter(department_id=user.department_id)
+        .select_related("case", "complaint", "street", "signed_by", "answered_by", "sent_by")
+        .order_by(order, "due", "pk"))
+
+
+def referral_get(*, user, pk: int) -> Referral:
+    return get_object_or_404(
+        inbox(user=user).select_related("department"), pk=pk)

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from cases import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("today/", views.workbench, name="workbench"),
+    path("board/", views.board, name="board"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:pk>/<slug:action>/", views.referral_action, name="referral-action"),
+    path("from-complaint/<int:complaint_pk>/", views.open_from_complaint, name="open-from-complaint"),
+    path("<int:pk>/", views.case_detail, name="detail"),
+    path("<int:pk>/move/<slug:action>/", views.case_move, name="move"),
+    path("<int:pk>/parties/", views.party_add, name="party-add"),
+    path("<int:pk>/evidence/", views.evidence_add, name="evidence-add"),
+    path("<int:pk>/supervise/", views.supervise, name="supervise"),
+    path("<int:pk>/documents/<slug:kind>/", views.document_issue, name="document-issue"),
+    path("<int:pk>/fines/", views.fine_impose, name="fine-impose"),
+    path("fines/<int:pk>/payment/", views.fine_payment, name="fine-payment"),
+    path("complaints/<int:complaint_pk>/reply/", views.hotline_reply, name="hotline-reply"),
+    path("supervision/<int:pk>/respond/", views.supervision_respond, name="supervision-respond"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
+    path("documents/<int:pk>/", views.document_file, name="document-file"),
+]

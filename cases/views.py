@@ -1,0 +1,526 @@
+"""Case pages: the list, the case with only the moves that are legal now, the officer's day, the
+supervisor's board and the department's inbox. Views are thin: selectors read, services decide.
+
+A refused write changes nothing and re-renders the page with the message and with everything the
+user typed, so no input is lost (files excepted: browsers cannot pre-fill a file input)."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from accounts.choices import Role
+from accounts.scope import role_of
+from cases import documents, fines, hotline, referrals, selectors, services, workflow
+from cases.choices import CaseState, DocumentKind, ReferralStatus, SupervisionStatus
+from cases.exports import case_columns
+from cases.forms import (
+    CaseFilter,
+    DocumentForm,
+    EvidenceForm,
+    FineForm,
+    HotlineReplyForm,
+    MoveForm,
+    PartyForm,
+    PaymentForm,
+    ReferralAnswerForm,
+    ReferralReturnForm,
+    SupervisionForm,
+    SupervisionResponseForm,
+    errors_text,
+)
+from core.errors import ApplicationError
+from core.exports import export_response
+from intake import permissions as intake_permissions
+
+PAGE_SIZE = 30
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _refuse_property(user):
+    if role_of(user) in {None, Role.PROPERTY}:
+        raise PermissionDenied
+
+
+def _message(exc) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
+
+
+# --- the list ----------------------------------------------------------------------------------
+
+@login_required
+def case_list(request):
+    _refuse_property(request.user)
+    base = selectors.case_list(user=request.user)
+    filterset = CaseFilter(request.GET or None, queryset=base, request=request)
+    cases = filterset.qs if filterset.is_valid() else base
+    if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
+        return export_response(fmt, "执法案件", cases.iterator(chunk_size=1000), case_columns(request.user), "执法案件")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
+        "total": cases.count(),
+        "query": query.urlencode(),
+        "overdue_total": selectors.overdue(base).count(),
+        "soon_total": selectors.due_soon(base).count(),
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
+        return render(request, "cases/_case_table.html", context)
+    return render(request, "cases/case_list.html", context)
+
+
+# --- the case page -----------------------------------------------------------------------------
+
+def _typed(form) -> list[tuple[str, str]]:
+    """What the user typed into a form, as (label, text), to show when the form itself cannot be shown."""
+    out = []
+    for name, field in form.fields.items():
+        if field.widget.is_hidden or name == "files" or name == "file":
+            continue
+        values = form.data.getlist(name) if hasattr(form.data, "getlist") else [form.data.get(name)]
+        labels = {str(k): str(v) for k, v in getattr(field, "choices", ())}
+        text = "、".join(labels.get(str(v), str(v)) for v in values if v)
+        if text:
+            out.append((str(field.label), text))
+    return out
+
+
+def _may_answer(user, order, case, can_change: bool) -> bool:
+    """The case's officer answers 督办 (any officer of the street while the case has none)."""
+    return (order.status == SupervisionStatus.OPEN and role_of(user) == Role.OFFICER
+            and case.officer_id in (None, user.pk) and can_change)
+
+
+def _render_case(request, case, *, bound=None, error="", stale=False, status=200):
+    """The case page; `bound` holds the forms the user just submitted (key → bound form) to show again."""
+    user, bound = request.user, dict(bound or {})
+    open_key = next(iter(bound), "")
+    for form in bound.values():   # nothing changed: the next try goes against the version shown now
+        if "version" in form.fields:
+            form.data = form.data.copy()
+            form.data["version"] = str(case.version)
+    can_change = selectors.can_change(user, case)
+    moves = services.available_moves(case, user) if can_change else []
+    move_forms = [bound.pop(f"move:{m.action}", None)
+                  or MoveForm(move=m, case=case, user=user, initial={"version": case.version}) for m in moves]
+    supervisions = list(selectors.supervision_list(user, case))
+    for order in supervisions:
+        order.may_answer = _may_answer(user, order, case, can_change)
+        order.form = bound.pop(f"respond:{order.pk}", None) or SupervisionResponseForm(
+            auto_id=f"id_respond{order.pk}_%s")
+    is_supervisor = role_of(user) in workflow.SUPERVISORS
+    handler = can_change and role_of(user) in workflow.HANDLERS
+    document_forms = [bound.pop(f"doc:{kind}", None) or DocumentForm(kind=kind, case=case, user=user)
+                      for kind in (selectors.document_kinds(case) if handler else [])]
+    fine_rows = list(selectors.fine_list(user, case))
+    for fine in fine_rows:
+        fine.payment_form = (bound.pop(f"pay:{fine.pk}", None) or PaymentForm(fine=fine)) \
+            if handler and case.state != CaseState.CLOSED else None
+    complaints = selectors.linked_complaints(user, case)
+    for complaint in complaints:
+        complaint.reply_key = f"reply:{complaint.pk}"
+        complaint.reply_form = (bound.pop(f"reply:{complaint.pk}", None) or HotlineReplyForm(complaint=complaint)) \
+            if complaint.can_reply else None
+    context = {
+        "case": case,
+        "due_flag": selectors.due_flag(case.state, case.state_due),
+        "measure_labels": selectors.measure_labels(case.measures),
+        "can_change": can_change,
+        "move_forms": move_forms,
+        "timeline": selectors.timeline(case),
+        "parties": selectors.parties(user, case),
+        "party_form": bound.pop("party", None) or PartyForm(),
+        "evidence": selectors.evidence_list(user, case),
+        "evidence_form": bound.pop("evidence", None) or EvidenceForm(),
+        "documents": selectors.document_list(user, case),
+        "document_forms": document_forms,
+        "fines": fine_rows,
+        "fine_form": (bound.pop("fine", None) or FineForm(case=case, user=user))
+        if handler and selectors.can_fine(case) else None,
+        "supervisions": supervisions,
+        "can_supervise": is_supervisor,
+        "supervision_form": bound.pop("supervise", None) or SupervisionForm(auto_id="id_supervise_%s"),
+        "complaints": complaints,
+        "referrals": selectors.referral_list(user, case),
+        "error": error,
+        "stale": stale,
+        "kept": [row for form in bound.values() for row in _typed(form)],  # forms no longer on the page
+        "open_key": open_key,
+        "today": timezone.localdate(),
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+@login_required
+def case_detail(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk)
+    return _render_case(request, case)
+
+
+def _refused(request, pk, key, form, exc=None):
+    """Re-render the case as it is now, with the submitted form and the reason it was refused."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    stale = isinstance(exc, services.StaleCase)
+    error = _message(exc) if exc is not None else errors_text(form)
+    return _render_case(request, case, bound={key: form}, error=error, stale=stale, status=409 if stale else 400)
+
+
+@login_required
+@require_POST
+def case_move(request, pk, action):
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    move = workflow.find(case.state, action) or next((m for m in workflow.MOVES if m.action == action), None)
+    if move is None:
+        raise Http404
+    form = MoveForm(request.POST, request.FILES, move=move, case=case, user=request.user)
+    key = f"move:{action}"
+    if not form.is_valid():
+        return _refused(request, pk, key, form)
+    try:
+        services.case_transition(case=case, action=action, actor=request.user,
+                                 version=form.cleaned_data["version"], **form.service_kwargs())
+    except ApplicationError as exc:
+        return _refused(request, pk, key, form, exc)
+    messages.success(request, f"{move.label}：已完成 / done")
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def party_add(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = PartyForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, pk, "party", form)
+    try:
+        services.party_add(case=case, actor=request.user, **form.cleaned_data)
+    except (ApplicationError, ValidationError) as exc:
+        return _refused(request, pk, "party", form, exc)
+    messages.success(request, f"已登记当事人 {form.cleaned_data['name']} / party added")
+    return redirect(f"{case_url(pk)}#parties")
+
+
+@login_required
+@require_POST
+def evidence_add(request, pk):
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _refused(request, pk, "evidence", form)
+    try:
+        services.evidence_add(case=case, upload=form.cleaned_data["file"], actor=request.user,
+                              description=form.cleaned_data["description"])
+    except ApplicationError as exc:
+        return _refused(request, pk, "evidence", form, exc)
+    messages.success(request, "证据已上传 / evidence uploaded")
+    return redirect(f"{case_url(pk)}#evidence")
+
+
+def case_url(pk) -> str:
+    from django.urls import reverse
+
+    return reverse("cases:detail", args=[pk])
+
+
+def _file_response(field, name, content_type, *, inline):
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def evidence_file(request, pk):
+    """Evidence reaches the browser only through here, after the scope check; never from MEDIA_URL."""
+    evidence = selectors.evidence_get(user=request.user, pk=pk)
+    inline = evidence.kind == "PHOTO" and not request.GET.get("download")
+    return _file_response(evidence.file, evidence.original_name, evidence.content_type, inline=inline)
+
+
+@login_required
+def document_file(request, pk):
+    """A document, after the scope check and after its SHA-256 matches the one recorded at issue."""
+    document = selectors.document_get(user=request.user, pk=pk)
+    try:
+        data = documents.document_content(document)
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    except ApplicationError as exc:
+        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{document.number}.docx")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- documents, fines, 12345 replies -----------------------------------------------------------
+
+def _require_handler(user):
+    if role_of(user) not in workflow.HANDLERS:
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def document_issue(request, pk, kind):
+    _require_handler(request.user)
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    if kind not in DocumentKind.values:
+        raise Http404
+    form = DocumentForm(request.POST, kind=kind, case=case, user=request.user)
+    key = f"doc:{kind}"
+    if not form.is_valid():
+        return _refused(request, pk, key, form)
+    extra = form.extra()
+    if kind == DocumentKind.REFERRAL_LETTER:
+        department = extra.get("department") or case.referred_to
+        referral = (case.referrals.filter(department=department, letter__isnull=True)
+                    .exclude(status=ReferralStatus.RETURNED).order_by("-created_at").first())
+        if referral is not None:
+            extra["referral"] = referral
+    try:
+        document = documents.document_issue(case=case, kind=kind, actor=request.user, extra=extra)
+    except ApplicationError as exc:
+        return _refused(request, pk, key, form, exc)
+    messages.success(request, f"已出具{document.get_kind_display()} {document.number} / document issued")
+    return redirect(f"{case_url(pk)}#documents")
+
+
+@login_required
+@require_POST
+def fine_impose(request, pk):
+    _require_handler(request.user)
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = FineForm(request.POST, case=case, user=request.user)
+    if not form.is_valid():
+        return _refused(request, pk, "fine", form)
+    try:
+        fines.fine_impose(case=case, actor=request.user, amount=form.cleaned_data["amount"],
+                          party=form.cleaned_data["party"])
+    except ApplicationError as exc:
+        return _refused(request, pk, "fine", form, exc)
+    messages.success(request, "罚款已录入 / fine recorded")
+    return redirect(f"{case_url(pk)}#fines")
+
+
+@login_required
+@require_POST
+def fine_payment(request, pk):
+    _require_handler(request.user)
+    fine = selectors.fine_get(user=request.user, pk=pk, action="change")
+    form = PaymentForm(request.POST, fine=fine)
+    key = f"pay:{pk}"
+    if not form.is_valid():
+        return _refused(request, fine.case_id, key, form)
+    try:
+        fines.fine_record_payment(fine=fine, actor=request.user, status=form.cleaned_data["status"],
+                                  paid_at=form.cleaned_data["paid_at"])
+    except ApplicationError as exc:
+        return _refused(request, fine.case_id, key, form, exc)
+    messages.success(request, "缴纳状态已更新 / payment recorded")
+    return redirect(f"{case_url(fine.case_id)}#fines")
+
+
+@login_required
+@require_POST
+def hotline_reply(request, complaint_pk):
+    """答复 of a 12345 work order, from the page of the case it belongs to."""
+    from intake.models import Complaint
+
+    complaint = get_object_or_404(Complaint.objects.restrict(request.user, "change").filter(case__isnull=False),
+                                  pk=complaint_pk)
+    selectors.case_get(user=request.user, pk=complaint.case_id)  # the case page must be the user's too
+    form = HotlineReplyForm(request.POST, complaint=complaint)
+    key = f"reply:{complaint_pk}"
+    if not form.is_valid():
+        return _refused(request, complaint.case_id, key, form)
+    try:
+        hotline.reply_record(complaint=complaint, actor=request.user, **form.cleaned_data)
+    except ApplicationError as exc:
+        return _refused(request, complaint.case_id, key, form, exc)
+    messages.success(request, f"已答复工单 {complaint} / reply recorded")
+    return redirect(f"{case_url(complaint.case_id)}#complaints")
+
+
+# --- opening a case from a complaint ---------------------------------------------------------
+
+@login_required
+@require_POST
+def open_from_complaint(request, complaint_pk):
+    from intake.models import Complaint
+
+    if not intake_permissions.can_triage(request.user):
+        raise PermissionDenied
+    complaint = get_object_or_404(Complaint.objects.restrict(request.user, "change"), pk=complaint_pk)
+    try:
+        case = services.case_open_from_complaint(complaint=complaint, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+        return redirect("intake:detail", pk=complaint_pk)
+    messages.success(request, f"已立案办理：{case.number} / case opened")
+    return redirect("cases:detail", pk=case.pk)
+
+
+# --- supervision (督办) -------------------------------------------------------------------------
+
+def _require_supervisor(user):
+    if role_of(user) not in workflow.SUPERVISORS:
+        raise PermissionDenied
+
+
+@login_required
+@require_POST
+def supervise(request, pk):
+    _require_supervisor(request.user)
+    case = selectors.case_get(user=request.user, pk=pk)
+    from_board = request.POST.get("next") == "board"
+    form = SupervisionForm(request.POST, auto_id=f"id_supervise{pk}_%s" if from_board else "id_supervise_%s")
+    error = None
+    if form.is_valid():
+        try:
+            services.supervision_issue(case=case, actor=request.user, **form.cleaned_data)
+        except ApplicationError as exc:
+            error = str(exc)
+    else:
+        error = errors_text(form)
+    if error is None:
+        messages.success(request, f"已督办 {case.number} / supervision order issued")
+        return redirect("cases:board") if from_board else redirect(f"{case_url(pk)}#supervision")
+    if from_board:
+        return _render_board(request, bound={pk: form}, error=error, status=400)
+    return _render_case(request, case, bound={"supervise": form}, error=error, status=400)
+
+
+@login_required
+@require_POST
+def supervision_respond(request, pk):
+    order = selectors.supervision_get(user=request.user, pk=pk, action="change")
+    if not _may_answer(request.user, order, order.case, True):  # change scope: checked by the queryset
+        raise PermissionDenied
+    form = SupervisionResponseForm(request.POST, auto_id=f"id_respond{pk}_%s")
+    key = f"respond:{pk}"
+    if not form.is_valid():
+        return _refused(request, order.case_id, key, form)
+    try:
+        services.supervision_respond(order=order, actor=request.user, response=form.cleaned_data["response"])
+    except ApplicationError as exc:
+        return _refused(request, order.case_id, key, form, exc)
+    messages.success(request, "督办已回复 / answered")
+    return redirect(f"{case_url(order.case_id)}#supervision")
+
+
+# --- the officer's day, the supervisor's board --------------------------------------------------
+
+@login_required
+def workbench(request):
+    role = role_of(request.user)
+    if role in workflow.SUPERVISORS:
+        return redirect("cases:board")
+    if role != Role.OFFICER:
+        return redirect("cases:list")
+    return render(request, "cases/workbench.html", selectors.workbench(user=request.user))
+
+
+def _render_board(request, *, bound=None, error="", status=200):
+    context = selectors.board(user=request.user)
+    bound = bound or {}
+    for case in context["overdue"]:
+        case.supervise_form = bound.get(case.pk)
+    context.update(error=error, default_days=SupervisionForm.base_fields["response_days"].initial)
+    return render(request, "cases/board.html", context, status=status)
+
+
+@login_required
+def board(request):
+    _require_supervisor(request.user)
+    return _render_board(request)
+
+
+# --- the department's inbox ------------------------------------------------------------------
+
+def _require_department(user):
+    if role_of(user) != Role.DEPARTMENT or not user.department_id:
+        raise PermissionDenied
+
+
+def _inbox_context(request, *, show="pending", bound_pk=None, forms=None, error="", done=""):
+    referrals_qs = selectors.inbox(user=request.user)
+    if show == "pending":
+        referrals_qs = referrals_qs.filter(status__in=selectors.PENDING_REFERRAL)
+    page = Paginator(referrals_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    for referral in page:
+        _attach(referral, forms if referral.pk == bound_pk else None, error if referral.pk == bound_pk else "",
+                done if referral.pk == bound_pk else "")
+    return {
+        "page": page, "show": show, "query": f"show={show}",
+        "overdue_total": selectors.inbox(user=request.user).filter(is_overdue=True).count(),
+    }
+
+
+def _attach(referral, forms=None, error="", done=""):
+    """The row's forms: the bound one the user just sent (kept on error), fresh ones otherwise."""
+    forms = forms or {}
+    pk = referral.pk
+    referral.answer_form = forms.get("answer") or ReferralAnswerForm(auto_id=f"id_answer{pk}_%s")
+    referral.return_form = forms.get("return") or ReferralReturnForm(auto_id=f"id_return{pk}_%s")
+    referral.open_form = next(iter(forms), "")
+    referral.error, referral.done = error, done
+    shown = {"answer": referral.status == ReferralStatus.SIGNED,
+             "return": referral.status in selectors.PENDING_REFERRAL}
+    referral.kept = [row for action, form in forms.items() if not shown.get(action) for row in _typed(form)]
+    return referral
+
+
+@login_required
+def inbox(request):
+    _require_department(request.user)
+    show = "all" if request.GET.get("show") == "all" else "pending"
+    return render(request, "cases/inbox.html", _inbox_context(request, show=show))
+
+
+REFERRAL_ACTIONS = {
+    "sign": (None, lambda referral, actor, data: referrals.referral_sign(referral=referral, actor=actor),
+             "已签收 / signed for"),
+    "answer": (ReferralAnswerForm, lambda referral, actor, data: referrals.referral_answer(
+        referral=referral, actor=actor, answer=data["answer"]), "已反馈 / answered"),
+    "return": (ReferralReturnForm, lambda referral, actor, data: referrals.referral_return(
+        referral=referral, actor=actor, reason=data["reason"]), "已退回 / returned"),
+}
+
+
+@login_required
+@require_POST
+def referral_action(request, pk, action):
+    """签收, 反馈 or 退回 one referral of the user's department; others' referrals are 404."""
+    _require_department(request.user)
+    if action not in REFERRAL_ACTIONS:
+        raise Http404
+    referral = selectors.referral_get(user=request.user, pk=pk)
+    form_class, act, done = REFERRAL_ACTIONS[action]
+    form = form_class(request.POST, auto_id=f"id_{action}{pk}_%s") if form_class else None
+    error = errors_text(form) if form is not None and not form.is_valid() else ""
+    if not error:
+        try:
+            act(referral, request.user, form.cleaned_data if form else {})
+        except ApplicationError as exc:
+            error = str(exc)
+    forms = {action: form} if error and form is not None else {}
+    if request.headers.get("HX-Request"):
+        referral = _attach(selectors.referral_get(user=request.user, pk=pk), forms, error, "" if error else done)
+        return render(request, "cases/_referral_row.html", {"r": referral})
+    if not error:
+        messages.success(request, done)
+        return redirect("cases:inbox")
+    context = _inbox_context(request, show="all", bound_pk=pk, forms=forms, error=error)
+    return render(request, "cases/inbox.html", context, status=400)

@@ -1,0 +1,245 @@
+"""An officer takes a 12345 complaint from the complaint page to a closed case; a lead sees every
+overdue case on the board and issues 督办, which reaches the officer's workbench."""
+import re
+import struct
+import zlib
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases import referrals, services
+from cases.models import EnforcementCase, Referral
+from core.testing import PASSWORD, build_world
+from intake import services as intake_services
+from intake.choices import Channel
+from intake.tests.fakes import keyword_classifier  # noqa: F401  (the live server runs in this process)
+from registry.models import Department
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+# Playwright's sync API runs the tests in another greenlet, so another context: when the test database was
+# set up before the browser started (any database test ran first), Django's connection in the tests' context
+# is a fresh wrapper without the serialized contents, and serialized_rollback silently restores nothing after
+# the first flush (the catalogue then vanishes for every later browser test). These two fixtures hand the
+# contents over; they belong in tests/browser/conftest.py.
+@pytest.fixture(scope="session", autouse=True)
+def _serialized_contents(django_db_setup, django_db_blocker):
+    from django.db import connections
+
+    return {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
+
+
+@pytest.fixture(autouse=True)
+def _restore_serialized_contents(_serialized_contents, transactional_db):
+    from django.db import connections
+
+    for alias, contents in _serialized_contents.items():
+        connection = connections[alias]
+        if contents and not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = contents
+            if not Department.objects.using(alias).exists():  # this test's setup found nothing to restore
+                connection.creation.deserialize_db_from_string(contents)
+
+
+def png(path, rgb, width=96, height=64):
+    """A small solid-colour PNG, so the gallery shows a real thumbnail."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    row = b"\x00" + bytes(rgb) * width
+    data = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+    path.write_bytes(data)
+    return str(path)
+
+
+def login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    expect(page.get_by_test_id("current-user")).to_contain_text(username)
+
+
+def logout(page):
+    page.get_by_role("button", name=re.compile("退出")).click()
+
+
+def receive(content, address, number):
+    return intake_services.complaint_receive(data=intake_services.ComplaintInput(
+        channel=Channel.HOTLINE, content=content, address=address, received_at=timezone.now(), external_no=number,
+        caller_name="张三", caller_phone="13700001234"))
+
+
+def move(page, action):
+    """Click a move: a move without input is made at once; one that needs input opens its form."""
+    page.get_by_test_id(f"move-{action}").click()
+
+
+def open_form(page, action):
+    move(page, action)
+    expect(page.locator(f"#move-{action}")).to_have_class(re.compile(r"\bshow\b"))  # opened, not still sliding
+
+
+def submit(page, action):
+    page.get_by_test_id(f"submit-{action}").click()
+
+
+def expect_state(page, label):
+    expect(page.get_by_test_id("state").first).to_have_text(label)
+
+
+def test_officer_takes_a_12345_complaint_to_closing_and_lead_issues_督办(
+        live_server, page, screenshot, keyword_classifier, tmp_path):  # noqa: F811
+    world = build_world()
+    complaint = receive("兰溪路88弄5号楼道内有人飞线充电，存在火灾隐患", "兰溪路88弄", "12345-2026-0001")
+    # an older case of 长风, already past its stage deadline: what the lead's board is for
+    late = services.case_open_from_complaint(
+        complaint=receive("金沙江路1685弄有人在屋顶搭建阳光房", "金沙江路1685弄", "12345-2026-0002"), actor=world.alice)
+    EnforcementCase.objects.filter(pk=late.pk).update(state_due=timezone.localdate() - timedelta(days=4))
+    before = png(tmp_path / "before.png", (200, 80, 60))
+    after = png(tmp_path / "after.png", (70, 160, 90))
+    base = live_server.url
+
+    # the officer opens the complaint and opens a case from it
+    login(page, base, "oscar")
+    page.goto(f"{base}/intake/{complaint.pk}/")
+    page.get_by_test_id("open-case").click()
+    expect(page.get_by_test_id("case-number")).to_have_text(re.compile(r"AJ\d{4}-\d{6}"))
+    expect_state(page, "线索登记")
+    expect(page.get_by_test_id("case-complaints")).to_contain_text("12345-2026-0001")
+    screenshot("case-registered")
+
+    move(page, "start_verification")
+    expect_state(page, "核查")
+
+    open_form(page, "file")
+    page.get_by_test_id("form-file").locator("input[type=file]").set_input_files(before)
+    screenshot("case-file-form")
+    submit(page, "file")
+    expect_state(page, "立案")
+    expect(page.get_by_test_id("evidence-item")).to_have_count(1)
+
+    move(page, "investigate")
+    expect_state(page, "调查取证")
+
+    party = page.get_by_test_id("party-form")
+    party.locator("select[name=role]").select_option("USER")
+    party.locator("input[name=name]").fill("赵某")
+    party.locator("input[name=id_number]").fill("310107198001011234")
+    party.locator("input[name=phone]").fill("13912345678")
+    page.get_by_test_id("party-submit").click()
+    expect(page.get_by_test_id("parties")).to_contain_text("赵某")
+    expect(page.get_by_test_id("parties")).to_contain_text("13912345678")  # officers see parties in full
+
+    open_form(page, "decide")
+    expect(page.get_by_test_id("hints-decide")).to_contain_text("须已登记当事人")
+    page.get_by_test_id("form-decide").get_by_label("责令改正").check()
+    screenshot("case-decide-form")
+    submit(page, "decide")
+    expect_state(page, "处理决定")
+    expect(page.get_by_test_id("case-measures")).to_have_text("责令改正")
+
+    rectify_due = (timezone.localdate() + timedelta(days=7)).isoformat()
+    page.get_by_test_id("document-ORDER_CORRECT").click()
+    expect(page.locator("#doc-ORDER_CORRECT")).to_have_class(re.compile(r"\bshow\b"))
+    page.get_by_test_id("document-form-ORDER_CORRECT").locator("input[name=rectify_due]").fill(rectify_due)
+    page.get_by_test_id("document-submit-ORDER_CORRECT").click()
+    expect(page.get_by_test_id("document")).to_contain_text("责令改正通知书")
+    with page.expect_download() as download:
+        page.get_by_test_id("document").get_by_role("link").click()
+    assert download.value.suggested_filename.endswith(".docx")
+
+    open_form(page, "order_rectification")
+    page.get_by_test_id("form-order_rectification").locator("input[name=rectify_due]").fill(rectify_due)
+    submit(page, "order_rectification")
+    expect_state(page, "整改期限")
+    expect(page.get_by_test_id("case-due")).to_contain_text(rectify_due)
+    screenshot("case-rectifying")
+
+    move(page, "review")
+    expect_state(page, "复查")
+
+    open_form(page, "close_rectified")
+    page.get_by_test_id("form-close_rectified").locator("input[type=file]").set_input_files(after)
+    submit(page, "close_rectified")
+    expect_state(page, "结案")
+    expect(page.get_by_test_id("evidence-item")).to_have_count(2)
+    expect(page.get_by_test_id("moves").locator("[data-testid^=move-]")).to_have_count(1)  # only 回潮，重新核查
+    expect(page.get_by_test_id("timeline-step")).to_have_count(8)
+    expect(page.get_by_test_id("evidence-form")).to_have_count(0)  # closed: evidence is immutable
+    screenshot("case-closed")
+    case = EnforcementCase.objects.get(complaints=complaint)
+    assert case.state == "CLOSED" and case.documents.count() == 1 and case.evidence.count() == 2
+    logout(page)
+
+    # the lead sees every overdue case on the board, grouped by street, and issues 督办
+    login(page, base, "alice")
+    page.locator("aside").get_by_role("link", name=re.compile("督办看板")).click()
+    row = page.get_by_test_id("board-case").filter(has_text=late.number)
+    expect(row).to_contain_text("超期")
+    expect(page.get_by_test_id("board-street")).to_have_text([re.compile("长风新村街道")])
+    row.locator("input[name=instruction]").fill("超期4个工作日，请于3个工作日内处置并回复")
+    row.get_by_role("button", name=re.compile("督办")).click()
+    expect(page.get_by_role("alert").first).to_contain_text("已督办")
+    expect(page.get_by_test_id("board-supervisions")).to_contain_text("请于3个工作日内处置并回复")
+    screenshot("supervisor-board")
+    page.locator("aside").get_by_role("link", name=re.compile("案件办理")).click()
+    expect(page.get_by_test_id("case-row")).to_have_count(2)
+    page.locator("#id_due").select_option("overdue")
+    expect(page.get_by_test_id("case-row")).to_have_count(1)
+    expect(page.get_by_test_id("case-row")).to_contain_text(late.number)
+    screenshot("case-list-overdue")
+    assert late.supervisions.count() == 1
+    logout(page)
+
+    # the officer of that street sees it on the workbench and answers it on the case page
+    EnforcementCase.objects.filter(pk=late.pk).update(officer=world.oscar)
+    world.oscar.streets.add(world.changfeng)
+    login(page, base, "oscar")
+    page.locator("aside").get_by_role("link", name=re.compile("今日工作台")).click()
+    expect(page.get_by_test_id("my-supervisions")).to_contain_text("请于3个工作日内处置并回复")
+    expect(page.get_by_test_id("panel-overdue")).to_contain_text(late.number)
+    screenshot("officer-workbench")
+    page.get_by_test_id("my-supervision").first.click()
+    respond = page.get_by_test_id("supervision-respond")
+    respond.locator("textarea").fill("已联系业主，约定本周内自行拆除")
+    respond.get_by_role("button").click()
+    expect(page.get_by_test_id("supervision")).to_contain_text("已联系业主，约定本周内自行拆除")
+    screenshot("case-supervision-answered")
+
+
+def test_department_signs_and_answers_a_referral_in_its_inbox(live_server, page, screenshot,
+                                                              keyword_classifier):  # noqa: F811
+    world = build_world()
+    case = services.case_open_from_complaint(
+        complaint=receive("兰溪路88弄3号疑似群租，十几人进出", "兰溪路88弄", "12345-2026-0003"), actor=world.oscar)
+    case = services.case_transition(case=case, action="start_verification", actor=world.oscar)
+    services.case_transition(case=case, action="refer", actor=world.oscar, department="HOUSING",
+                             reason="经核查为租赁管理问题，属房管部门职责")
+    other = services.case_open_from_complaint(
+        complaint=receive("兰溪路88弄小区绿地被毁", "兰溪路88弄", "12345-2026-0004"), actor=world.oscar)
+    Referral.objects.filter(case=case).update(due=timezone.localdate() - timedelta(days=1))
+    greening = Department.objects.exclude(code__in=["HOUSING", "CHENGGUAN"]).first()
+    referrals.referral_send(department=greening, matter="小区绿地被毁", actor=world.oscar, case=other)
+
+    login(page, live_server.url, "hana")
+    page.locator("aside").get_by_role("link", name=re.compile("移交收件箱")).click()
+    item = page.get_by_test_id("referral")
+    expect(item).to_have_count(1)  # another department's referral is not here
+    expect(item).to_contain_text("疑似群租")
+    expect(item.get_by_test_id("referral-overdue")).to_be_visible()
+    screenshot("department-inbox")
+    item.get_by_test_id("referral-sign").click()
+    expect(item.get_by_test_id("referral-status")).to_have_text("已签收")
+    item.get_by_test_id("referral-answer").click()
+    item.locator("textarea[name=answer]").fill("已上门核查，确认群租，已责令房东限期整改")
+    item.get_by_test_id("referral-answer-submit").click()
+    expect(item.get_by_test_id("referral-status")).to_have_text("已反馈")
+    screenshot("department-inbox-answered")
+    assert Referral.objects.get(case=case).answered_by == world.hana
+    response = page.goto(f"{live_server.url}/cases/{other.pk}/")
+    assert response.status == 404
