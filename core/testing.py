@@ -114,3 +114,22 @@ def build_world() -> World:
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+REFERENCE_DATA_MIGRATIONS = [
+    "registry.migrations.0002_catalogue",
+    "cases.migrations.0002_document_templates_and_holidays",
+]
+
+
+def ensure_reference_data():
+    """Load the data migrations' rows again when a transactional test's flush has removed them
+    (browser tests run against a live server, so they cannot use a rolled-back transaction)."""
+    import importlib
+
+    from django.apps import apps
+
+    if Department.objects.exists():
+        return
+    for name in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(name).load(apps, None)

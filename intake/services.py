@@ -177,7 +177,7 @@ def complaint_receive(*, data: ComplaintInput, ctx: Context | None = None, photo
     complaint = _decide(data, prediction, ctx)
     primary = _dedup(complaint, ctx)
     if primary is not None:
-        complaint.duplicate_of_id = primary.id
+        complaint.duplicate_of_id = primary.id if primary.id is not None else primary.obj.pk
     complaint.full_clean(exclude=["raw_row"])
     complaint.save()
     for upload in photos:
@@ -462,7 +462,8 @@ def _correction(complaint, field_name, old, new, actor, reason=""):
 
 
 def _lock(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("violation_type", "community").get(pk=complaint.pk)
+    return (Complaint.objects.select_for_update(of=("self",)).select_related("violation_type", "community")
+            .get(pk=complaint.pk))
 
 
 @transaction.atomic

@@ -13,6 +13,16 @@ CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """Browser tests are transactional: each starts with the catalogue present, whatever ran before."""
+    if "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        from core.testing import ensure_reference_data
+
+        request.getfixturevalue("transactional_db")
+        ensure_reference_data()
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -20,30 +20,6 @@ from registry.models import Department
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-# Playwright's sync API runs the tests in another greenlet, so another context: when the test database was
-# set up before the browser started (any database test ran first), Django's connection in the tests' context
-# is a fresh wrapper without the serialized contents, and serialized_rollback silently restores nothing after
-# the first flush (the catalogue then vanishes for every later browser test). These two fixtures hand the
-# contents over; they belong in tests/browser/conftest.py.
-@pytest.fixture(scope="session", autouse=True)
-def _serialized_contents(django_db_setup, django_db_blocker):
-    from django.db import connections
-
-    return {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
-
-
-@pytest.fixture(autouse=True)
-def _restore_serialized_contents(_serialized_contents, transactional_db):
-    from django.db import connections
-
-    for alias, contents in _serialized_contents.items():
-        connection = connections[alias]
-        if contents and not hasattr(connection, "_test_serialized_contents"):
-            connection._test_serialized_contents = contents
-            if not Department.objects.using(alias).exists():  # this test's setup found nothing to restore
-                connection.creation.deserialize_db_from_string(contents)
-
-
 def png(path, rgb, width=96, height=64):
     """A small solid-colour PNG, so the gallery shows a real thumbnail."""
     def chunk(kind, data):
