@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/fines/", views.fine_impose, name="fine-impose"),
     path("fines/<int:pk>/payment/", views.fine_payment, name="fine-payment"),
     path("complaints/<int:complaint_pk>/reply/", views.hotline_reply, name="hotline-reply"),
+    path("hotline-replies.xlsx", views.hotline_replies_export, name="hotline-replies-export"),
     path("supervision/<int:pk>/respond/", views.supervision_respond, name="supervision-respond"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence-file"),
     path("documents/<int:pk>/", views.document_file, name="document-file"),

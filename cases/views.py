@@ -524,3 +524,16 @@ def referral_action(request, pk, action):
         return redirect("cases:inbox")
     context = _inbox_context(request, show="all", bound_pk=pk, forms=forms, error=error)
     return render(request, "cases/inbox.html", context, status=400)
+
+
+@login_required
+def hotline_replies_export(request):
+    """The replies to 12345 work orders in the hotline's layout, for the complaints the user may see."""
+    from intake.choices import Channel
+    from intake.models import Complaint
+
+    if not intake_permissions.can_triage(request.user):
+        raise PermissionDenied
+    complaints = Complaint.objects.restrict(request.user, "view").filter(channel=Channel.HOTLINE,
+                                                                         reply__isnull=False)
+    return hotline.reply_xlsx_response(complaints)

@@ -166,3 +166,24 @@ def test_the_download_streams_an_xlsx(world, order):
     workbook = load_workbook(BytesIO(b"".join(response.streaming_content)))
     rows = list(workbook.active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS and rows[1][0] == order.external_no
+
+
+def test_reply_export_page_gives_the_hotline_layout_and_refuses_departments(client, world, keyword_classifier):
+    import io
+
+    from openpyxl import load_workbook
+
+    from intake import services as intake_services
+    from intake.choices import Channel as IntakeChannel
+
+    complaint = intake_services.complaint_receive(data=intake_services.ComplaintInput(
+        channel=IntakeChannel.HOTLINE, content="楼道飞线充电", address="兰溪路88弄", external_no="R-1",
+        received_at=timezone.now()))
+    hotline.reply_record(complaint=complaint, actor=world.oscar, reply="已现场拆除飞线", result="SOLVED",
+                         satisfaction="SATISFIED")
+    client.force_login(world.hana)
+    assert client.get("/cases/hotline-replies.xlsx").status_code == 403
+    client.force_login(world.oscar)
+    response = client.get("/cases/hotline-replies.xlsx")
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert rows[0][0] == "工单编号" and rows[1][0] == "R-1" and "已现场拆除飞线" in rows[1]
