@@ -7,23 +7,22 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.scope import can_see_personal, role_of
-from cases import calendar, workflow
-from cases.choices import TERMINAL, CaseState, DocumentKind, ReferralStatus, SupervisionStatus
+from cases import indicators, workflow
+from cases.choices import DocumentKind, ReferralStatus, SupervisionStatus
+from cases.indicators import OPEN_STATES
 from cases.models import Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
 from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure
 
-SOON_WORKING_DAYS = 2   # 临期: due within two working days
 NEW_ASSIGNMENT_DAYS = 3
-OPEN_STATES = [s for s in CaseState.values if s not in TERMINAL]
 PENDING_REFERRAL = [ReferralStatus.SENT, ReferralStatus.SIGNED]
 OVERDUE, SOON = "overdue", "soon"
 
 
 def due_limits() -> tuple:
-    """(today, the last day that counts as 临期)."""
+    """(today, the last day that counts as 临期) — the rule is cases.indicators'."""
     today = timezone.localdate()
-    return today, calendar.add_working_days(today, SOON_WORKING_DAYS)
+    return today, indicators.due_soon_until(today)
 
 
 def due_flag(state: str, due) -> str:
@@ -42,12 +41,11 @@ def with_due_flag(qs):
 
 
 def overdue(qs):
-    return qs.filter(state__in=OPEN_STATES, state_due__lt=timezone.localdate())
+    return qs.filter(indicators.overdue_q())
 
 
 def due_soon(qs):
-    today, soon = due_limits()
-    return qs.filter(state__in=OPEN_STATES, state_due__gte=today, state_due__lte=soon)
+    return qs.filter(indicators.due_soon_q())
 
 
 def case_list(*, user):

@@ -6,9 +6,21 @@ raw row is kept verbatim.
 """
 import csv
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ApplicationError
+
+
+@dataclass
+class RowError:
+    """A rejected row of an imported file, reported by its line number."""
+
+    line: int
+    reason: str
+
+    def __str__(self):
+        return f"第{self.line}行 / line {self.line}: {self.reason}"
 
 
 def _norm(header) -> str:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from core.errors import ApplicationError
-from core.tabular import read_table
+from core.tabular import RowError, read_table
 from intake import routing
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
 from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
@@ -194,15 +194,6 @@ def photo_add(*, complaint: Complaint, upload) -> ComplaintPhoto:
 
 
 # --- 12345 file import -------------------------------------------------------------------------
-
-@dataclass
-class RowError:
-    line: int
-    reason: str
-
-    def __str__(self):
-        return f"第{self.line}行 / line {self.line}: {self.reason}"
-
 
 @dataclass
 class HotlineReport:

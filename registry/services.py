@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 
 from core.errors import ApplicationError
-from core.tabular import read_table
+from core.tabular import RowError, read_table
 from registry import addresses, credit_code
 from registry.models import (
     Committee,
@@ -42,15 +42,6 @@ COMMUNITY_COLUMNS = {
     "built_year": ["建成年份"],
 }
 COMMUNITY_REQUIRED = ["name", "addresses", "street"]
-
-
-@dataclass
-class RowError:
-    line: int
-    reason: str
-
-    def __str__(self):
-        return f"第{self.line}行 / line {self.line}: {self.reason}"
 
 
 @dataclass
