@@ -60,7 +60,7 @@ def _raw_rows(path: Path) -> Iterator[list]:
                 continue
         else:
             raise ApplicationError("文件编码无法识别（请使用 UTF-8）", "Unknown file encoding (use UTF-8)")
-        yield from csv.reader(text.splitlines())
+        yield from csv.reader(text.splitlines(keepends=True))  # keep line breaks inside quoted cells
     else:
         raise ApplicationError(
             f"不支持的文件类型“{path.suffix}”，请使用 CSV 或 XLSX",

@@ -13,7 +13,7 @@ from accounts.scope import can_see_personal
 from api.viewsets import RestrictedReadOnlyViewSet
 from core.errors import ApplicationError
 from core.masking import mask_name, mask_phone
-from intake import permissions, selectors, services
+from intake import dispatch, permissions, selectors, services
 from intake.choices import Channel
 from intake.filters import ComplaintFilter
 from intake.models import Complaint
@@ -128,6 +128,30 @@ class MarkDuplicateInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
+class SettleInput(serializers.Serializer):
+    reply = serializers.CharField(max_length=2000, help_text="办理情况（答复市民要点）")
+    result = serializers.ChoiceField(choices=["SOLVED", "PARTLY", "UNSOLVED"], default="SOLVED",
+                                     help_text="办理结果（12345工单）")
+    satisfaction = serializers.ChoiceField(choices=["", "SATISFIED", "BASICALLY", "UNSATISFIED"], default="",
+                                           required=False, help_text="满意度（回访）")
+
+
+class ReturnInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=dispatch.MAX_REASON, help_text="退单理由")
+
+
+class RerouteStreetInput(serializers.Serializer):
+    street = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="改派至街镇ID")
+    community = serializers.IntegerField(required=False, allow_null=True, default=None,
+                                         help_text="或改派至小区ID（须在您的范围内）")
+    reason = serializers.CharField(max_length=dispatch.MAX_REASON, help_text="改派理由")
+
+
+class RerouteDepartmentInput(serializers.Serializer):
+    department = serializers.CharField(help_text="主管部门代码，如 HOUSING")
+    reason = serializers.CharField(max_length=dispatch.MAX_REASON)
+
+
 class ComplaintViewSet(RestrictedReadOnlyViewSet):
     queryset = Complaint.objects.select_related("violation_type", "predicted_type", "department", "community",
                                                 "street").order_by("-received_at")
@@ -186,6 +210,77 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path="unmark-duplicate")
     def unmark_duplicate(self, request, pk=None):
         return self._done(services.complaint_unmark_duplicate(complaint=self._changeable(pk), actor=request.user))
+
+
+    # 派单纠错 (intake.dispatch): 404 outside the user's scope, 403 for a role that may not make the move
+
+    def _dispatchable(self, pk, move):
+        complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
+        if not dispatch.may(self.request.user, move) or not Complaint.objects.restrict(
+                self.request.user, "change").filter(pk=complaint.pk).exists():
+            raise PermissionDenied("您不能改派或退回该诉件 / you cannot re-route or return this complaint")
+        return complaint
+
+    @extend_schema(request=SettleInput, responses={200: ComplaintSerializer, 400: None, 403: None})
+    @action(detail=True, methods=["post"])
+    def settle(self, request, pk=None):
+        """办结（未立案）: verified and settled with no case needed; a 12345 order gets its reply."""
+        complaint = self._dispatchable(pk, dispatch.SETTLE)
+        v = SettleInput(data=request.data)
+        v.is_valid(raise_exception=True)
+        return self._done(dispatch.complaint_settle(complaint=complaint, actor=request.user, **v.validated_data))
+
+    @extend_schema(request=ReturnInput, responses={200: ComplaintSerializer, 400: None, 403: None})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_order(self, request, pk=None):
+        """退单: a 12345 work order that is not the bureau's goes back to the hotline with the reason."""
+        complaint = self._dispatchable(pk, dispatch.RETURN)
+        v = ReturnInput(data=request.data)
+        v.is_valid(raise_exception=True)
+        return self._done(dispatch.complaint_return(complaint=complaint, actor=request.user,
+                                                    reason=v.validated_data["reason"]))
+
+    @extend_schema(request=RerouteStreetInput, responses={200: ComplaintSerializer, 400: None, 403: None})
+    @action(detail=True, methods=["post"], url_path="reroute-street")
+    def reroute_street(self, request, pk=None):
+        """改派街镇: send the complaint on to the right street (or community); its duplicates go with it."""
+        from accounts.scope import reroute_street_q
+        from registry.models import Street
+
+        complaint = self._dispatchable(pk, dispatch.STREET)
+        v = RerouteStreetInput(data=request.data)
+        v.is_valid(raise_exception=True)
+        data = v.validated_data
+        street = community = None
+        if data["community"] is not None:
+            community = Community.objects.restrict(request.user, "view").filter(pk=data["community"]).first()
+            if community is None:
+                raise serializers.ValidationError({"community": [NOT_IN_SCOPE]})
+        if data["street"] is not None:
+            street = Street.objects.filter(reroute_street_q(request.user)).filter(pk=data["street"]).first()
+            if street is None:
+                raise serializers.ValidationError({"street": ["街镇不存在 / unknown street"]})
+        if street is None and community is None:
+            raise serializers.ValidationError({"street": ["请指定街镇或小区 / give the street or the community"]})
+        if street is not None and community is not None and community.street_id != street.pk:
+            raise serializers.ValidationError({"community": ["小区不属于该街镇 / the community is in another street"]})
+        return self._done(dispatch.complaint_reroute_street(
+            complaint=complaint, actor=request.user, reason=data["reason"], street=street, community=community))
+
+    @extend_schema(request=RerouteDepartmentInput, responses={200: ComplaintSerializer, 400: None, 403: None})
+    @action(detail=True, methods=["post"], url_path="reroute-department")
+    def reroute_department(self, request, pk=None):
+        """改派部门: not an enforcement matter — referred (移交) to the department that owns it."""
+        from registry.models import Department
+
+        complaint = self._dispatchable(pk, dispatch.DEPARTMENT)
+        v = RerouteDepartmentInput(data=request.data)
+        v.is_valid(raise_exception=True)
+        department = Department.objects.filter(code=v.validated_data["department"]).first()
+        if department is None:
+            raise serializers.ValidationError({"department": ["部门不存在 / unknown department"]})
+        return self._done(dispatch.complaint_reroute_department(
+            complaint=complaint, actor=request.user, department=department, reason=v.validated_data["reason"]))
 
 
 def register(router):

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import add
 
 from rapidfuzz import fuzz, process
 
@@ -35,9 +36,11 @@ def matter(type_id, type_code: str | None, department_id):
 
 def text_key(text: str) -> str:
     """Character bigrams of the content without hotline boilerplate and digits."""
-    cleaned = _BOILERPLATE.sub("", normalize(text))
-    cleaned = re.sub(r"[\d\W_]+", "", cleaned)
-    return " ".join(cleaned[i:i + 2] for i in range(len(cleaned) - 1))
+    cleaned = _NOT_LETTERS.sub("", _BOILERPLATE.sub("", normalize(text)))
+    return " ".join(map(add, cleaned, cleaned[1:]))
+
+
+_NOT_LETTERS = re.compile(r"[\d\W_]+")
 
 
 # A building (号楼/幢/栋/座, or 号 inside a lane) or a room (室) needs one of these characters: a text without
@@ -45,13 +48,15 @@ def text_key(text: str) -> str:
 _SPOT_MARKS = re.compile("[号楼幢栋座室]")
 
 
-def spot(address: str, content: str) -> tuple[str, str]:
-    """(building, room) named in the address or text, to tell two flats' matters apart."""
+def spot(address: str, content: str, parsed_address=None, parsed_content=None) -> tuple[str, str]:
+    """(building, room) named in the address or text, to tell two flats' matters apart. `parsed_address` and
+    `parsed_content` may give parse(address) and parse(content) when they are at hand."""
     building = room = ""
-    for text in (address, content):
+    for text, parsed in ((address, parsed_address), (content, parsed_content)):
         if not text or not _SPOT_MARKS.search(text):
             continue
-        parsed = parse(text)
+        if parsed is None:
+            parsed = parse(text)
         building, room = parsed.building, parsed.room
         if not building and parsed.lane is not None and parsed.number is not None:
             building = str(parsed.number)  # 兰溪路88弄3号: inside a lane, 3号 is the building
@@ -115,9 +120,13 @@ class DedupIndex:
         if lo == hi:
             return None
         where = where if where is not None else spot(address, content)
-        candidates = [c for c in self.open[slot][lo:hi] if not _different_spot(where, c.spot)]
-        if not candidates:
-            return None
+        building, room = where
+        if building or room:
+            candidates = [c for c in self.open[slot][lo:hi] if not _different_spot(where, c.spot)]
+            if not candidates:
+                return None
+        else:  # names no flat: no candidate is about another one
+            candidates = self.open[slot][lo:hi]
         # One call for all candidates (the query is prepared once); the first best one wins, as before.
         found = process.extractOne(key if key is not None else text_key(content), [c.key for c in candidates],
                                    scorer=fuzz.token_set_ratio, score_cutoff=SIMILARITY)

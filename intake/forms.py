@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.choices import Channel
-from registry.models import Community, Department, ViolationType
+from registry.models import Community, Department, Street, ViolationType
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
@@ -43,7 +43,7 @@ class ComplaintForm(forms.Form):
     received_at = forms.DateTimeField(label=_("受理时间"), initial=timezone.now,
                                       widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     address = forms.CharField(label=_("地址"), required=False, max_length=300,
-                              widget=forms.TextInput(attrs={"placeholder": "如 铜川路123弄5号"}))
+                              widget=forms.TextInput(attrs={"placeholder": _("如 铜川路123弄5号")}))
     content = forms.CharField(label=_("情况描述"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     caller_name = forms.CharField(label=_("诉求人"), required=False, max_length=50)
     caller_phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
@@ -62,7 +62,7 @@ class PropertyReportForm(forms.Form):
 
     community = forms.ModelChoiceField(label=_("小区"), queryset=Community.objects.none())
     address = forms.CharField(label=_("具体位置"), required=False, max_length=300,
-                              widget=forms.TextInput(attrs={"placeholder": "如 3号楼1201室"}))
+                              widget=forms.TextInput(attrs={"placeholder": _("如 3号楼1201室")}))
     content = forms.CharField(label=_("违法行为情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     discovered_at = forms.DateTimeField(label=_("发现时间"), initial=timezone.now,
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
@@ -99,3 +99,90 @@ class MarkDuplicateForm(forms.Form):
 
 class HotlineUploadForm(forms.Form):
     file = forms.FileField(label=_("12345工单文件（CSV 或 XLSX）"))
+
+
+# --- 派单纠错: 退单, 改派街镇, 改派部门 (intake.dispatch) ---------------------------------------------
+
+def _bootstrap(form):
+    for field in form.fields.values():
+        css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+        field.widget.attrs.setdefault("class", css)
+    return form
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("退单理由"), max_length=300, widget=forms.Textarea(attrs={
+        "rows": 2, "placeholder": _("如：诉求地址位于长宁区，不属本区管辖")}))
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_return_%s")
+        super().__init__(*args, **kwargs)
+        _bootstrap(self)
+
+
+class CommunityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name}（{obj.street.name}）"
+
+
+class RerouteStreetForm(forms.Form):
+    """改派街镇: a street of the district, or (within the user's own scope) the exact community."""
+
+    street = forms.ModelChoiceField(label=_("改派至街镇"), queryset=Street.objects.none(), required=False,
+                                    empty_label=_("（请选择）"))
+    community = CommunityChoiceField(label=_("或指定小区（选填）"), queryset=Community.objects.none(), required=False,
+                                     empty_label=_("（不指定）"))
+    reason = forms.CharField(label=_("改派理由"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        from accounts.scope import reroute_street_q
+
+        kwargs.setdefault("auto_id", "id_street_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = Street.objects.filter(reroute_street_q(user)).order_by("code", "name")
+        self.fields["community"].queryset = (Community.objects.restrict(user, "view").select_related("street")
+                                             .order_by("street__code", "name"))
+        _bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        street, community = data.get("street"), data.get("community")
+        if street is None and community is None and not self.errors:
+            raise forms.ValidationError(_("请选择改派的街镇或小区"))
+        if street is not None and community is not None and community.street_id != street.pk:
+            raise forms.ValidationError(_("所选小区不属于所选街镇"))
+        return data
+
+
+class RerouteDepartmentForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("移交至部门"), queryset=Department.objects.none(), to_field_name="code",
+                                        empty_label=_("（请选择）"))
+    reason = forms.CharField(label=_("理由"), max_length=300, widget=forms.Textarea(attrs={
+        "rows": 2, "placeholder": _("如：系物业服务纠纷，属房管部门职责")}))
+
+    def __init__(self, *args, user, **kwargs):
+        kwargs.setdefault("auto_id", "id_department_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.restrict(user, "view").exclude(code="CHENGGUAN")
+        _bootstrap(self)
+
+
+class SettleForm(forms.Form):
+    """办结（未立案）: what was done; a 12345 order also its result and, when known, the caller's satisfaction."""
+
+    reply = forms.CharField(label=_("办理情况（答复市民要点）"), max_length=2000, widget=forms.Textarea(attrs={
+        "rows": 2, "placeholder": _("如：经现场核查劝导，当事人已当场清理楼道堆物")}))
+    result = forms.ChoiceField(label=_("办理结果"), choices=[])
+    satisfaction = forms.ChoiceField(label=_("满意度（回访）"), required=False, choices=[])
+
+    def __init__(self, *args, hotline=True, **kwargs):
+        from cases.choices import HotlineResult, Satisfaction
+
+        kwargs.setdefault("auto_id", "id_settle_%s")
+        super().__init__(*args, **kwargs)
+        if hotline:
+            self.fields["result"].choices = [c for c in HotlineResult.choices if c[0] != HotlineResult.RETURNED]
+            self.fields["satisfaction"].choices = [("", _("（待回访）"))] + list(Satisfaction.choices)
+        else:  # only 12345 orders are answered to a caller
+            del self.fields["result"], self.fields["satisfaction"]
+        _bootstrap(self)

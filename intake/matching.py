@@ -58,6 +58,8 @@ class Match:
     street: str | None = None
     score: float = 0.0
     evidence: dict = field(default_factory=dict)
+    # Every address of the text, as registry.addresses.parse_all found them (shared: not to be changed).
+    parsed: list = field(default_factory=list, repr=False, compare=False)
 
     def as_contract(self) -> dict:
         return {"community_id": self.community_id, "community": self.community, "street": self.street,
@@ -164,7 +166,7 @@ class CommunityIndex:
         elsewhere = self._elsewhere(normalized)
         if elsewhere:
             evidence["other_district"] = elsewhere
-            return Match(score=0.0, evidence=evidence)
+            return Match(score=0.0, evidence=evidence, parsed=parsed_all)
 
         by_address = self._by_addresses(parsed_all, evidence)
         by_name = self._by_name(normalized, evidence)
@@ -203,7 +205,7 @@ class CommunityIndex:
             evidence["street_conflict"] = True
             score -= 0.3
 
-        result = Match(score=max(0.0, round(score, 4)), evidence=evidence)
+        result = Match(score=max(0.0, round(score, 4)), evidence=evidence, parsed=parsed_all)
         if candidate and score >= ACCEPT:
             community = self.communities[candidate]
             result.community_id, result.community = candidate, community["name"]

@@ -1,5 +1,6 @@
 from django.db.models import F, Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from accounts.scope import can_see_personal
 from core.masking import mask_name, mask_phone
@@ -80,24 +81,25 @@ def _join(value) -> str:
 
 # How each piece of matching evidence reads to a person (key → sentence); one table for every page.
 MATCH_REASONS = {
-    "door": lambda e: f"门牌匹配：{e.get('parsed') or ''} → 登记地址 {e['door']}"
-    + ("（弄/号写法不一致）" if e.get("unit_mismatch") else ""),
-    "name": lambda e: f"文本中出现小区名或别名：{e['name']}",
-    "road_corrected": lambda e: f"道路名纠错：{e['road_corrected']}",
-    "road_unknown": lambda e: f"道路不在本区小区地址库中：{e['road_unknown']}",
-    "road_other": lambda e: f"道路未登记：{e['road_other']}",
-    "road_candidates": lambda e: f"道路名可能是：{_join(e['road_candidates'])}（不唯一，未采用）",
-    "nearest_doors": lambda e: f"同路最近的登记门牌：{_join(e['nearest_doors'])}（门牌不符，未采用）",
-    "ambiguous_door": lambda e: f"门牌属于多个小区：{_join(e['ambiguous_door'])}",
-    "ambiguous_addresses": lambda e: f"文本含多个小区的地址：{_join(e['ambiguous_addresses'])}",
-    "ambiguous_name": lambda e: f"名称对应多个小区：{_join(e['ambiguous_name'])}",
-    "conflict": lambda e: f"门牌与小区名指向不同小区：{_join(e['conflict'])}",
-    "other_district": lambda e: f"地址位于其他区或外地：{_join(e['other_district'])}",
-    "other_street_prefix": lambda e: f"名称前有其他街镇：{e['other_street_prefix']}",
-    "other_village": lambda e: f"名称指向另一小区：{e['other_village']}",
-    "street_in_text": lambda e: f"文本提及街镇：{e['street_in_text']}",
-    "street_conflict": lambda e: "小区与文本中的街镇不一致",
-    "rejected": lambda e: f"候选小区（把握不足，未采用）：{e['rejected']}",
+    "door": lambda e: _("门牌匹配：%(parsed)s → 登记地址 %(door)s")
+    % {"parsed": e.get("parsed") or "", "door": e["door"]}
+    + (_("（弄/号写法不一致）") if e.get("unit_mismatch") else ""),
+    "name": lambda e: _("文本中出现小区名或别名：%(v)s") % {"v": e["name"]},
+    "road_corrected": lambda e: _("道路名纠错：%(v)s") % {"v": e["road_corrected"]},
+    "road_unknown": lambda e: _("道路不在本区小区地址库中：%(v)s") % {"v": e["road_unknown"]},
+    "road_other": lambda e: _("道路未登记：%(v)s") % {"v": e["road_other"]},
+    "road_candidates": lambda e: _("道路名可能是：%(v)s（不唯一，未采用）") % {"v": _join(e["road_candidates"])},
+    "nearest_doors": lambda e: _("同路最近的登记门牌：%(v)s（门牌不符，未采用）") % {"v": _join(e["nearest_doors"])},
+    "ambiguous_door": lambda e: _("门牌属于多个小区：%(v)s") % {"v": _join(e["ambiguous_door"])},
+    "ambiguous_addresses": lambda e: _("文本含多个小区的地址：%(v)s") % {"v": _join(e["ambiguous_addresses"])},
+    "ambiguous_name": lambda e: _("名称对应多个小区：%(v)s") % {"v": _join(e["ambiguous_name"])},
+    "conflict": lambda e: _("门牌与小区名指向不同小区：%(v)s") % {"v": _join(e["conflict"])},
+    "other_district": lambda e: _("地址位于其他区或外地：%(v)s") % {"v": _join(e["other_district"])},
+    "other_street_prefix": lambda e: _("名称前有其他街镇：%(v)s") % {"v": e["other_street_prefix"]},
+    "other_village": lambda e: _("名称指向另一小区：%(v)s") % {"v": e["other_village"]},
+    "street_in_text": lambda e: _("文本提及街镇：%(v)s") % {"v": e["street_in_text"]},
+    "street_conflict": lambda e: _("小区与文本中的街镇不一致"),
+    "rejected": lambda e: _("候选小区（把握不足，未采用）：%(v)s") % {"v": e["rejected"]},
 }
 
 

@@ -1,24 +1,44 @@
 """Intake: every complaint, from any channel, is classified, matched to its community, routed and
 checked for duplicates here — forms, API and file imports all call these functions."""
 import hashlib
+import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import partial
+from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
+from typing import NamedTuple
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
 from intake import routing
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
 from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
+from intake.hotline_import import (
+    D_COMMUNITY,
+    D_KEY,
+    D_MATTER,
+    D_NOTE,
+    D_SPOT,
+    D_STATUS,
+    D_STREET,
+    D_TYPE_CODE,
+    DECIDED_COLUMNS,
+    Ahead,
+    RowDecider,
+    Writer,
+    bulk_session,
+    helper_usable,
+    history_of,
+    insert_rows,
+)
 from intake.matching import CommunityIndex
 from intake.models import Complaint, ComplaintPhoto, Correction, ImportBatch
 from registry.models import Community, Department, ViolationType
@@ -48,6 +68,14 @@ class Context:
         self.dedup = DedupIndex.build(since=since)
         self.types = {t.code: t for t in ViolationType.objects.select_related("department")}
         self.departments = {d.code: d for d in Department.objects.all()}
+        self._decider = None
+
+    @property
+    def decider(self) -> RowDecider:
+        """The decisions a complaint's own text settles (classifying aside): place and route."""
+        if self._decider is None:
+            self._decider = RowDecider.of(self)
+        return self._decider
 
 
 @dataclass
@@ -71,28 +99,19 @@ class ComplaintInput:
 
 def _decide(data: ComplaintInput, prediction, ctx: Context) -> Complaint:
     """Build (unsaved) the complaint with every automatic decision and its evidence."""
+    decider = ctx.decider
     if data.community is not None:
         community_id, street_id, match_score = data.community.pk, data.community.street_id, 1.0
         match_evidence = {"method": "chosen", "community": data.community.name}
         community_source = DecisionSource.STAFF
     else:
-        match = ctx.index.match(data.address or data.content)
-        if match.community_id is None and data.address:
-            # The address may name only a road; the content may name the community.
-            in_text = ctx.index.match(data.content)
-            if in_text.community_id is not None:
-                match = in_text
+        match = decider.place(data.address, data.content)
         community_id, street_id, match_score = match.community_id, match.street_id, match.score
         match_evidence, community_source = match.evidence, DecisionSource.MODEL
 
-    vtype = ctx.types.get(prediction.violation_type) if prediction.violation_type else None
-    predicted_department = ctx.departments.get(prediction.department) if prediction.department else None
-    decided = routing.route(
-        type_code=vtype.code if vtype else None,
-        department_code=predicted_department.code if predicted_department else None,
-        confidence=prediction.confidence,
-        has_place=bool(street_id),
-    )
+    type_code, department_code, decided = decider.route(prediction, street_id)
+    vtype = ctx.types.get(type_code) if type_code else None
+    predicted_department = ctx.departments.get(department_code) if department_code else None
     return Complaint(
         channel=data.channel,
         external_no=data.external_no or "",
@@ -219,16 +238,28 @@ class HotlineReport:
 
 _DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
                      "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"]
+# The common shapes of those formats, read without strptime (a tenth of its time); anything else, or a value
+# out of range, goes through the formats above, so what is accepted and the error are the same.
+_PLAIN_DATETIME = re.compile(r"([0-9]{4})([-/])([0-9]{2})\2([0-9]{2}) ([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
+_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def parse_datetime(value: str) -> datetime:
+def parse_datetime(value: str, tz=None) -> datetime:
+    """An aware datetime in `tz` (default: the current time zone, as timezone.make_aware gives it)."""
     value = (value or "").strip()
+    tz = tz or timezone.get_current_timezone()
+    if plain := _PLAIN_DATETIME.fullmatch(value):
+        year, _, month, day, hour, minute, second = plain.groups()
+        try:
+            return datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), tzinfo=tz)
+        except ValueError:
+            pass
     for fmt in _DATETIME_FORMATS:
         try:
             parsed = datetime.strptime(value, fmt)
         except ValueError:
             continue
-        return timezone.make_aware(parsed)
+        return timezone.make_aware(parsed, tz)
     raise ApplicationError(f"受理时间“{value}”格式错误（应为 YYYY-MM-DD HH:MM[:SS]）",
                            f"received_at '{value}' is not YYYY-MM-DD HH:MM[:SS]")
 
@@ -237,6 +268,16 @@ def parse_date(value: str) -> date | None:
     value = (value or "").strip()
     if not value:
         return None
+    return _parse_date(value)
+
+
+@lru_cache(maxsize=4096)  # deadlines repeat: a year's file has a few hundred different ones
+def _parse_date(value: str) -> date:
+    if _PLAIN_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"):
         try:
             return datetime.strptime(value, fmt).date()
@@ -245,7 +286,29 @@ def parse_date(value: str) -> date | None:
     raise ApplicationError(f"办理时限“{value}”格式错误（应为 YYYY-MM-DD）", f"deadline '{value}' is not YYYY-MM-DD")
 
 
-def _hotline_input(row: dict, raw: dict) -> ComplaintInput:
+class _Order(NamedTuple):
+    """A valid row of the file; `values` are those of ORDER_COLUMNS, adapted for the database."""
+
+    line: int
+    external_no: str
+    received_at: datetime
+    address: str
+    content: str
+    values: tuple
+
+
+# The complaint columns an order fills by itself, then those its decisions fill (hotline_import.DECIDED_COLUMNS),
+# then those the route and de-duplication fill: the columns of the rows the import writes, in this order.
+ORDER_COLUMNS = ("external_no", "received_at", "due_date", "caller_name", "caller_phone", "address_text", "content",
+                 "category_hint", "raw_row")
+DEDUP_COLUMNS = ("status", "routing_note", "duplicate_of_id", "duplicate_score", "repeat_count",
+                 "needs_consultation")
+IMPORT_COLUMNS = ORDER_COLUMNS + DECIDED_COLUMNS + DEDUP_COLUMNS
+_DUPLICATE_OF = IMPORT_COLUMNS.index("duplicate_of_id")
+
+
+def _hotline_order(line: int, row: dict, raw: dict, tz, adapt_datetime, adapt_date) -> _Order:
+    """The order of one row, or ApplicationError saying what is wrong with it."""
     ticket = (row.get("ticket_no") or "").strip()
     if not ticket:
         raise ApplicationError("缺少工单编号", "no ticket number")
@@ -254,195 +317,154 @@ def _hotline_input(row: dict, raw: dict) -> ComplaintInput:
         raise ApplicationError("诉求内容为空", "no content")
     if len(content) > MAX_CONTENT:
         raise ApplicationError(f"诉求内容过长（超过{MAX_CONTENT}字）", f"content longer than {MAX_CONTENT} characters")
-    return ComplaintInput(
-        channel=Channel.HOTLINE,
-        external_no=ticket[:64],
-        received_at=parse_datetime(row.get("received_at")),
-        due_date=parse_date(row.get("deadline")),
-        caller_name=(row.get("caller_name") or "")[:50],
-        caller_phone=(row.get("caller_phone") or "")[:30],
-        address=row.get("address") or "",
-        content=content,
-        category_hint=(row.get("category_hint") or "")[:100],
-        raw_row=raw,
-    )
+    received_at = parse_datetime(row.get("received_at"), tz)
+    due_date = parse_date(row.get("deadline"))
+    address = row.get("address") or ""
+    external_no = ticket[:64]
+    return _Order(line, external_no, received_at, address, content, (
+        external_no, adapt_datetime(received_at), adapt_date(due_date) if due_date is not None else None,
+        (row.get("caller_name") or "")[:50], (row.get("caller_phone") or "")[:30], address[:300], content,
+        (row.get("category_hint") or "")[:100], json.dumps(raw)))
 
 
-CHUNK = 1000
+CHUNK = 1000  # orders decided and written together (one transaction, one step of the progress bar)
+HELPER_MIN_ROWS = 3 * CHUNK  # from this many new orders on, a helper process decides orders ahead
 
 
 def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable] | None = None,
                    file_name: str | None = None) -> HotlineReport:
     """Import a 12345 work-order file: idempotent by work-order number; every bad row reported with
-    its line and reason and stored not at all; the good rows classified, matched, routed, de-duplicated."""
+    its line and reason and stored not at all; the good rows classified, matched, routed, de-duplicated.
+
+    Orders are decided and written in time order, CHUNK at a time, each chunk in one transaction. What an order's
+    own text decides is made ahead, in a helper process for a large file (hotline_import.Ahead)."""
     report = HotlineReport()
-    inputs: list[tuple[int, ComplaintInput]] = []
+    orders: list[_Order] = []
     first_seen: dict[str, int] = {}
-    rows = read_table(path, HOTLINE_COLUMNS, HOTLINE_REQUIRED)
-    for line, row, raw in rows:
+    adapt_datetime, adapt_date = connection.ops.adapt_datetimefield_value, connection.ops.adapt_datefield_value
+    tz = timezone.get_current_timezone()
+    for line, row, raw in read_table(path, HOTLINE_COLUMNS, HOTLINE_REQUIRED):
         report.rows += 1
         try:
-            data = _hotline_input(row, raw)
+            order = _hotline_order(line, row, raw, tz, adapt_datetime, adapt_date)
         except ApplicationError as exc:
             report.errors.append(RowError(line, str(exc)))
             continue
-        if data.external_no in first_seen:
+        ticket = order.external_no
+        if ticket in first_seen:
             report.errors.append(RowError(
-                line, f"工单编号 {data.external_no} 在文件中重复（首次出现于第{first_seen[data.external_no]}行） / "
-                      f"ticket {data.external_no} repeated in the file (first on line {first_seen[data.external_no]})"))
+                line, f"工单编号 {ticket} 在文件中重复（首次出现于第{first_seen[ticket]}行） / "
+                      f"ticket {ticket} repeated in the file (first on line {first_seen[ticket]})"))
             continue
-        first_seen[data.external_no] = line
-        inputs.append((line, data))
+        first_seen[ticket] = line
+        orders.append(order)
 
     existing = set(Complaint.objects.filter(channel=Channel.HOTLINE, external_no__in=list(first_seen))
                    .values_list("external_no", flat=True)) if len(first_seen) < 5000 else set(
         Complaint.objects.filter(channel=Channel.HOTLINE).values_list("external_no", flat=True))
-    fresh = [(line, data) for line, data in inputs if data.external_no not in existing]
-    report.skipped = len(inputs) - len(fresh)
-    fresh.sort(key=lambda item: item[1].received_at)  # repeats and duplicates follow time
+    fresh = [order for order in orders if order.external_no not in existing]
+    report.skipped = len(orders) - len(fresh)
+    fresh.sort(key=attrgetter("received_at"))  # repeats and duplicates follow time
 
     batch = ImportBatch.objects.create(channel=Channel.HOTLINE, file_name=file_name or str(path)[-255:],
                                        imported_by=actor, rows=report.rows)
     report.batch_id = batch.pk
-    if fresh:
-        ctx = Context(since=fresh[0][1].received_at)
-        streets = {sid: s["name"] for sid, s in ctx.index.streets.items()}
-        chunks = range(0, len(fresh), CHUNK)
-        for start in (progress(chunks) if progress else chunks):
-            part = fresh[start:start + CHUNK]
-            predictions = ctx.classifier.predict_many([data.content for _, data in part])
-            roots, duplicates = [], []
-            for (_line, data), prediction in zip(part, predictions, strict=True):
-                complaint = _decide(data, prediction, ctx)
-                complaint.batch = batch
-                primary = _dedup(complaint, ctx)
-                if primary is None:
-                    roots.append(complaint)
-                else:
-                    duplicates.append((complaint, primary))
-                report.by_type[complaint.violation_type.code if complaint.violation_type else "未分类"] += 1
-                report.by_street[streets.get(complaint.street_id, "未匹配")] += 1
-                if complaint.status == ComplaintStatus.REFERRED:
-                    report.referred += 1
-                elif complaint.status == ComplaintStatus.NEW:
-                    report.triage += 1
-            with transaction.atomic():
-                _create_with_history(roots, actor)
-                for complaint, primary in duplicates:
-                    complaint.duplicate_of_id = primary.id if primary.id is not None else primary.obj.pk
-                _create_with_history([c for c, _ in duplicates], actor)
-            _remember_ids(ctx, roots)  # later duplicates of these primaries need their ids
-            report.created += len(part)
-            report.duplicates += len(duplicates)
-    batch.created, batch.skipped, batch.rejected = report.created, report.skipped, len(report.errors)
-    batch.errors = [{"line": e.line, "reason": e.reason} for e in report.errors[:1000]]
-    batch.summary = {"by_type": dict(report.by_type), "by_street": dict(report.by_street),
-                     "duplicates": report.duplicates, "referred": report.referred, "triage": report.triage}
-    batch.save()
+    try:
+        if fresh:
+            _import_orders(fresh, report, batch, actor, progress)
+    finally:  # also when a chunk failed: the batch tells what was written before
+        batch.created, batch.skipped, batch.rejected = report.created, report.skipped, len(report.errors)
+        batch.errors = [{"line": e.line, "reason": e.reason} for e in report.errors[:1000]]
+        batch.summary = {"by_type": dict(report.by_type), "by_street": dict(report.by_street),
+                         "duplicates": report.duplicates, "referred": report.referred, "triage": report.triage}
+        batch.save()
     return report
 
 
-def _remember_ids(ctx: Context, saved: list[Complaint]):
-    """Give the dedup index the ids of primaries just inserted."""
-    for complaint in saved:
-        entry = getattr(complaint, "_dedup_entry", None)
-        if entry is not None and entry.id is None:
-            entry.id, entry.obj = complaint.pk, None
-
-
-def _create_with_history(objs: list[Complaint], actor) -> None:
-    """Insert new complaints and their "+" history rows, as bulk_create_with_history does, but as plain
-    multi-row INSERTs: Django's per-value SQL compilation was half of an import's time. Where the database
-    cannot return the new ids from a multi-row insert, bulk_create_with_history itself is used."""
-    if not objs:
-        return
-    if not connection.features.can_return_rows_from_bulk_insert:
-        bulk_create_with_history(objs, Complaint, batch_size=CHUNK, default_user=actor)
-        return
+def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatch, actor, progress) -> None:
+    ctx = Context(since=fresh[0].received_at)
+    dedup = ctx.dedup
+    streets = {sid: s["name"] for sid, s in ctx.index.streets.items()}
     now = timezone.now()
-    for obj in objs:
-        obj.created_at = obj.updated_at = now
-    stamps = {"created_at": now, "updated_at": now}
-    ids = _insert_rows(Complaint, objs, returning=True, fixed=stamps)
-    for obj, pk in zip(objs, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding, obj._state.db = False, connection.alias
-    if getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        _insert_rows(Complaint.history.model, objs, returning=False, fixed={
-            **stamps, "history_date": now, "history_change_reason": None, "history_type": "+",
-            "history_user_id": actor.pk if actor is not None else None})
+    fixed = {"created_at": now, "updated_at": now, "channel": Channel.HOTLINE.value, "batch_id": batch.pk,
+             "community_source": DecisionSource.MODEL.value, "type_source": DecisionSource.MODEL.value}
+    history_model = Complaint.history.model
+    history_names, history_row = history_of(Complaint, IMPORT_COLUMNS)
+    history_fields = {f.attname for f in history_model._meta.concrete_fields}
+    history_fixed = {**{k: v for k, v in fixed.items() if k in history_fields}, "history_date": now,
+                     "history_change_reason": None, "history_type": "+",
+                     "history_user_id": actor.pk if actor is not None else None}
+    with_history = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    duplicate_status, duplicate_note = ComplaintStatus.DUPLICATE.value, "同一事项重复反映，并入原诉件办理"
+    referred, triage = ComplaintStatus.REFERRED.value, ComplaintStatus.NEW.value
+
+    starts = range(0, len(fresh), CHUNK)
+    texts = [[(order.content, order.address) for order in fresh[start:start + CHUNK]] for start in starts]
+    decider = ctx.decider
+    state = helper_usable(decider) if len(fresh) >= HELPER_MIN_ROWS else None
+
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's connection itself (django.db.connection is per thread)
+
+    def write(job):
+        """One chunk: its new primaries, then its duplicates (pointing at primaries of this chunk or before),
+        then the history rows of both."""
+        roots, duplicates = job
+        ids = insert_rows(Complaint, IMPORT_COLUMNS, [row for row, _, _ in roots], fixed=fixed, returning=True,
+                          connection=db)
+        for (_row, holder, _entry), pk in zip(roots, ids, strict=True):
+            holder[0] = pk
+        for row, primary in duplicates:
+            row[_DUPLICATE_OF] = primary.id if primary.id is not None else primary.obj[0]
+        ids += insert_rows(Complaint, IMPORT_COLUMNS, [row for row, _ in duplicates], fixed=fixed, returning=True,
+                           connection=db)
+        if with_history:
+            rows = chain((row for row, _, _ in roots), (row for row, _ in duplicates))
+            insert_rows(history_model, history_names, [history_row(row, pk) for row, pk in zip(rows, ids, strict=True)],
+                        fixed=history_fixed, connection=db)
+        for _row, holder, entry in roots:  # later duplicates of these primaries need their ids
+            if entry is not None:
+                entry.id, entry.obj = holder[0], None
+        report.created += len(ids)
+
+    with bulk_session(db), Writer(write, connection=db) as writer, Ahead(decider, texts, state=state) as ahead:
+        for start in (progress(starts) if progress else starts):
+            part = fresh[start:start + CHUNK]
+            roots, duplicates = [], []
+            for order, decided in zip(part, ahead.get(start // CHUNK), strict=True):
+                received_at, community_id, kind = order.received_at, decided[D_COMMUNITY], decided[D_MATTER]
+                key, where = decided[D_KEY], decided[D_SPOT]
+                repeat_count = dedup.repeat_count(community_id=community_id, type_id=kind, received_at=received_at)
+                found = dedup.find_duplicate(community_id=community_id, type_id=kind, received_at=received_at,
+                                             content=order.content, address=order.values[5], key=key, where=where)
+                holder = None if found else [None]  # a new primary's id, once written
+                entry = dedup.add(community_id=community_id, type_id=kind, received_at=received_at,
+                                  content=order.content, address=order.values[5], primary=found is None,
+                                  obj=holder, key=key, where=where)
+                status = decided[D_STATUS]
+                row = [*order.values, *decided[:len(DECIDED_COLUMNS)], status, decided[D_NOTE], None, None,
+                       repeat_count, repeat_count >= CONSULTATION_AT]
+                if found:
+                    row[-6:-2] = duplicate_status, duplicate_note, None, round(found[1] / 100, 4)
+                    duplicates.append((row, found[0]))
+                    report.duplicates += 1
+                else:
+                    roots.append((row, holder, entry))
+                    if status == referred:
+                        report.referred += 1
+                    elif status == triage:
+                        report.triage += 1
+                report.by_type[decided[D_TYPE_CODE] or "未分类"] += 1
+                report.by_street[streets.get(decided[D_STREET], "未匹配")] += 1
+            writer.submit((roots, duplicates))
 
 
 def _insert_rows(model, objs, *, returning: bool, fixed: dict | None = None) -> list[int]:
-    """Insert the objects' attribute values for `model`'s columns other than its primary key (`fixed` gives
-    some columns one value for every row), returning the new keys in order when asked. Dates, decimals, JSON
-    and choices are adapted for the backend; text, numbers, booleans and foreign-key ids go as they are.
-    SQLite: INSERT … VALUES (…), (…) RETURNING; PostgreSQL: INSERT … SELECT FROM UNNEST(one array per column),
-    as Django's bulk_create does there."""
-    ops = connection.ops
+    """Insert model objects' values for `model`'s columns (bench/bench_import.py times the import's writer by it)."""
     fixed = fixed or {}
-    taken = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in fixed]
-    adapters = []
-    for index, f in enumerate(taken):
-        kind = f.get_internal_type()
-        if kind == "DateTimeField":
-            adapters.append((index, ops.adapt_datetimefield_value))
-        elif kind == "DateField":
-            adapters.append((index, ops.adapt_datefield_value))
-        elif kind == "DecimalField":
-            adapters.append((index, partial(ops.adapt_decimalfield_value, max_digits=f.max_digits,
-                                            decimal_places=f.decimal_places)))
-        elif kind == "JSONField":
-            adapters.append((index, partial(f.get_db_prep_save, connection=connection)))
-        elif f.choices:
-            adapters.append((index, str))  # TextChoices members as plain text
-    fixed_values = [ops.adapt_datetimefield_value(v) if isinstance(v, datetime) else v for v in fixed.values()]
-    get = attrgetter(*(f.attname for f in taken))
-    rows = []
-    for obj in objs:
-        row = list(get(obj))
-        for index, adapt in adapters:
-            if row[index] is not None:
-                row[index] = adapt(row[index])
-        rows.append(row)
-    fixed_fields = [model._meta.get_field(name) for name in fixed]
-    columns = ", ".join(ops.quote_name(f.column) for f in taken + fixed_fields)
-    head = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
-    tail = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
-    ids: list[int] = []
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        # A handful of parameters per statement, sent in binary (%b) through a server-side-binding cursor:
-        # a VALUES list of 500 rows × 38 columns, or Django's client-side cursor quoting every array element
-        # in Python, costs more than PostgreSQL's own work.
-        arrays = ", ".join(f"%b::{f.db_type(connection).split('(')[0]}[]" for f in taken)
-        constants = "".join(f", %s::{f.db_type(connection).split('(')[0]}" for f in fixed_fields)
-        sql = f"{head}SELECT *{constants} FROM UNNEST({arrays}){tail}"
-        connection.ensure_connection()
-        with psycopg.Cursor(connection.connection) as cursor:
-            for start in range(0, len(rows), CHUNK):
-                columns_of_part = [list(column) for column in zip(*rows[start:start + CHUNK], strict=True)]
-                cursor.execute(sql, fixed_values + columns_of_part)
-                if returning:
-                    ids.extend(row[0] for row in cursor.fetchall())
-        return ids
-    limit = connection.features.max_query_params
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    width = len(taken) + len(fixed_fields)
-    per_statement = max(1, min(500, (limit or 65535) // width))
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), per_statement):
-            part = rows[start:start + per_statement]
-            cursor.execute(f"{head}VALUES {', '.join([one] * len(part))}{tail}",
-                           list(chain.from_iterable(row + fixed_values for row in part)))
-            if returning:
-                ids.extend(row[0] for row in cursor.fetchall())
-    return ids
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key and f.attname not in fixed]
+    names = [f.attname for f in fields]
+    rows = [[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objs]
+    return insert_rows(model, names, rows, fixed=fixed, returning=returning)
 
 
 # --- staff decisions ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/correct-community/", views.correct_community, name="correct-community"),
     path("<int:pk>/mark-duplicate/", views.mark_duplicate, name="mark-duplicate"),
     path("<int:pk>/unmark-duplicate/", views.unmark_duplicate, name="unmark-duplicate"),
+    path("<int:pk>/dispatch/<slug:move>/", views.dispatch_move, name="dispatch"),
     path("new/", views.new_manual, name="new"),
     path("patrol/", views.new_patrol, name="patrol"),
     path("property-report/", views.property_report, name="property-report"),

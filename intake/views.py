@@ -1,7 +1,6 @@
 """Intake pages: the queue, the complaint with the reasons behind each decision, one-click
 decisions, the channel forms and the 12345 file import. Views are thin: services decide."""
-import tempfile
-from pathlib import Path
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,14 +9,17 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from accounts.scope import role_of
-from core.errors import ApplicationError
+from cases import selectors as case_selectors
+from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
-from intake import permissions, selectors, services
-from intake.choices import Channel
+from core.uploads import run_table_import
+from intake import dispatch, permissions, selectors, services
+from intake.choices import Channel, ComplaintStatus
 from intake.filters import ComplaintFilter
 from intake.forms import (
     ComplaintForm,
@@ -26,6 +28,10 @@ from intake.forms import (
     HotlineUploadForm,
     MarkDuplicateForm,
     PropertyReportForm,
+    RerouteDepartmentForm,
+    RerouteStreetForm,
+    ReturnForm,
+    SettleForm,
 )
 from registry.models import ViolationType
 
@@ -62,8 +68,25 @@ def queue(request):
     return render(request, "intake/queue.html", context)
 
 
-def _detail_context(request, complaint):
+def _detail_context(request, complaint, *, bound=None, error=""):
+    """The complaint page; `bound` holds the 派单纠错 form the user just sent (key → form), shown again
+    with what was typed when it was refused."""
+    bound = dict(bound or {})
+    moves = dispatch.open_moves(request.user, complaint)
     return {
+        "dispatch_moves": moves,
+        "return_form": bound.get(dispatch.RETURN) or ReturnForm() if dispatch.RETURN in moves else None,
+        "street_form": bound.get(dispatch.STREET) or RerouteStreetForm(user=request.user)
+        if dispatch.STREET in moves else None,
+        "department_form": bound.get(dispatch.DEPARTMENT) or RerouteDepartmentForm(user=request.user)
+        if dispatch.DEPARTMENT in moves else None,
+        "settle_form": bound.get(dispatch.SETTLE) or SettleForm(hotline=complaint.channel == Channel.HOTLINE)
+        if dispatch.SETTLE in moves else None,
+        "dispatch_open": next(iter(bound), ""),
+        "dispatch_error": error,
+        "reply": _reply(complaint),
+        "history": _history(complaint),
+        "referrals": _referrals(request.user, complaint),
         "c": complaint,
         "caller": selectors.caller(request.user, complaint),
         "raw_row": selectors.raw_row(request.user, complaint),
@@ -72,8 +95,11 @@ def _detail_context(request, complaint):
         "duplicates": complaint.duplicates.restrict(request.user, "view").order_by("received_at"),
         "corrections": complaint.corrections.select_related("actor")[:20],
         "photos": complaint.photos.all(),
-        "can_triage": permissions.can_triage(request.user)
+        # an order returned to the hotline is no longer the bureau's to confirm or correct
+        "can_triage": permissions.can_triage(request.user) and complaint.status != ComplaintStatus.RETURNED
         and complaint in type(complaint).objects.restrict(request.user, "change"),
+        # street staff triage their streets' clues but do not open cases: officers and the bureau run them
+        "can_open_case": case_selectors.can_open_cases(request.user),
         "type_form": CorrectTypeForm(initial={
             "violation_type": complaint.violation_type.code if complaint.violation_type else None,
             "department": complaint.department.code if complaint.department else None}),
@@ -82,6 +108,28 @@ def _detail_context(request, complaint):
         "duplicate_form": MarkDuplicateForm(),
         "types": ViolationType.objects.all(),
     }
+
+
+def _reply(complaint):
+    from cases.models import HotlineReply
+
+    try:
+        return complaint.reply
+    except HotlineReply.DoesNotExist:
+        return None
+
+
+def _history(complaint) -> list:
+    """What happened to the complaint, oldest first: its receipt and every change made with a reason."""
+    rows = (complaint.history.filter(history_change_reason__isnull=False).exclude(history_change_reason="")
+            | complaint.history.filter(history_type="+"))
+    return list(rows.select_related("history_user").order_by("history_date", "history_id")[:50])
+
+
+def _referrals(user, complaint):
+    from cases.models import Referral
+
+    return Referral.objects.restrict(user, "view").filter(complaint=complaint).select_related("department")
 
 
 @login_required
@@ -181,6 +229,73 @@ def unmark_duplicate(request, pk):
     return _after(request, complaint, "已取消重复件标记 / no longer a duplicate")
 
 
+# --- 派单纠错: 退单, 改派街镇, 改派部门 ---------------------------------------------------------------
+
+def _dispatch_forms(request, complaint):
+    return {
+        dispatch.SETTLE: lambda data: SettleForm(data, hotline=complaint.channel == Channel.HOTLINE),
+        dispatch.RETURN: lambda data: ReturnForm(data),
+        dispatch.STREET: lambda data: RerouteStreetForm(data, user=request.user),
+        dispatch.DEPARTMENT: lambda data: RerouteDepartmentForm(data, user=request.user),
+    }
+
+
+def _dispatch_act(move, complaint, actor, data):
+    if move == dispatch.SETTLE:
+        return dispatch.complaint_settle(complaint=complaint, actor=actor, reply=data["reply"],
+                                         result=data.get("result") or "SOLVED",
+                                         satisfaction=data.get("satisfaction") or "")
+    if move == dispatch.RETURN:
+        return dispatch.complaint_return(complaint=complaint, actor=actor, reason=data["reason"])
+    if move == dispatch.STREET:
+        return dispatch.complaint_reroute_street(complaint=complaint, actor=actor, reason=data["reason"],
+                                                 street=data["street"], community=data["community"])
+    return dispatch.complaint_reroute_department(complaint=complaint, actor=actor, reason=data["reason"],
+                                                 department=data["department"])
+
+
+def _dispatch_done(move, complaint) -> str:
+    if move == dispatch.SETTLE:
+        return _("已办结（未立案）")
+    if move == dispatch.RETURN:
+        return _("已退单，工单退回12345：%(reason)s") % {"reason": complaint.reply.return_reason}
+    if move == dispatch.STREET:
+        place = complaint.community.name if complaint.community else complaint.street.name
+        extra = _("（%(n)s件重复件随同改派）") % {"n": complaint.moved_with} if complaint.moved_with else ""
+        return _("已改派至%(place)s") % {"place": place} + extra
+    return _("已移交%(department)s，等待签收") % {"department": complaint.department.name}
+
+
+@login_required
+@require_POST
+def dispatch_move(request, pk, move):
+    """退单 / 改派街镇 / 改派部门 of a complaint the user may change; refused input is shown again."""
+    if move not in dispatch.DISPATCH_ROLES:
+        raise Http404
+    complaint = _changeable(request, pk)
+    if not dispatch.may(request.user, move):
+        raise PermissionDenied
+    form = _dispatch_forms(request, complaint)[move](request.POST)
+    error = ""
+    if not form.is_valid():
+        error = "；".join(str(e) for errors in form.errors.values() for e in errors)
+    else:
+        try:
+            complaint = _dispatch_act(move, complaint, request.user, form.cleaned_data)
+        except ApplicationError as exc:
+            error = message_for_reader(exc)
+    if error:
+        complaint = selectors.complaint_get(user=request.user, pk=pk)
+        context = _detail_context(request, complaint, bound={move: form}, error=error)
+        return render(request, "intake/detail.html", context, status=400)
+    messages.success(request, _dispatch_done(move, complaint))
+    if not type(complaint).objects.restrict(request.user, "view").filter(pk=pk).exists():
+        return redirect("intake:queue")  # sent on to a street outside the user's own
+    return redirect("intake:detail", pk=pk)
+
+
+
+
 def _form_input(channel, cleaned, user, **extra):
     return services.ComplaintInput(
         channel=channel, content=cleaned["content"], received_at=cleaned.get("received_at") or timezone.now(),
@@ -204,21 +319,22 @@ def _file_view(request, *, template, channels, default_channel, title):
         except ApplicationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"已登记诉件 #{complaint.pk}：{complaint.routing_note}")
+            messages.success(request, _("已登记诉件 #%(pk)s：%(note)s")
+                             % {"pk": complaint.pk, "note": complaint.routing_note})
             return redirect("intake:detail", pk=complaint.pk)
     return render(request, template, {"form": form, "title": title})
 
 
 @login_required
 def new_manual(request):
-    return _file_view(request, template="intake/form.html", title="人工录入诉件",
+    return _file_view(request, template="intake/form.html", title=_("人工录入诉件"),
                       channels=[Channel.MANUAL, Channel.HOTLINE, Channel.MEDIA, Channel.THIRD_PARTY,
                                 Channel.WORKSTATION, Channel.SUPERVISION], default_channel=Channel.MANUAL)
 
 
 @login_required
 def new_patrol(request):
-    return _file_view(request, template="intake/patrol.html", title="巡查发现",
+    return _file_view(request, template="intake/patrol.html", title=_("巡查发现"),
                       channels=[Channel.PATROL], default_channel=Channel.PATROL)
 
 
@@ -243,7 +359,7 @@ def property_report(request):
         except ApplicationError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"报告已提交（#{complaint.pk}），将作为物业履职的证据")
+            messages.success(request, _("报告已提交（#%(pk)s），将作为物业履职的证据") % {"pk": complaint.pk})
             return redirect("intake:property-report")
     reports = selectors.complaint_list(user=request.user).order_by("-received_at")[:20]
     return render(request, "intake/property_report.html", {"form": form, "reports": reports})
@@ -255,22 +371,6 @@ def import_hotline(request):
     form = HotlineUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        from django.conf import settings
-
-        if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-            form.add_error("file", f"文件超过 {settings.MAX_IMPORT_FILE_BYTES // 1024 // 1024} MB / file too large")
-        elif suffix not in {".csv", ".xlsx"}:
-            form.add_error("file", "请上传 CSV 或 XLSX 文件 / upload a CSV or XLSX file")
-        else:
-            with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-                handle.flush()
-                try:
-                    report = services.import_hotline(path=handle.name, actor=request.user, file_name=upload.name)
-                except ApplicationError as exc:
-                    form.add_error("file", str(exc))
+        report = run_table_import(form, functools.partial(services.import_hotline, actor=request.user))
     return render(request, "intake/import.html", {
         "form": form, "report": report, "batches": selectors.batch_list(user=request.user)})

@@ -7,6 +7,7 @@ road with its 弄 or 号 number (or a range such as 1-25号); parse_all() finds 
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -38,6 +39,7 @@ _DASHES = str.maketrans({"—": "-", "~": "-", "～": "-", "至": "-", "到": "-
 _HASH_NUMBER = re.compile(r"(\d)#")
 
 
+@lru_cache(maxsize=4096)  # one complaint's text is normalised by matching, de-duplication and parsing alike
 def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text or "")
     text = _SPACES.sub("", text)

@@ -1,6 +1,8 @@
 """import_hotline FILE — 12345 work orders (CONTRACTS.md): each row classified, matched, routed and
 de-duplicated; idempotent by work-order number. Exit 0 when every row imported (or was imported
-before), 1 when some rows were rejected (the good rows are kept), 2 when the file cannot be read."""
+before), 1 when some rows were rejected (the good rows are kept), 2 when the file cannot be read or the
+import could not finish (e.g. its helper process failed: the chunks written before stay, and running the
+command again on the same file imports the rest)."""
 import sys
 import time
 
