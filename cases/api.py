@@ -9,6 +9,7 @@ is 404, a case the user may see but not handle is 403.
 from datetime import date
 
 import django_filters
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -21,9 +22,10 @@ from rest_framework.response import Response
 from accounts.models import User
 from accounts.scope import can_see_personal, role_of
 from api.viewsets import RestrictedReadOnlyViewSet
-from cases import indicators, services, workflow
+from cases import fines, indicators, services, workflow
 from cases.choices import CaseState, PartyKind, PartyRole
-from cases.models import CaseTransition, EnforcementCase, Evidence, Party, SupervisionOrder
+from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, SupervisionOrder
+from core.errors import ApplicationError
 from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure
 from registry.models import Department, PropertyCompany
@@ -84,6 +86,18 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class FineSerializer(serializers.ModelSerializer):
+    party_name = serializers.CharField(source="party.name", default=None)
+    document_number = serializers.CharField(source="document.number", default=None,
+                                            help_text="载明该罚款的行政处罚决定书文书号")
+
+    class Meta:
+        model = Fine
+        fields = ["id", "amount", "party", "party_name", "decided_at", "document", "document_number", "status",
+                  "paid_at", "is_final"]
+        read_only_fields = fields
+
+
 class SupervisionSerializer(serializers.ModelSerializer):
     issued_by = serializers.StringRelatedField()
     responded_by = serializers.StringRelatedField()
@@ -128,9 +142,10 @@ class CaseDetailSerializer(CaseSerializer):
     transitions = TransitionSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     supervisions = SupervisionSerializer(many=True, read_only=True)
+    fines = FineSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + ["parties", "transitions", "evidence", "supervisions"]
+        fields = CaseSerializer.Meta.fields + ["parties", "transitions", "evidence", "supervisions", "fines"]
         read_only_fields = fields
 
 
@@ -150,6 +165,29 @@ class MoveInput(serializers.Serializer):
                                               allow_null=True, default=None, help_text="移交部门代码")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=20,
                                   help_text="随本次操作上传的证据（multipart）")
+
+
+class AssignInput(serializers.Serializer):
+    officer = serializers.IntegerField(help_text="承办队员（用户ID）：须为负责案件所在街镇的执法队员")
+    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="",
+                                   help_text="理由；改派（已有承办队员）时必填")
+
+
+class ClaimInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+
+
+class InProgressInput(serializers.Serializer):
+    in_progress = serializers.BooleanField(help_text="true：正在搭建（新增违建）；false：存量违建")
+    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+    reason = serializers.CharField(max_length=1000, help_text="认定理由")
+
+
+class OfficerSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="__str__")
+    username = serializers.CharField()
 
 
 class PartyInput(serializers.Serializer):
@@ -241,7 +279,8 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
     @staticmethod
     def _with_details(qs):
         return qs.prefetch_related("parties", "transitions__actor", "evidence__uploaded_by",
-                                   "supervisions__issued_by", "supervisions__responded_by")
+                                   "supervisions__issued_by", "supervisions__responded_by",
+                                   Prefetch("fines", Fine.objects.select_related("party", "document").order_by("pk")))
 
     # helpers
 
@@ -283,8 +322,62 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
                 files=v["files"], measures=v["measures"], measures_done=v["measures_done"],
                 rectify_due=v["rectify_due"], department=v["department"], decision=v["decision"])
         except services.StaleCase as exc:
-            return Response({"detail": exc.message, "detail_en": exc.message_en, **exc.extra},
-                            status=status.HTTP_409_CONFLICT)
+            return self._stale(exc)
+        return self._case_response(case.pk)
+
+    @staticmethod
+    def _stale(exc):
+        return Response({"detail": exc.message, "detail_en": exc.message_en, **exc.extra},
+                        status=status.HTTP_409_CONFLICT)
+
+    @extend_schema(request=AssignInput, responses={200: CaseDetailSerializer, 400: None, 403: None, 409: None})
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """指派 / 改派 the case's officer (区局领导、管理员): any officer working in the case's street; a
+        reassignment needs its reason. Recorded on the timeline; the officer is notified."""
+        case = self._changeable(pk)
+        v = self._input(AssignInput, request.data)
+        officer = User.objects.filter(pk=v["officer"], role="OFFICER", is_active=True).first()
+        if officer is None:
+            raise serializers.ValidationError({"officer": ["该用户不是执法队员 / not an officer"]})
+        try:
+            case = services.case_assign(case=case, officer=officer, actor=request.user, reason=v["reason"],
+                                        version=v["version"])
+        except services.StaleCase as exc:
+            return self._stale(exc)
+        return self._case_response(case.pk)
+
+    @extend_schema(request=ClaimInput, responses={200: CaseDetailSerializer, 400: None, 403: None, 409: None})
+    @action(detail=True, methods=["post"])
+    def claim(self, request, pk=None):
+        """认领: an officer takes an unassigned case of his own streets."""
+        case = self._changeable(pk)
+        v = self._input(ClaimInput, request.data)
+        try:
+            case = services.case_assign(case=case, officer=request.user, actor=request.user, version=v["version"])
+        except services.StaleCase as exc:
+            return self._stale(exc)
+        return self._case_response(case.pk)
+
+    @extend_schema(responses={200: OfficerSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def officers(self, request, pk=None):
+        """The officers this case can be assigned to (those working in its street)."""
+        case = self._changeable(pk)
+        return Response(OfficerSerializer(services.assignable_officers(case), many=True).data)
+
+    @extend_schema(request=InProgressInput, responses={200: CaseDetailSerializer, 400: None, 403: None, 409: None})
+    @action(detail=True, methods=["post"], url_path="in-progress")
+    def in_progress(self, request, pk=None):
+        """正在搭建 (true) or 存量 (false), before the decision, with the reason: it decides the measures
+        the decision must take (cases.rules.MEASURE_RULES)."""
+        case = self._changeable(pk)
+        v = self._input(InProgressInput, request.data)
+        try:
+            case = services.case_set_in_progress(case=case, in_progress=v["in_progress"], actor=request.user,
+                                                 reason=v["reason"], version=v["version"])
+        except services.StaleCase as exc:
+            return self._stale(exc)
         return self._case_response(case.pk)
 
     @extend_schema(request=PartyInput, responses={201: PartySerializer})
@@ -326,8 +419,10 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
         201 for a new case, 200 when the complaint joined an existing one."""
         from intake.models import Complaint
 
-        if role_of(request.user) not in workflow.HANDLERS:
-            raise PermissionDenied("您的角色不能立案 / your role cannot open cases")
+        try:
+            services.check_may_open(request.user)
+        except ApplicationError as exc:
+            raise PermissionDenied(f"{exc.message} / {exc.message_en}") from exc
         v = self._input(OpenInput, request.data)
         complaint = Complaint.objects.restrict(request.user, "change").filter(pk=v["complaint"]).first()
         if complaint is None:
@@ -364,6 +459,18 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
         v = self._input(RespondInput, request.data)
         order = services.supervision_respond(order=order, actor=request.user, response=v["response"])
         return Response(SupervisionSerializer(order).data)
+
+    @extend_schema(request=None, responses={200: FineSerializer, 400: None, 403: None, 404: None})
+    @action(detail=True, methods=["post"], url_path=r"fines/(?P<fine_id>\d+)/final")
+    def fine_final(self, request, pk=None, fine_id=None):
+        """处罚决定生效: the review and lawsuit periods have passed, or review or the court upheld the decision.
+        Only a fine stated in an issued 行政处罚决定书 becomes final, once. On a PROPERTY_NEGLIGENCE case the
+        credit app then puts its points on the company and its project manager (credit.receivers)."""
+        case = self._changeable(pk)
+        fine = get_object_or_404(Fine.objects.filter(case=case), pk=fine_id)
+        fine = fines.fine_make_final(fine=fine, actor=request.user)
+        fine = Fine.objects.select_related("party", "document").get(pk=fine.pk)
+        return Response(FineSerializer(fine).data)
 
     # reads
 

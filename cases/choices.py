@@ -64,6 +64,11 @@ class ReferralStatus(models.TextChoices):
     SIGNED = "SIGNED", _("已签收")
     ANSWERED = "ANSWERED", _("已反馈")
     RETURNED = "RETURNED", _("已退回")
+    WITHDRAWN = "WITHDRAWN", _("已撤回")
+
+
+# A referral that ended without an answer: returned by the department, or withdrawn by the bureau.
+REFERRAL_ENDED = {ReferralStatus.RETURNED, ReferralStatus.WITHDRAWN}
 
 
 class HotlineResult(models.TextChoices):

@@ -459,10 +459,11 @@ def _check(case: EnforcementCase, kind: str, actor, extra: dict):
 
 
 @transaction.atomic
-def document_issue(*, case, kind: str, actor, extra: dict | None = None) -> Document:
+def document_issue(*, case, kind: str, actor, extra: dict | None = None, issued_on: date | None = None) -> Document:
     """Number, render, store and record one document. `extra` may carry: rectify_due (date; else the
     case's), department / matter (移交函; else the case's), referral (the Referral the 移交函 answers; it
-    gets the letter), note (a closing paragraph).
+    gets the letter), note (a closing paragraph). `issued_on` dates a document recorded afterwards (补录,
+    the demo year; numbered in that year); pages and the API always issue today.
 
     Called inside a larger transaction that later rolls back, the number is released with it but the stored
     file stays behind unreferenced (Django has no on-rollback hook); the next issue stores under its own name."""
@@ -470,7 +471,9 @@ def document_issue(*, case, kind: str, actor, extra: dict | None = None) -> Docu
     # Lock the case so the fines and referral read here cannot change until the document is recorded.
     case = EnforcementCase.objects.select_for_update().get(pk=case.pk)
     _check(case, kind, actor, extra)
-    issued_on = _today()
+    if issued_on is not None and issued_on > _today():
+        raise ApplicationError("文书日期不能晚于今天", "a document cannot be dated in the future")
+    issued_on = issued_on or _today()
     pattern, issuer = template_for(kind)
     validate_pattern(pattern)
     seq = _reserve_seq(kind, issued_on.year)

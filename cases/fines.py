@@ -116,4 +116,7 @@ def fine_make_final(*, fine, actor) -> Fine:
     fine._change_reason = "处罚决定生效"
     fine._history_user = actor
     fine.save(update_fields=["is_final"])
+    from cases.signals import fine_became_final
+
+    fine_became_final.send(sender=Fine, fine=fine, actor=actor)
     return fine

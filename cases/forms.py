@@ -164,6 +164,61 @@ class MoveForm(forms.Form):
         return data
 
 
+# --- who handles the case, 正在搭建 --------------------------------------------------------------
+
+class AssignForm(forms.Form):
+    """指派 / 改派 the case's officer: only officers working in the case's street are offered."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    officer = forms.ModelChoiceField(label=_("承办队员"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, case, **kwargs):
+        from cases.services import assignable_officers
+
+        kwargs.setdefault("auto_id", "id_assign_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = assignable_officers(case).exclude(pk=case.officer_id)
+        if case.officer_id:  # a reassignment says why
+            self.fields["reason"].required = True
+            self.fields["reason"].label = _("改派理由")
+        bootstrap(self)
+
+    @property
+    def has_choices(self) -> bool:
+        return self.fields["officer"].queryset.exists()
+
+
+class ClaimForm(forms.Form):
+    """认领: an officer takes an unassigned case of his streets; one click, at the version he saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_claim_%s")
+        super().__init__(*args, **kwargs)
+
+
+class InProgressForm(forms.Form):
+    """正在搭建 or 存量: the form changes it to the other one, with the reason."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    in_progress = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("认定理由"), max_length=1000, widget=forms.Textarea(attrs={
+        "rows": 2, "placeholder": _("如：现场核查时仍在施工，已搭建框架")}))
+
+    def __init__(self, *args, case, **kwargs):
+        kwargs.setdefault("auto_id", "id_in_progress_%s")
+        kwargs.setdefault("initial", {"in_progress": not case.in_progress, "version": case.version})
+        super().__init__(*args, **kwargs)
+        self.target = not case.in_progress
+        bootstrap(self)
+
+    @property
+    def button(self):
+        return _("认定为正在搭建") if self.target else _("改为存量违建")
+
+
 # --- parties, evidence, supervision, referrals --------------------------------------------------
 
 class PartyForm(forms.Form):

@@ -41,6 +41,14 @@ def reply_record(*, complaint, actor, reply: str, result: str, satisfaction: str
     complaint 已退单; an order already returned keeps that result."""
     complaint = _lock(complaint)
     _check_actor(complaint, actor)
+    return _record_reply(complaint, actor=actor, reply=reply, result=result, satisfaction=satisfaction,
+                         return_reason=return_reason)
+
+
+def _record_reply(complaint, *, actor, reply: str, result: str, satisfaction: str, return_reason: str
+                  ) -> HotlineReply:
+    """reply_record's work on a complaint already locked in this transaction and checked to be the actor's
+    (intake.dispatch locks and checks it before answering it)."""
     if complaint.channel != Channel.HOTLINE:
         raise ApplicationError("只有12345工单需要答复", "only 12345 work orders get a hotline reply")
     reply = (reply or "").strip()

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.scope import role_of
 from cases import calendar
-from cases.choices import ReferralStatus
+from cases.choices import REFERRAL_ENDED, ReferralStatus
 from cases.models import Referral
 from core.errors import ApplicationError
 
@@ -18,7 +18,7 @@ def referral_send(*, department, matter: str, actor, complaint=None, case=None, 
         raise ApplicationError("请选择接收部门", "choose the receiving department")
     street_id = (case.street_id if case else None) or (complaint.street_id if complaint else None)
     existing = Referral.objects.filter(complaint=complaint, case=case, department=department).exclude(
-        status=ReferralStatus.RETURNED).first() if (complaint or case) else None
+        status__in=REFERRAL_ENDED).first() if (complaint or case) else None
     if existing:
         return existing
     return Referral.objects.create(
@@ -70,6 +70,22 @@ def referral_return(*, referral, actor, reason: str):
         raise ApplicationError("请填写退回理由", "give the reason")
     referral.status, referral.answer = ReferralStatus.RETURNED, f"退回：{reason.strip()}"
     referral.answered_by, referral.answered_at = actor, timezone.now()
+    referral.save()
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, referral, actor, reason: str):
+    """The bureau takes back a referral not yet answered (the matter was sent to the wrong department, or
+    the work order went back to the hotline): it leaves the department's inbox, the reason is kept."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.status not in {ReferralStatus.SENT, ReferralStatus.SIGNED}:
+        raise ApplicationError("该移交已办结，不能撤回", "the referral is no longer pending")
+    if not reason.strip():
+        raise ApplicationError("请填写撤回理由", "give the reason")
+    referral.status, referral.answer = ReferralStatus.WITHDRAWN, f"撤回：{reason.strip()}"[:4000]
+    referral._change_reason = "撤回移交"
+    referral._history_user = actor
     referral.save()
     return referral
 

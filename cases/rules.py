@@ -14,7 +14,9 @@ from cases.choices import CaseState, PartyRole, PaymentStatus
 MEASURE_RULES = {
     # 正在搭建的：一律制止、拆除，并依法予以罚款
     "ILLEGAL_CONSTRUCTION": {
-        "when_in_progress": {"requires": ["STOP", "DEMOLISH"], "allows": ["STOP", "DEMOLISH", "FINE"]},
+        # 拆违规定第七条：正在搭建的，接报后2小时内到场 — verified the same day (stage deadlines in working days)
+        "when_in_progress": {"requires": ["STOP", "DEMOLISH"], "allows": ["STOP", "DEMOLISH", "FINE"],
+                             "stage_days": {"VERIFY": 0}},
         # 存量：责令恢复原状、罚款、注记、强制拆除
         "when_existing": {"allows": ["ORDER_CORRECT", "RESTORE", "FINE", "ANNOTATE", "FORCED_DEMOLITION",
                                      "DEMOLISH"]},
@@ -31,6 +33,22 @@ MEASURE_RULES = {
 }
 
 REOPEN_WINDOW = timedelta(days=90)
+
+
+def tracks_in_progress(code: str) -> bool:
+    """Whether a type is handled differently while the violation is being committed (正在搭建 vs 存量)."""
+    return "when_in_progress" in MEASURE_RULES.get(code, {})
+
+
+def stage_days(case, stage: str) -> int | None:
+    """Working days the case has for `stage`: the violation type's stage_deadlines, unless its situation
+    (e.g. a construction being built now) sets a shorter one."""
+    if case.in_progress:
+        situation = MEASURE_RULES.get(case.violation_type.code, {}).get("when_in_progress", {})
+        if stage in situation.get("stage_days", {}):
+            return int(situation["stage_days"][stage])
+    days = (case.violation_type.stage_deadlines or {}).get(stage)
+    return int(days) if days else None
 
 
 def _fail(message, message_en):

@@ -1,20 +1,22 @@
 """Reads of enforcement cases, always through the user's scope (`Model.objects.restrict`)."""
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, F, Min, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.scope import can_see_personal, role_of
+from accounts.scope import NOTHING, can_see_personal, role_of
 from cases import indicators, workflow
-from cases.choices import DocumentKind, ReferralStatus, SupervisionStatus
+from cases.choices import CaseState, DocumentKind, ReferralStatus, SupervisionStatus
 from cases.indicators import OPEN_STATES
-from cases.models import Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
+from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
 from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure
 
 NEW_ASSIGNMENT_DAYS = 3
+ASSIGN_EVENTS = ("assign", "claim")
+UNASSIGNED_SHOWN = 20
 PENDING_REFERRAL = [ReferralStatus.SENT, ReferralStatus.SIGNED]
 OVERDUE, SOON = "overdue", "soon"
 
@@ -64,8 +66,27 @@ def case_get(*, user, pk: int, action: str = "view") -> EnforcementCase:
     )
 
 
+def can_open_cases(user) -> bool:
+    """Whether to offer 立案办理 (cases.services.check_may_open decides)."""
+    return role_of(user) in workflow.HANDLERS
+
+
 def can_change(user, case) -> bool:
     return EnforcementCase.objects.restrict(user, "change").filter(pk=case.pk).exists()
+
+
+def handling_options(user, case, can_change: bool) -> dict:
+    """Which of 指派, 认领 and 正在搭建 to offer on the case page (cases.services decides; this only hides
+    what could not succeed)."""
+    from cases import rules
+
+    role = role_of(user)
+    return {
+        "assign": can_change and case.is_open and role in workflow.ASSIGNERS,
+        "claim": can_change and case.is_open and role in workflow.CLAIMERS and case.officer_id is None,
+        "in_progress": can_change and role in workflow.HANDLERS and case.state in workflow.BEFORE_DECISION
+        and rules.tracks_in_progress(case.violation_type.code),
+    }
 
 
 def measure_labels(codes) -> list[str]:
@@ -74,9 +95,9 @@ def measure_labels(codes) -> list[str]:
 
 def timeline(case):
     steps = list(case.transitions.select_related("actor").prefetch_related("evidence"))
-    labels = {m.action: m.label for m in workflow.MOVES}
     for step in steps:
-        step.label = labels.get(step.action, "线索登记" if step.action == "register" else step.action)
+        step.label = workflow.label_of(step.action)
+        step.is_event = step.action in workflow.EVENTS
         step.measure_labels = measure_labels(step.payload.get("measures"))
         step.measures_done_labels = measure_labels(step.payload.get("measures_done"))
     return steps
@@ -133,6 +154,14 @@ def fine_list(user, case):
     return case.fines.restrict(user, "view").select_related("party", "document").order_by("decided_at", "pk")
 
 
+def fine_final_gives_credit(case) -> bool:
+    """Whether a fine of this case becoming final puts credit points on a property company (the credit app's
+    rule, credit.receivers → credit.services.credit_award_for_fine): told before the handler confirms it."""
+    from credit.services import NEGLIGENCE_TYPE
+
+    return case.violation_type.code == NEGLIGENCE_TYPE
+
+
 def fine_get(*, user, pk: int, action: str = "view") -> Fine:
     return get_object_or_404(Fine.objects.restrict(user, action).select_related("case"), pk=pk)
 
@@ -143,6 +172,32 @@ def supervision_list(user, case):
 
 def supervision_get(*, user, pk: int, action: str = "view") -> SupervisionOrder:
     return get_object_or_404(SupervisionOrder.objects.restrict(user, action).select_related("case"), pk=pk)
+
+
+def related_records(user, case) -> dict:
+    """The credit and inventory records of the case that the user may open, each through its own scope: the
+    duty check its filing opened on the property company; for a negligence case the check it came from and the
+    credit points its final fine gave; the illegal-construction inventory items it handles, and whether the
+    user may register one from it (programme.services.may_change_in: the inventory's own rule)."""
+    from credit.models import CreditRecord, DutyCheck
+    from programme import rules as programme_rules
+    from programme import services as programme_services
+    from programme.models import IllegalStructure
+
+    checks = DutyCheck.objects.restrict(user, "view").select_related("company", "case")
+    may_register = (case.violation_type.code == programme_rules.VIOLATION_TYPE
+                    and case.state != CaseState.REFERRED
+                    and (programme_services.may_change_in(user, case.community) if case.community_id
+                         else IllegalStructure.scope_q(user, "change") != NOTHING))
+    return {
+        "duty_check": checks.filter(case=case).first(),
+        "negligence_of": checks.filter(negligence_case=case).first(),
+        "credit_records": list(CreditRecord.objects.restrict(user, "view").filter(case=case)
+                               .select_related("company", "project_manager").order_by("pk")),
+        "structures": list(IllegalStructure.objects.restrict(user, "view").filter(case=case).order_by("number")),
+        "tracks_structures": case.violation_type.code == programme_rules.VIOLATION_TYPE,
+        "may_register_structure": may_register,
+    }
 
 
 def linked_complaints(user, case):
@@ -175,13 +230,17 @@ def _open_supervisions(qs):
 def workbench(*, user) -> dict:
     mine = case_list(user=user).filter(officer=user, state__in=OPEN_STATES)
     since = timezone.now() - timedelta(days=NEW_ASSIGNMENT_DAYS)
-    # the first time the case's history names me as its officer: opened for me, or reassigned to me
-    first_mine = (EnforcementCase.history.filter(officer_id=user.pk).values("id")
-                  .annotate(first=Min("history_date")).filter(first__gte=since).values("id"))
+    # opened lately, or assigned to me (or claimed by me) lately, by the timeline's records
+    assigned = CaseTransition.objects.filter(action__in=ASSIGN_EVENTS, at__gte=since,
+                                             payload__officer=user.pk).values("case_id")
     return {
         "overdue": list(_open_supervisions(overdue(mine))),
         "soon": list(_open_supervisions(due_soon(mine))),
-        "new": list(_open_supervisions(mine.filter(pk__in=first_mine)).order_by("-created_at")),
+        "new": list(_open_supervisions(mine.filter(Q(pk__in=assigned) | Q(created_at__gte=since)))
+                    .order_by("-created_at")),
+        # clues of my streets nobody handles yet: mine to claim (认领)
+        "unassigned": list(_open_supervisions(case_list(user=user).filter(officer__isnull=True,
+                                                                          state__in=OPEN_STATES))[:UNASSIGNED_SHOWN]),
         "supervisions": list(
             SupervisionOrder.objects.restrict(user, "view")
             .filter(case__officer=user, status=SupervisionStatus.OPEN)

@@ -1,12 +1,14 @@
 """Writes for enforcement cases. Every state change goes through `case_transition`, which checks
 the workflow table, the role, the requirements and the version, locks the row and records the move."""
 import hashlib
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.scope import role_of
 from cases import calendar, rules, workflow
 from cases.choices import CaseState, EvidenceKind
@@ -36,8 +38,8 @@ def _deadline(case: EnforcementCase, state: str, start: date) -> date | None:
         return None
     if state == CaseState.RECTIFYING and case.rectify_due:
         return case.rectify_due
-    days = (case.violation_type.stage_deadlines or {}).get(stage)
-    return calendar.add_working_days(start, int(days)) if days else None
+    days = rules.stage_days(case, stage)
+    return calendar.add_working_days(start, days) if days is not None else None
 
 
 def next_case_number(year: int) -> str:
@@ -66,12 +68,22 @@ def _save_numbered(case: EnforcementCase, attempts: int = 5):
     raise ApplicationError("案件编号分配冲突，请重试", "could not allocate a case number: retry")
 
 
+def check_may_open(actor):
+    """Cases are opened by those who run them (cases.workflow.HANDLERS: officers and the bureau); street staff
+    follow their streets' cases (accounts.scope.case_q gives them no "change")."""
+    if role_of(actor) not in workflow.HANDLERS:
+        raise ApplicationError("您的角色不能立案：案件由执法队员或区局立案办理，街镇工作人员可跟踪案件进展",
+                               "your role cannot open cases: officers and the bureau open and run them; "
+                               "street staff follow them")
+
+
 @transaction.atomic
 def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCase:
     """A complaint confirmed as an enforcement matter opens a case — or joins the open case of its
     duplicate's original."""
     from intake.models import Complaint
 
+    check_may_open(actor)
     complaint = Complaint.objects.select_for_update(of=("self",)).select_related("violation_type", "community").get(
         pk=complaint.pk)
     if complaint.case_id:
@@ -85,19 +97,51 @@ def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCa
         raise ApplicationError("非城管执法事项不能立案，请移交", "not an enforcement matter: refer it instead")
     if not complaint.street_id:
         raise ApplicationError("请先确定小区或街镇", "set the community or street first")
+    case = _open(
+        violation_type=complaint.violation_type, community=complaint.community, street_id=complaint.street_id,
+        location=complaint.address_text, summary=complaint.content, officer=officer or _default_officer(actor),
+        actor=actor, reason=f"由诉件 {complaint} 登记", payload={"complaint": complaint.pk}, origin="complaint",
+        complaints=[complaint])
+    return case
+
+
+@transaction.atomic
+def case_open(*, violation_type, community=None, street=None, summary: str, actor, officer=None, location: str = "",
+              reason: str = "", origin: str = "manual", payload: dict | None = None) -> EnforcementCase:
+    """A case that does not come from a complaint: a patrol finding recorded as a case, or a rule of
+    another app (a failed duty check opens a PROPERTY_NEGLIGENCE case against the company)."""
+    check_may_open(actor)
+    if not summary.strip():
+        raise ApplicationError("请填写案情摘要", "write the summary")
+    if not violation_type.is_enforcement:
+        raise ApplicationError("非城管执法事项不能立案，请移交", "not an enforcement matter: refer it instead")
+    street_id = street.pk if street is not None else (community.street_id if community is not None else None)
+    if street_id is None:
+        raise ApplicationError("请先确定小区或街镇", "set the community or street first")
+    return _open(violation_type=violation_type, community=community, street_id=street_id, location=location,
+                 summary=summary.strip(), officer=officer, actor=actor, reason=reason or "登记",
+                 payload=payload or {}, origin=origin)
+
+
+def _open(*, violation_type, community, street_id, location, summary, officer, actor, reason, payload, origin,
+          complaints=()) -> EnforcementCase:
+    from cases.signals import case_opened
+    from intake.models import Complaint
+
     now = timezone.now()
     case = EnforcementCase(
         number=next_case_number(timezone.localdate().year),
-        violation_type=complaint.violation_type, community=complaint.community, street_id=complaint.street_id,
-        location=complaint.address_text, summary=complaint.content, officer=officer or _default_officer(actor),
-        state=CaseState.REGISTERED, state_entered_at=now,
+        violation_type=violation_type, community=community, street_id=street_id,
+        location=location[:300], summary=summary, officer=officer, state=CaseState.REGISTERED, state_entered_at=now,
     )
     case.state_due = _deadline(case, CaseState.REGISTERED, timezone.localdate())
     _save_numbered(case)
     CaseTransition.objects.create(case=case, action="register", from_state="", to_state=CaseState.REGISTERED,
-                                  actor=actor, reason=f"由诉件 {complaint} 登记", payload={"complaint": complaint.pk})
-    Complaint.objects.filter(pk=complaint.pk).update(case=case, status=ComplaintStatus.IN_CASE)
-    Complaint.objects.filter(duplicate_of=complaint, case__isnull=True).update(case=case)
+                                  actor=actor, reason=reason, payload={**payload, "origin": origin})
+    for complaint in complaints:
+        Complaint.objects.filter(pk=complaint.pk).update(case=case, status=ComplaintStatus.IN_CASE)
+        Complaint.objects.filter(duplicate_of=complaint, case__isnull=True).update(case=case)
+    case_opened.send(sender=EnforcementCase, case=case, actor=actor, origin=origin)
     return case
 
 
@@ -111,17 +155,24 @@ def available_moves(case: EnforcementCase, user) -> list[workflow.Move]:
     return [m for m in workflow.moves_from(case.state) if role in m.roles]
 
 
-@transaction.atomic
-def case_transition(*, case: EnforcementCase, action: str, actor, version: int | None = None, reason: str = "",
-                    files=(), **data) -> EnforcementCase:
+def _lock_at_version(case: EnforcementCase, version: int | None) -> EnforcementCase:
+    """The case's row, locked until the transaction ends, provided nobody changed it since the user saw
+    `version` (the case's own version when not given): two writes on one case never overwrite each other."""
     locked = EnforcementCase.objects.select_for_update(of=("self",)).select_related("violation_type").get(pk=case.pk)
     expected = version if version is not None else case.version
     if locked.version != expected:
         raise StaleCase("案件已被他人更新，请刷新后重试", "the case changed since you opened it: reload and retry",
                         extra={"code": "stale", "version": locked.version})
+    return locked
+
+
+@transaction.atomic
+def case_transition(*, case: EnforcementCase, action: str, actor, version: int | None = None, reason: str = "",
+                    files=(), **data) -> EnforcementCase:
+    locked = _lock_at_version(case, version)
     move = workflow.find(locked.state, action)
     if move is None:
-        raise ApplicationError(f"当前状态“{CaseState(locked.state).label}”不能执行该操作",
+        raise ApplicationError(f"当前状态“{workflow.source(CaseState(locked.state).label)}”不能执行该操作",
                                f"'{action}' is not allowed from {locked.state}")
     if role_of(actor) not in move.roles:
         raise ApplicationError("您的角色不能执行该操作", "your role cannot make this move")
@@ -165,7 +216,7 @@ def case_transition(*, case: EnforcementCase, action: str, actor, version: int |
     if action == "reopen":
         locked.closed_at, locked.closing_reason = None, ""
     locked.version = F("version") + 1
-    locked._change_reason = move.label
+    locked._change_reason = workflow.source(move.label)
     locked.save()
     locked.refresh_from_db()
     step = CaseTransition.objects.create(case=locked, action=action, from_state=source, to_state=move.target,
@@ -178,6 +229,9 @@ def case_transition(*, case: EnforcementCase, action: str, actor, version: int |
         referrals.referral_send(case=locked, department=locked.referred_to, matter=locked.summary, actor=actor)
     if move.target == CaseState.CLOSED:
         _close_complaints(locked)
+    from cases.signals import case_moved
+
+    case_moved.send(sender=EnforcementCase, case=locked, move=move, source=source, actor=actor, transition=step)
     return locked
 
 
@@ -220,13 +274,22 @@ def sniff(head: bytes, name: str) -> tuple[str, str]:
                            "unsupported file type (photos, video, PDF and Office files only)")
 
 
-@transaction.atomic
-def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "", transition=None,
-                 stage: str | None = None, allow_closed: bool = False) -> Evidence:
-    if not case.is_open and not allow_closed:
-        raise ApplicationError("案件已结案，证据不可更改", "the case is closed: its evidence is immutable")
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ApplicationError(f"文件超过 {MAX_EVIDENCE_BYTES // 1024 // 1024} MB", "file too large")
+@dataclass(frozen=True)
+class CheckedUpload:
+    """What a checked upload is: its real type, evidence kind, size and SHA-256."""
+
+    content_type: str
+    kind: str
+    size: int
+    sha256: str
+
+
+def upload_check(upload, *, max_bytes: int | None = None) -> CheckedUpload:
+    """The checks every evidence file passes, wherever it is attached (a case, a duty check …): size limit,
+    type sniffed from the content, SHA-256 of the bytes. Leaves the upload rewound."""
+    max_bytes = max_bytes or MAX_EVIDENCE_BYTES
+    if upload.size > max_bytes:
+        raise ApplicationError(f"文件超过 {max_bytes // 1024 // 1024} MB", "file too large")
     head = upload.read(16)
     upload.seek(0)
     content_type, kind = sniff(head, upload.name)
@@ -234,9 +297,18 @@ def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "",
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
+    return CheckedUpload(content_type=content_type, kind=kind, size=upload.size, sha256=digest.hexdigest())
+
+
+@transaction.atomic
+def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "", transition=None,
+                 stage: str | None = None, allow_closed: bool = False) -> Evidence:
+    if not case.is_open and not allow_closed:
+        raise ApplicationError("案件已结案，证据不可更改", "the case is closed: its evidence is immutable")
+    checked = upload_check(upload)
     return Evidence.objects.create(
-        case=case, transition=transition, kind=kind, content_type=content_type, file=upload,
-        original_name=upload.name[:255], size=upload.size, sha256=digest.hexdigest(), description=description,
+        case=case, transition=transition, kind=checked.kind, content_type=checked.content_type, file=upload,
+        original_name=upload.name[:255], size=checked.size, sha256=checked.sha256, description=description,
         stage=stage or case.state, uploaded_by=actor,
     )
 
@@ -271,3 +343,122 @@ def supervision_respond(*, order, actor, response: str):
     order.save()
     return order
 
+
+# --- who handles the case (承办队员), and 正在搭建 -------------------------------------------------
+
+def assignable_officers(case: EnforcementCase):
+    """Active officers whose streets include the case's street: the only people who may handle it."""
+    from accounts.models import User
+
+    return (User.objects.filter(role=Role.OFFICER, is_active=True, streets=case.street_id)
+            .order_by("display_name", "username"))
+
+
+def _check_handles(case: EnforcementCase, actor):
+    if not EnforcementCase.objects.restrict(actor, "change").filter(pk=case.pk).exists():
+        raise ApplicationError("该案件不在您的办理范围内", "this case is outside your scope")
+
+
+def _record_event(case: EnforcementCase, *, action: str, actor, reason: str, payload: dict) -> CaseTransition:
+    """Save the case (its version goes up, its history names the event) and put the event on its timeline;
+    the state does not change."""
+    case.version = F("version") + 1
+    case._change_reason = workflow.source(workflow.EVENTS[action])
+    case._history_user = actor
+    case.save()
+    case.refresh_from_db()
+    return CaseTransition.objects.create(case=case, action=action, from_state=case.state, to_state=case.state,
+                                         actor=actor, reason=reason, payload=payload)
+
+
+@transaction.atomic
+def case_assign(*, case: EnforcementCase, officer, actor, reason: str = "", version: int | None = None
+                ) -> EnforcementCase:
+    """Make `officer` the case's 承办队员. Supervisors assign or reassign any officer working in the case's
+    street (a reassignment says why); an officer claims (认领) an unassigned case of his own streets by
+    assigning himself. Recorded on the timeline; the new officer is notified unless he claimed it."""
+    locked = _lock_at_version(case, version)
+    role = role_of(actor)
+    claim = role in workflow.CLAIMERS and officer is not None and officer.pk == actor.pk
+    if role not in workflow.ASSIGNERS and role not in workflow.CLAIMERS:
+        raise ApplicationError("您的角色不能指派承办队员", "your role cannot assign cases")
+    _check_handles(locked, actor)
+    if not locked.is_open:
+        raise ApplicationError("案件已结案或移交，不能再指派承办队员", "the case is closed or referred")
+    if officer is None:
+        raise ApplicationError("请选择承办队员", "choose the officer")
+    if role not in workflow.ASSIGNERS:
+        if not claim:
+            raise ApplicationError("执法队员只能认领案件，指派或改派由区局领导办理",
+                                   "officers claim cases for themselves; supervisors assign them")
+        if locked.officer_id is not None:
+            raise ApplicationError(f"该案件已由{locked.officer}承办，如需改派请联系区局领导",
+                                   "the case already has an officer: ask a supervisor to reassign it")
+    if not assignable_officers(locked).filter(pk=officer.pk).exists():
+        raise ApplicationError(f"{officer}不是{locked.street}的执法队员，不能承办该案件",
+                               "the officer does not work in the case's street")
+    if locked.officer_id == officer.pk:
+        raise ApplicationError(f"{officer}已是该案件的承办队员", "the officer already handles this case")
+    reason = (reason or "").strip()
+    if locked.officer_id is not None and not reason:
+        raise ApplicationError("改派承办队员须填写理由", "a reassignment needs its reason")
+
+    previous = locked.officer
+    locked.officer = officer
+    action = "claim" if claim else "assign"
+    _record_event(locked, action=action, actor=actor, reason=reason, payload={
+        "officer": officer.pk, "officer_name": str(officer),
+        "previous": previous.pk if previous else None, "previous_name": str(previous) if previous else ""})
+    if not claim:
+        _notify_assigned(locked, officer=officer, actor=actor, reason=reason)
+    return locked
+
+
+def _notify_assigned(case: EnforcementCase, *, officer, actor, reason: str):
+    """新分派 in the officer's inbox (R3.8); the workbench lists the case too."""
+    from django.urls import reverse
+
+    from accounts.models import Notification
+
+    place = case.community.name if case.community_id else str(case.street)
+    body = f"{case.violation_type.name} · {place} · 分派人 {actor}" + (f"；理由：{reason}" if reason else "")
+    Notification.objects.create(user=officer, kind="case_assigned", title=f"新分派案件 {case.number}",
+                                body=body[:2000], link=reverse("cases:detail", args=[case.pk]))
+
+
+@transaction.atomic
+def case_set_in_progress(*, case: EnforcementCase, in_progress: bool, actor, reason: str,
+                         version: int | None = None) -> EnforcementCase:
+    """正在搭建 (being built now) or 存量 (already built): the handling rules of seed 001 §二 differ
+    (cases.rules.MEASURE_RULES), so it is settled before the decision, with a reason, by those who handle
+    the case. A construction being built is verified the same day (拆违规定第七条)."""
+    locked = _lock_at_version(case, version)
+    if role_of(actor) not in workflow.HANDLERS:
+        raise ApplicationError("您的角色不能办理该案件", "your role cannot handle cases")
+    _check_handles(locked, actor)
+    if not rules.tracks_in_progress(locked.violation_type.code):
+        raise ApplicationError(f"“{locked.violation_type.name}”案件不区分正在实施与存量",
+                               "this type does not distinguish a violation in progress")
+    if locked.state not in workflow.BEFORE_DECISION:
+        raise ApplicationError("作出处理决定后不能再更改是否正在搭建",
+                               "it can no longer change once the decision is made")
+    in_progress = bool(in_progress)
+    if locked.in_progress == in_progress:
+        if in_progress:
+            raise ApplicationError("案件已认定为正在搭建", "the case is already recorded as being built")
+        raise ApplicationError("案件已认定为存量违建", "the case is already recorded as an existing construction")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError("请填写认定理由", "a reason is required")
+
+    locked.in_progress = in_progress
+    today = timezone.localdate()
+    if in_progress:   # the shorter deadline runs from now, never lengthening the one running
+        due = _deadline(locked, locked.state, today)
+        if due is not None and (locked.state_due is None or due < locked.state_due):
+            locked.state_due = due
+    else:
+        locked.state_due = _deadline(locked, locked.state, timezone.localtime(locked.state_entered_at).date())
+    _record_event(locked, action="set_in_progress" if in_progress else "clear_in_progress", actor=actor,
+                  reason=reason, payload={"in_progress": in_progress})
+    return locked

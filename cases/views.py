@@ -11,19 +11,24 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from accounts.scope import role_of
-from cases import documents, fines, hotline, referrals, selectors, services, workflow
-from cases.choices import CaseState, DocumentKind, ReferralStatus, SupervisionStatus
+from cases import documents, fines, hotline, referrals, rules, selectors, services, workflow
+from cases.choices import REFERRAL_ENDED, CaseState, DocumentKind, ReferralStatus, SupervisionStatus
 from cases.exports import case_columns
 from cases.forms import (
+    AssignForm,
     CaseFilter,
+    ClaimForm,
     DocumentForm,
     EvidenceForm,
     FineForm,
     HotlineReplyForm,
+    InProgressForm,
     MoveForm,
     PartyForm,
     PaymentForm,
@@ -33,7 +38,7 @@ from cases.forms import (
     SupervisionResponseForm,
     errors_text,
 )
-from core.errors import ApplicationError
+from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from intake import permissions as intake_permissions
 
@@ -46,10 +51,6 @@ def _refuse_property(user):
         raise PermissionDenied
 
 
-def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc)
 
 
 # --- the list ----------------------------------------------------------------------------------
@@ -116,14 +117,21 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         order.may_answer = _may_answer(user, order, case, can_change)
         order.form = bound.pop(f"respond:{order.pk}", None) or SupervisionResponseForm(
             auto_id=f"id_respond{order.pk}_%s")
+    options = selectors.handling_options(user, case, can_change)
+    initial = {"version": case.version}
     is_supervisor = role_of(user) in workflow.SUPERVISORS
     handler = can_change and role_of(user) in workflow.HANDLERS
+    issuable = selectors.document_kinds(case) if handler else []
     document_forms = [bound.pop(f"doc:{kind}", None) or DocumentForm(kind=kind, case=case, user=user)
-                      for kind in (selectors.document_kinds(case) if handler else [])]
+                      for kind in issuable]
     fine_rows = list(selectors.fine_list(user, case))
     for fine in fine_rows:
         fine.payment_form = (bound.pop(f"pay:{fine.pk}", None) or PaymentForm(fine=fine)) \
             if handler and case.state != CaseState.CLOSED else None
+        # 生效 comes when the review and lawsuit periods have passed, often after closing: offered while not final
+        fine.may_make_final = handler and not fine.is_final and fine.document_id is not None
+        fine.awaits_decision = (handler and not fine.is_final and fine.document_id is None
+                                and DocumentKind.PENALTY_DECISION in issuable)
     complaints = selectors.linked_complaints(user, case)
     for complaint in complaints:
         complaint.reply_key = f"reply:{complaint.pk}"
@@ -135,6 +143,12 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "measure_labels": selectors.measure_labels(case.measures),
         "can_change": can_change,
         "move_forms": move_forms,
+        "assign_form": (bound.pop("assign", None) or AssignForm(case=case, initial=initial))
+        if options["assign"] else None,
+        "claim_form": (bound.pop("claim", None) or ClaimForm(initial=initial)) if options["claim"] else None,
+        "in_progress_form": (bound.pop("in_progress", None) or InProgressForm(case=case))
+        if options["in_progress"] else None,
+        "tracks_in_progress": rules.tracks_in_progress(case.violation_type.code),
         "timeline": selectors.timeline(case),
         "parties": selectors.parties(user, case),
         "party_form": bound.pop("party", None) or PartyForm(),
@@ -143,6 +157,7 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "documents": selectors.document_list(user, case),
         "document_forms": document_forms,
         "fines": fine_rows,
+        "final_gives_credit": selectors.fine_final_gives_credit(case),
         "fine_form": (bound.pop("fine", None) or FineForm(case=case, user=user))
         if handler and selectors.can_fine(case) else None,
         "supervisions": supervisions,
@@ -150,6 +165,8 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "supervision_form": bound.pop("supervise", None) or SupervisionForm(auto_id="id_supervise_%s"),
         "complaints": complaints,
         "referrals": selectors.referral_list(user, case),
+        "related": selectors.related_records(user, case),
+        "company_credit_pages": _sees_company_credit(user),
         "error": error,
         "stale": stale,
         "kept": [row for form in bound.values() for row in _typed(form)],  # forms no longer on the page
@@ -157,6 +174,13 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "today": timezone.localdate(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _sees_company_credit(user) -> bool:
+    """Whether the companies' credit pages open for the user (the credit app's rule)."""
+    from credit.views import sees_all_credit
+
+    return sees_all_credit(user)
 
 
 @login_required
@@ -169,7 +193,7 @@ def _refused(request, pk, key, form, exc=None):
     """Re-render the case as it is now, with the submitted form and the reason it was refused."""
     case = selectors.case_get(user=request.user, pk=pk)
     stale = isinstance(exc, services.StaleCase)
-    error = _message(exc) if exc is not None else errors_text(form)
+    error = message_for_reader(exc) if exc is not None else errors_text(form)
     return _render_case(request, case, bound={key: form}, error=error, stale=stale, status=409 if stale else 400)
 
 
@@ -189,7 +213,61 @@ def case_move(request, pk, action):
                                  version=form.cleaned_data["version"], **form.service_kwargs())
     except ApplicationError as exc:
         return _refused(request, pk, key, form, exc)
-    messages.success(request, f"{move.label}：已完成 / done")
+    messages.success(request, _("%(move)s：已完成") % {"move": move.label})
+    return redirect("cases:detail", pk=pk)
+
+
+# --- who handles the case, 正在搭建 -------------------------------------------------------------
+
+@login_required
+@require_POST
+def case_assign(request, pk):
+    """指派 / 改派 by a supervisor."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = AssignForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, pk, "assign", form)
+    try:
+        case = services.case_assign(case=case, officer=form.cleaned_data["officer"], actor=request.user,
+                                    reason=form.cleaned_data["reason"], version=form.cleaned_data["version"])
+    except ApplicationError as exc:
+        return _refused(request, pk, "assign", form, exc)
+    messages.success(request, _("已指派承办队员：%(officer)s") % {"officer": case.officer})
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_claim(request, pk):
+    """认领 by an officer of the case's street."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = ClaimForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, pk, "claim", form)
+    try:
+        services.case_assign(case=case, officer=request.user, actor=request.user,
+                             version=form.cleaned_data["version"])
+    except ApplicationError as exc:
+        return _refused(request, pk, "claim", form, exc)
+    messages.success(request, _("已认领，本案由您承办"))
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def case_in_progress(request, pk):
+    """正在搭建 or 存量, before the decision."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    form = InProgressForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, pk, "in_progress", form)
+    try:
+        case = services.case_set_in_progress(case=case, in_progress=form.cleaned_data["in_progress"],
+                                             actor=request.user, reason=form.cleaned_data["reason"],
+                                             version=form.cleaned_data["version"])
+    except ApplicationError as exc:
+        return _refused(request, pk, "in_progress", form, exc)
+    messages.success(request, _("已认定为正在搭建") if case.in_progress else _("已认定为存量违建"))
     return redirect("cases:detail", pk=pk)
 
 
@@ -204,7 +282,7 @@ def party_add(request, pk):
         services.party_add(case=case, actor=request.user, **form.cleaned_data)
     except (ApplicationError, ValidationError) as exc:
         return _refused(request, pk, "party", form, exc)
-    messages.success(request, f"已登记当事人 {form.cleaned_data['name']} / party added")
+    messages.success(request, _("已登记当事人 %(name)s") % {"name": form.cleaned_data["name"]})
     return redirect(f"{case_url(pk)}#parties")
 
 
@@ -220,7 +298,7 @@ def evidence_add(request, pk):
                               description=form.cleaned_data["description"])
     except ApplicationError as exc:
         return _refused(request, pk, "evidence", form, exc)
-    messages.success(request, "证据已上传 / evidence uploaded")
+    messages.success(request, _("证据已上传"))
     return redirect(f"{case_url(pk)}#evidence")
 
 
@@ -257,7 +335,7 @@ def document_file(request, pk):
     except FileNotFoundError as exc:
         raise Http404 from exc
     except ApplicationError as exc:
-        return HttpResponse(str(exc), status=409, content_type="text/plain; charset=utf-8")
+        return HttpResponse(message_for_reader(exc), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=DOCX)
     response["Content-Disposition"] = content_disposition_header(True, f"{document.number}.docx")
     response["Cache-Control"] = "private, no-store"
@@ -286,14 +364,15 @@ def document_issue(request, pk, kind):
     if kind == DocumentKind.REFERRAL_LETTER:
         department = extra.get("department") or case.referred_to
         referral = (case.referrals.filter(department=department, letter__isnull=True)
-                    .exclude(status=ReferralStatus.RETURNED).order_by("-created_at").first())
+                    .exclude(status__in=REFERRAL_ENDED).order_by("-created_at").first())
         if referral is not None:
             extra["referral"] = referral
     try:
         document = documents.document_issue(case=case, kind=kind, actor=request.user, extra=extra)
     except ApplicationError as exc:
         return _refused(request, pk, key, form, exc)
-    messages.success(request, f"已出具{document.get_kind_display()} {document.number} / document issued")
+    messages.success(request, _("已出具%(kind)s %(number)s") % {"kind": document.get_kind_display(),
+                                                                "number": document.number})
     return redirect(f"{case_url(pk)}#documents")
 
 
@@ -310,7 +389,7 @@ def fine_impose(request, pk):
                           party=form.cleaned_data["party"])
     except ApplicationError as exc:
         return _refused(request, pk, "fine", form, exc)
-    messages.success(request, "罚款已录入 / fine recorded")
+    messages.success(request, _("罚款已录入"))
     return redirect(f"{case_url(pk)}#fines")
 
 
@@ -328,7 +407,23 @@ def fine_payment(request, pk):
                                   paid_at=form.cleaned_data["paid_at"])
     except ApplicationError as exc:
         return _refused(request, fine.case_id, key, form, exc)
-    messages.success(request, "缴纳状态已更新 / payment recorded")
+    messages.success(request, _("缴纳状态已更新"))
+    return redirect(f"{case_url(fine.case_id)}#fines")
+
+
+@login_required
+@require_POST
+def fine_final(request, pk):
+    """处罚决定生效: the review and lawsuit periods have passed, or review or the court upheld the decision.
+    On a property company's negligence case the credit app then puts its points on the company."""
+    _require_handler(request.user)
+    fine = selectors.fine_get(user=request.user, pk=pk, action="change")
+    try:
+        fines.fine_make_final(fine=fine, actor=request.user)
+    except ApplicationError as exc:
+        case = selectors.case_get(user=request.user, pk=fine.case_id)
+        return _render_case(request, case, error=message_for_reader(exc), status=400)
+    messages.success(request, _("罚款 ¥%(amount)s 的处罚决定已生效") % {"amount": f"{fine.amount:,.2f}"})
     return redirect(f"{case_url(fine.case_id)}#fines")
 
 
@@ -349,7 +444,7 @@ def hotline_reply(request, complaint_pk):
         hotline.reply_record(complaint=complaint, actor=request.user, **form.cleaned_data)
     except ApplicationError as exc:
         return _refused(request, complaint.case_id, key, form, exc)
-    messages.success(request, f"已答复工单 {complaint} / reply recorded")
+    messages.success(request, _("已答复工单 %(number)s") % {"number": complaint})
     return redirect(f"{case_url(complaint.case_id)}#complaints")
 
 
@@ -366,9 +461,9 @@ def open_from_complaint(request, complaint_pk):
     try:
         case = services.case_open_from_complaint(complaint=complaint, actor=request.user)
     except ApplicationError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, message_for_reader(exc))
         return redirect("intake:detail", pk=complaint_pk)
-    messages.success(request, f"已立案办理：{case.number} / case opened")
+    messages.success(request, _("已立案办理：%(number)s") % {"number": case.number})
     return redirect("cases:detail", pk=case.pk)
 
 
@@ -391,11 +486,11 @@ def supervise(request, pk):
         try:
             services.supervision_issue(case=case, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            error = str(exc)
+            error = message_for_reader(exc)
     else:
         error = errors_text(form)
     if error is None:
-        messages.success(request, f"已督办 {case.number} / supervision order issued")
+        messages.success(request, _("已督办 %(number)s") % {"number": case.number})
         return redirect("cases:board") if from_board else redirect(f"{case_url(pk)}#supervision")
     if from_board:
         return _render_board(request, bound={pk: form}, error=error, status=400)
@@ -416,7 +511,7 @@ def supervision_respond(request, pk):
         services.supervision_respond(order=order, actor=request.user, response=form.cleaned_data["response"])
     except ApplicationError as exc:
         return _refused(request, order.case_id, key, form, exc)
-    messages.success(request, "督办已回复 / answered")
+    messages.success(request, _("督办已回复"))
     return redirect(f"{case_url(order.case_id)}#supervision")
 
 
@@ -491,11 +586,11 @@ def inbox(request):
 
 REFERRAL_ACTIONS = {
     "sign": (None, lambda referral, actor, data: referrals.referral_sign(referral=referral, actor=actor),
-             "已签收 / signed for"),
+             gettext_lazy("已签收")),
     "answer": (ReferralAnswerForm, lambda referral, actor, data: referrals.referral_answer(
-        referral=referral, actor=actor, answer=data["answer"]), "已反馈 / answered"),
+        referral=referral, actor=actor, answer=data["answer"]), gettext_lazy("已反馈")),
     "return": (ReferralReturnForm, lambda referral, actor, data: referrals.referral_return(
-        referral=referral, actor=actor, reason=data["reason"]), "已退回 / returned"),
+        referral=referral, actor=actor, reason=data["reason"]), gettext_lazy("已退回")),
 }
 
 
@@ -514,7 +609,7 @@ def referral_action(request, pk, action):
         try:
             act(referral, request.user, form.cleaned_data if form else {})
         except ApplicationError as exc:
-            error = str(exc)
+            error = message_for_reader(exc)
     forms = {action: form} if error and form is not None else {}
     if request.headers.get("HX-Request"):
         referral = _attach(selectors.referral_get(user=request.user, pk=pk), forms, error, "" if error else done)

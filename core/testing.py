@@ -119,6 +119,7 @@ def world(db) -> World:
 REFERENCE_DATA_MIGRATIONS = [
     "registry.migrations.0002_catalogue",
     "cases.migrations.0002_document_templates_and_holidays",
+    "credit.migrations.0002_policy_and_points_table",
 ]
 
 

@@ -19,8 +19,15 @@ def healthz(request):
 
 @login_required
 def home(request):
+    from accounts.selectors import notifications_for
+    from credit import selectors as credit_selectors
+
     return render(
         request,
         "core/home.html",
-        {"role": role_of(request.user), "summary": registry_selectors.scope_summary(user=request.user)},
+        {"role": role_of(request.user), "summary": registry_selectors.scope_summary(user=request.user),
+         "notifications": notifications_for(request.user)[:20],
+         # the joint credit-punishment list, for those who act on it: the housing bureau and the leads (R4.2)
+         "open_listings": credit_selectors.open_listings(user=request.user).count()
+         if credit_selectors.can_decide_credit(request.user) else None},
     )

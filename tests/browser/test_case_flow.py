@@ -14,6 +14,7 @@ from cases.models import EnforcementCase, Referral
 from core.testing import PASSWORD, build_world
 from intake import services as intake_services
 from intake.choices import Channel
+from intake.models import Complaint
 from intake.tests.fakes import keyword_classifier  # noqa: F401  (the live server runs in this process)
 from registry.models import Department
 
@@ -219,3 +220,142 @@ def test_department_signs_and_answers_a_referral_in_its_inbox(live_server, page,
     assert Referral.objects.get(case=case).answered_by == world.hana
     response = page.goto(f"{live_server.url}/cases/{other.pk}/")
     assert response.status == 404
+
+
+def test_lead_assigns_a_new_illegal_construction_officer_stops_and_demolishes_it_and_claims_another(
+        live_server, page, screenshot, keyword_classifier, tmp_path):  # noqa: F811
+    """指派 by the lead, the officer's 新分派, 正在搭建 on the case page, 制止/拆除 to 结案; 认领 of an unassigned clue."""
+    from core.testing import make_user
+
+    world = build_world()
+    make_user("olga", "OFFICER", streets=[world.caoyang], display_name="欧阳队员")
+    building = services.case_open_from_complaint(
+        complaint=receive("兰溪路88弄12号楼顶有人正在搭建彩钢板房，工人还在施工", "兰溪路88弄", "12345-2026-0101"),
+        actor=world.alice)
+    other = services.case_open_from_complaint(
+        complaint=receive("兰溪路88弄3号底楼院子搭建了一间小屋", "兰溪路88弄", "12345-2026-0102"), actor=world.alice)
+    photo = png(tmp_path / "site.png", (180, 120, 60))
+    base = live_server.url
+
+    # the lead assigns the new clue to oscar
+    login(page, base, "alice")
+    page.goto(f"{base}/cases/{building.pk}/")
+    expect(page.get_by_test_id("case-officer")).to_have_text("未指派")
+    page.get_by_test_id("assign-toggle").click()
+    expect(page.locator("#assign")).to_have_class(re.compile(r"\bshow\b"))
+    form = page.get_by_test_id("assign-form")
+    screenshot("case-assign-form")
+    expect(form.locator("select[name=officer] option")).to_have_count(3)  # the empty choice, oscar, olga
+    form.locator("select[name=officer]").select_option(label="oscar")
+    form.get_by_test_id("assign-submit").click()
+    expect(page.get_by_test_id("case-officer")).to_have_text("oscar")
+    expect(page.get_by_test_id("timeline-officer")).to_contain_text("oscar")
+    logout(page)
+
+    # oscar finds it under 新分派 and marks it 正在搭建
+    login(page, base, "oscar")
+    page.locator("aside").get_by_role("link", name=re.compile("今日工作台")).click()
+    panel = page.get_by_test_id("panel-new")
+    expect(panel).to_contain_text(building.number)
+    screenshot("officer-workbench-new-assignment")
+    panel.get_by_text(building.number).click()
+    expect(page.get_by_test_id("case-in-progress")).to_have_text("存量违建")
+    page.get_by_test_id("in-progress-toggle").click()
+    expect(page.locator("#in-progress")).to_have_class(re.compile(r"\bshow\b"))
+    in_progress = page.get_by_test_id("in-progress-form")
+    in_progress.locator("textarea[name=reason]").fill("现场核实仍在施工，已搭建钢架")
+    screenshot("case-in-progress-form")
+    in_progress.get_by_test_id("in-progress-submit").click()
+    expect(page.get_by_test_id("case-in-progress")).to_contain_text("正在搭建")
+    expect(page.get_by_test_id("case-due")).to_contain_text(timezone.localdate().isoformat())  # same day
+
+    move(page, "start_verification")
+    expect_state(page, "核查")
+    open_form(page, "file")
+    page.get_by_test_id("form-file").locator("input[type=file]").set_input_files(photo)
+    submit(page, "file")
+    expect_state(page, "立案")
+    move(page, "investigate")
+    expect_state(page, "调查取证")
+    party = page.get_by_test_id("party-form")
+    party.locator("select[name=role]").select_option("OWNER")
+    party.locator("input[name=name]").fill("钱某")
+    page.get_by_test_id("party-submit").click()
+    expect(page.get_by_test_id("parties")).to_contain_text("钱某")
+
+    open_form(page, "decide")
+    decide = page.get_by_test_id("form-decide")
+    expect(decide.get_by_label("注记")).to_have_count(0)  # for existing constructions only
+    decide.get_by_label("制止").check()
+    submit(page, "decide")
+    expect(page.get_by_test_id("case-error")).to_contain_text("拆除")  # 正在搭建: stop AND demolish
+    decide = page.get_by_test_id("form-decide")
+    expect(decide.get_by_label("制止")).to_be_checked()  # what was ticked is kept
+    decide.get_by_label("拆除").check()
+    submit(page, "decide")
+    expect_state(page, "处理决定")
+    expect(page.get_by_test_id("case-measures")).to_have_text("制止、拆除")
+    expect(page.get_by_test_id("in-progress-toggle")).to_have_count(0)  # decided: no longer changeable
+
+    open_form(page, "close_executed")
+    page.get_by_test_id("form-close_executed").locator("textarea[name=reason]").fill("已当场制止，违建当日拆除完毕")
+    submit(page, "close_executed")
+    expect_state(page, "结案")
+    expect(page.get_by_test_id("timeline")).to_contain_text("认定为正在搭建")
+    expect(page.get_by_test_id("no-structure")).to_be_visible()
+    screenshot("case-in-progress-closed")
+    case = EnforcementCase.objects.get(pk=building.pk)
+    assert case.in_progress and case.measures == ["STOP", "DEMOLISH"] and case.state == "CLOSED"
+    assert [t.action for t in case.transitions.all()] == [
+        "register", "assign", "set_in_progress", "start_verification", "file", "investigate", "decide",
+        "close_executed"]
+
+    # the demolished structure goes on the inventory from the case page, already cleared by the case
+    page.get_by_test_id("structure-register").click()
+    form = page.get_by_test_id("structure-form")
+    expect(form.locator("[name=location]")).to_have_value(re.compile("兰溪路88弄"))
+    form.locator("[name=area_m2]").fill("24")
+    form.locator("[name=material]").select_option("STEEL")
+    page.get_by_test_id("save").click()
+    expect(page.get_by_role("alert").first).to_contain_text("已登记")
+    page.get_by_test_id("linked-case").get_by_role("link").click()
+    expect(page.get_by_test_id("case-number")).to_have_text(building.number)
+    expect(page.get_by_test_id("structure-link")).to_contain_text("已拆除")  # cleared by the closed case
+    screenshot("case-inventory-linked")
+
+    # another clue nobody handles yet: oscar finds it on his workbench and claims it
+    page.locator("aside").get_by_role("link", name=re.compile("今日工作台")).click()
+    page.get_by_test_id("panel-unassigned").get_by_text(other.number).click()
+    page.get_by_test_id("claim").click()
+    expect(page.get_by_test_id("case-officer")).to_have_text("oscar")
+    expect(page.get_by_test_id("claim")).to_have_count(0)
+    expect(page.get_by_test_id("timeline")).to_contain_text("认领案件")
+    screenshot("case-claimed")
+
+
+def test_street_user_returns_a_wrongly_sent_work_order(live_server, page, screenshot,
+                                                       keyword_classifier):  # noqa: F811
+    build_world()
+    complaint = receive("金沙江路1685弄门口人行道有人搭建摊位", "金沙江路1685弄", "12345-2026-0201")
+    login(page, live_server.url, "sam")
+    page.goto(f"{live_server.url}/intake/{complaint.pk}/")
+    expect(page.get_by_test_id("open-case")).to_have_count(0)  # street staff follow cases; officers open them
+    expect(page.get_by_test_id("open-case-hint")).to_be_visible()
+    moves = page.get_by_test_id("dispatch-moves")
+    expect(moves.get_by_test_id("dispatch-street")).to_have_count(0)  # between streets: the bureau re-routes
+    moves.get_by_test_id("dispatch-return").click()
+    expect(page.locator("#dispatch-return")).to_have_class(re.compile(r"\bshow\b"))
+    form = page.get_by_test_id("return-form")
+    form.get_by_test_id("return-submit").click()  # no reason: the browser asks for it, nothing is sent
+    assert Complaint.objects.get(pk=complaint.pk).status != "RETURNED"
+    form.locator("textarea[name=reason]").fill("经电话核实，摊位位于长宁区金沙江路，不属本区管辖")
+    screenshot("complaint-return-form")
+    form.get_by_test_id("return-submit").click()
+    expect(page.get_by_role("alert").first).to_contain_text("已退单")
+    expect(page.get_by_test_id("status")).to_have_text("已退单")
+    expect(page.get_by_test_id("hotline-reply")).to_contain_text("不属本区管辖")
+    expect(page.get_by_test_id("complaint-history")).to_contain_text("退单")
+    expect(page.get_by_test_id("dispatch-moves")).to_have_count(0)
+    expect(page.get_by_test_id("open-case")).to_have_count(0)
+    expect(page.get_by_test_id("confirm")).to_have_count(0)  # no longer the bureau's to triage
+    screenshot("complaint-returned")

@@ -1,0 +1,170 @@
+"""The demo year of cases (cases.demo): made through the workflow's own services, consistent once back-dated
+(times in order and in the past, deadlines recomputed, numbers of the right year), varied, and idempotent.
+
+A small district year (the demo registry, its logins and 500 generated 12345 orders) is seeded once for the
+module inside a transaction rolled back at the end."""
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import User
+from cases import calendar, demo, referrals, services, workflow
+from cases.choices import CaseState, ReferralStatus
+from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
+from intake.choices import ComplaintStatus
+from intake.models import Complaint
+from registry import demo_data
+from registry.models import Street
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    from intake import demo_hotline
+
+    media = tmp_path_factory.mktemp("media")  # the demo's photos and documents, not into var/media
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=str(media)):
+        with transaction.atomic():
+            connection.ensure_connection()
+            tally = demo_data.Tally()
+            demo_data.load_registry(tally=tally)
+            demo_data.load_users(tally=tally)
+            demo_hotline.load_complaints(tally=tally, orders=500, patrols=40, reports=20)
+            demo.seed(tally=tally)
+            yield tally
+            transaction.set_rollback(True)
+
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+
+
+def test_every_street_has_an_officer():
+    for street in Street.objects.all():
+        assert User.objects.filter(role=Role.OFFICER, is_active=True, streets=street).exists(), street
+
+
+def test_cases_are_varied():
+    states = Counter(EnforcementCase.objects.values_list("state", flat=True))
+    assert states[CaseState.CLOSED] > sum(states.values()) / 2
+    assert set(states) - {CaseState.CLOSED}, "some cases are still open"
+    actions = set(CaseTransition.objects.values_list("action", flat=True))
+    assert {"register", "start_verification", "file", "investigate", "decide", "close_rectified",
+            "close_executed"} <= actions
+    assert Fine.objects.exists() and Evidence.objects.exists()
+    assert Complaint.objects.filter(status=ComplaintStatus.CLOSED, case__isnull=True).exists()  # settled
+
+
+def test_every_case_reads_like_its_year():
+    now = timezone.now()
+    events = set(workflow.EVENTS) - {"register"}
+    for case in EnforcementCase.objects.select_related("violation_type"):
+        steps = list(case.transitions.order_by("id"))
+        times = [step.at for step in steps]
+        assert times == sorted(times) and times[-1] <= now, case
+        assert case.created_at == times[0]
+        moved = [step for step in steps if step.action not in events]
+        assert moved[-1].to_state == case.state
+        assert case.state_entered_at == moved[-1].at
+        assert case.number.startswith(f"AJ{timezone.localtime(case.created_at).year}-")
+        if case.state == CaseState.CLOSED:
+            assert case.closed_at == moved[-1].at
+        entered = timezone.localtime(case.state_entered_at).date()
+        assert case.state_due == services._deadline(case, case.state, entered), case
+        ordered = [step for step in steps if step.action == "order_rectification"]
+        if ordered:  # the timeline states the deadline the case has
+            assert ordered[-1].payload["rectify_due"] == case.rectify_due.isoformat()
+    for evidence in Evidence.objects.select_related("transition"):
+        assert evidence.uploaded_at == evidence.transition.at
+    for fine in Fine.objects.exclude(paid_at=None):
+        assert fine.decided_at <= fine.paid_at <= timezone.localdate()
+    for order in SupervisionOrder.objects.all():
+        assert order.issued_at <= now and (order.responded_at is None or order.responded_at >= order.issued_at)
+    assert not Document.objects.filter(issued_at__gt=now).exists()
+
+
+def test_the_handling_rules_hold():
+    for case in EnforcementCase.objects.filter(violation_type__code="ILLEGAL_CONSTRUCTION", in_progress=True,
+                                               transitions__action="decide").distinct():
+        assert {"STOP", "DEMOLISH"} <= set(case.measures)
+    for case in EnforcementCase.objects.filter(violation_type__code="STRUCTURE_DAMAGE", state=CaseState.CLOSED,
+                                               transitions__action="decide").distinct():
+        assert "RESTORE" in case.measures
+
+
+def test_closed_cases_closed_their_complaints():
+    open_complaints = Complaint.objects.filter(case__state=CaseState.CLOSED).exclude(
+        status__in=[ComplaintStatus.CLOSED, ComplaintStatus.RETURNED])
+    assert not open_complaints.exists()
+
+
+def test_recent_complaints_wait_in_the_queue():
+    recent = Complaint.objects.filter(received_at__gte=timezone.now() - timedelta(days=1),
+                                      status=ComplaintStatus.ROUTED)
+    assert not recent.filter(case__isnull=False).exists()
+
+
+def _non_enforcement_orders():
+    return Complaint.objects.filter(violation_type__code="NON_ENFORCEMENT", duplicate_of__isnull=True,
+                                    received_at__lt=timezone.now() - demo.LEAVE_RECENT)
+
+
+def test_the_bureau_refers_most_non_enforcement_matters_and_the_departments_answer():
+    orders = _non_enforcement_orders().filter(status=ComplaintStatus.REFERRED)
+    referred = orders.filter(referrals__isnull=False).distinct()
+    assert orders.count() > 20 and referred.count() >= 0.85 * orders.count()
+    assert not orders.filter(type_source="MODEL", referrals__isnull=False).exists()  # referred once confirmed
+    waiting = orders.filter(referrals__isnull=True)
+    assert waiting.exists() and not waiting.exclude(type_source="MODEL").exists()  # a few still in the queue
+    referrals = Referral.objects.filter(complaint__in=referred).select_related("complaint", "signed_by",
+                                                                               "answered_by")
+    answered = referrals.filter(status=ReferralStatus.ANSWERED)
+    assert answered.count() >= 0.8 * referrals.count()
+    assert not referrals.exclude(status__in=[ReferralStatus.SENT, ReferralStatus.SIGNED,
+                                             ReferralStatus.ANSWERED]).exists()
+    # every department has someone who signs and answers: its demo login, or a liaison who is no login
+    for code in set(referrals.values_list("department__code", flat=True)):
+        assert User.objects.filter(role=Role.DEPARTMENT, department__code=code, is_active=True).exists(), code
+
+
+def test_referrals_read_like_their_year():
+    now = timezone.now()
+    overdue_since = timezone.localdate() - timedelta(days=(demo.PENDING_WITHIN + timedelta(days=10)).days)
+    for referral in Referral.objects.filter(complaint__isnull=False, case__isnull=True,
+                                            complaint__type_source="STAFF").select_related("complaint", "department"):
+        complaint = referral.complaint
+        if complaint.corrections.exists():
+            continue  # 改派部门 of the cases step (intake.dispatch), not a confirmation
+        assert complaint.department_id == referral.department_id
+        assert complaint.received_at <= referral.created_at <= now
+        assert referral.due == calendar.add_working_days(timezone.localtime(referral.created_at).date(),
+                                                         referrals.ANSWER_DAYS)
+        if referral.signed_at:
+            assert referral.signed_by.department_id == referral.department_id
+            assert referral.created_at <= referral.signed_at <= now
+        if referral.answered_at:
+            assert referral.signed_at <= referral.answered_at <= now and referral.answer
+            assert referral.answered_by.department_id == referral.department_id
+        else:
+            assert referral.due >= overdue_since, referral  # only the last weeks' are still pending
+        dates = list(referral.history.order_by("history_id").values_list("history_date", flat=True))
+        assert dates == sorted(dates) and dates[0] == referral.created_at and dates[-1] <= now
+        confirmed = complaint.history.filter(history_change_reason="确认").values_list("history_date", flat=True)
+        assert list(confirmed) == [referral.created_at]
+
+
+def test_a_second_run_adds_nothing(seeded):
+    def counts():
+        return (EnforcementCase.objects.count(), CaseTransition.objects.count(), User.objects.count(),
+                Referral.objects.count(), Counter(Referral.objects.values_list("status", flat=True)),
+                Counter(Complaint.objects.values_list("status", "type_source")))
+
+    before = counts()
+    tally = demo_data.Tally()
+    demo.seed(tally=tally)
+    assert counts() == before and tally.created == 0
