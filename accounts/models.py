@@ -46,3 +46,28 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role == Role.ADMIN or self.is_superuser
+
+
+class Notification(models.Model):
+    """In-app notice (站内通知) shown on the home page: to one user, or to everyone of a department or
+    role. Each reader dismisses it for themselves (`read_by`)."""
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications",
+                             verbose_name=_("接收人"))
+    department = models.ForeignKey("registry.Department", null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="notifications", verbose_name=_("接收部门"))
+    role = models.CharField(_("接收角色"), max_length=16, choices=Role.choices, blank=True)
+    kind = models.CharField(_("类别"), max_length=32)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    link = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    read_by = models.ManyToManyField(User, blank=True, related_name="+", verbose_name=_("已读"))
+
+    class Meta:
+        verbose_name = _("站内通知")
+        verbose_name_plural = _("站内通知")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title

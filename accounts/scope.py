@@ -182,3 +182,74 @@ def referral_q(user, action: str = "view", prefix: str = "") -> Q:
         ids = street_ids(user)
         return Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
     return NOTHING
+
+
+def _is_housing(user) -> bool:
+    return role_of(user) == Role.DEPARTMENT and bool(user.department_id) and user.department.code == "HOUSING"
+
+
+def duty_check_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Duty checks on property companies: the bureau decides them (officers in their streets); street
+    staff and the housing bureau follow them; a company sees and answers ("answer") only its own."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role in {Role.ADMIN, Role.LEAD}:
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        if not ids or (action != "view" and role == Role.STREET):
+            return NOTHING
+        return Q(**{f"{prefix}street_id__in": ids})
+    if role == Role.DEPARTMENT and action == "view" and _is_housing(user):
+        return Q()
+    if role == Role.PROPERTY and user.property_company_id and action in {"view", "answer"}:
+        return Q(**{f"{prefix}company_id": user.property_company_id})
+    return NOTHING
+
+
+def credit_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Credit ledger, disputes and the joint punishment list: the bureau and the housing bureau see every
+    company's; a company its own only, and it may "dispute" its records. Changes ("decide": a dispute,
+    removing a listing) are for the bureau's supervisors and the housing bureau."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if action == "view":
+        if role in {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET} or _is_housing(user):
+            return Q()
+    elif action == "decide" and (role in {Role.ADMIN, Role.LEAD} or _is_housing(user)):
+        return Q()
+    if role == Role.PROPERTY and user.property_company_id and action in {"view", "dispute"}:
+        return Q(**{f"{prefix}company_id": user.property_company_id})
+    return NOTHING
+
+
+def inventory_q(user, action: str = "view", prefix: str = "") -> Q:
+    """The illegal-construction inventory: like cases — the district sees all, officers and street staff
+    their streets' and may both update it there (the street runs the 清零 campaign with the bureau), every
+    department reads it, a company sees the items in the communities it manages."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role in {Role.ADMIN, Role.LEAD}:
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        return Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
+    if action != "view":
+        return NOTHING
+    if role == Role.DEPARTMENT:
+        return Q()
+    if role == Role.PROPERTY and user.property_company_id:
+        return Q(**{f"{prefix}community__property_company_id": user.property_company_id})
+    return NOTHING
+
+
+def reroute_street_q(user, prefix: str = "") -> Q:
+    """Streets a wrongly sent complaint may be re-routed to (改派街镇, R3.5): the bureau's officers and
+    supervisors name the right street of the district, whichever it is; only the street's name is shown,
+    and the complaint leaves the sender's scope once sent on."""
+    if role_of(user) in {Role.ADMIN, Role.LEAD, Role.OFFICER}:
+        return Q()
+    return NOTHING

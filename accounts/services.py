@@ -56,3 +56,37 @@ def user_create(
     if created or set(user.streets.values_list("pk", flat=True)) != wanted:
         user.streets.set(wanted)
     return user
+
+
+# --- in-app notifications (站内通知) ------------------------------------------------------------------
+
+@transaction.atomic
+def notification_send(*, kind: str, title: str, body: str = "", link: str = "", user=None, department=None,
+                      role: str = ""):
+    """One notice to a user, to everyone of a department, or to everyone of a role (at least one of them)."""
+    from accounts.choices import Role
+    from accounts.models import Notification
+    from core.errors import ApplicationError
+
+    if user is None and department is None and not role:
+        raise ApplicationError("请指定通知的接收人、部门或角色", "a notification needs a user, a department or a role")
+    if role and role not in Role.values:
+        raise ApplicationError("接收角色有误", f"unknown role '{role}'")
+    if not (title or "").strip():
+        raise ApplicationError("请填写通知标题", "the notification needs a title")
+    notification = Notification(kind=kind[:32], title=title.strip()[:200], body=body or "", link=(link or "")[:300],
+                                user=user, department=department, role=role or "")
+    notification.full_clean()
+    notification.save()
+    return notification
+
+
+@transaction.atomic
+def notification_dismiss(*, notification, user) -> None:
+    """The reader marks the notice read for themselves; others who received it still see it."""
+    from accounts.selectors import notifications_for
+    from core.errors import ApplicationError
+
+    if not notifications_for(user, unread_only=False).filter(pk=notification.pk).exists():
+        raise ApplicationError("找不到该通知", "no such notification for you")
+    notification.read_by.add(user)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("intake/", include("intake.urls")),
     path("cases/", include("cases.urls")),
+    path("credit/", include("credit.urls")),
+    path("programme/", include("programme.urls")),
     path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

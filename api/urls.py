@@ -3,13 +3,17 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cases import api as cases_api
+from credit import api as credit_api
 from intake import api as intake_api
+from programme import api as programme_api
 from registry import api as registry_api
 
 router = DefaultRouter()
 registry_api.register(router)
 intake_api.register(router)
 router.register("cases", cases_api.CaseViewSet)
+credit_api.register(router)
+programme_api.register(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

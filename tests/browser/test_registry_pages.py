@@ -50,7 +50,7 @@ def test_wrong_password_is_refused_in_both_languages(live_server, page):
 def test_property_user_sees_only_its_company(live_server, page, screenshot):
     world = build_world()
     login(page, live_server.url, "paul")
-    page.locator("aside").get_by_role("link", name=re.compile("本企业")).click()
+    page.locator("aside").get_by_role("link", name=re.compile("本企业$")).click()
     expect(page.get_by_test_id("company-name")).to_have_text(world.company_a.name)
     expect(page.locator("main")).not_to_contain_text("金沙雅苑")
     screenshot("company-mine")

@@ -23,7 +23,25 @@ ACTIVITY_STEPS: list = [
     # A year of 12345 orders ending today (intake.demo_hotline: ≈7,500, through import_hotline), 300 patrol
     # findings and 150 property reports (through complaint_receive); only when there are no complaints yet.
     ("诉件 complaints (12345, 巡查, 物业报告)", lambda *, tally, progress: _complaints(tally=tally, progress=progress)),
+    # Each app's demo module has `seed(*, tally, progress)`; a missing one is skipped while it is being written.
+    ("案件 cases", lambda *, tally, progress: _app_demo("cases", tally=tally, progress=progress)),
+    ("物业履职与信用 duty checks and credit",
+     lambda *, tally, progress: _app_demo("credit", tally=tally, progress=progress)),
+    ("存量违建台账 illegal-construction inventory",
+     lambda *, tally, progress: _app_demo("programme", tally=tally, progress=progress)),
 ]
+
+
+def _app_demo(app: str, *, tally, progress):
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{app}.demo")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.demo":
+            raise
+        return
+    module.seed(tally=tally, progress=progress)
 
 
 def _complaints(*, tally, progress):

@@ -1,0 +1,1 @@
+from core.testing import world  # noqa: F401
