@@ -60,11 +60,12 @@ $(NPM_STAMP): package-lock.json package.json
 	@touch $@
 
 # --- Browser for the Playwright tests ------------------------------------------------------------------
-# Debian's chromium (no browser download) and Noto CJK fonts so Chinese renders in screenshots.
-# Never fails: without root or apt-get it only prints a note.
+# Debian's chromium (no browser download) and Noto CJK fonts so Chinese renders in screenshots; GNU gettext
+# for the test that every marked string is translated. Never fails: without root or apt-get it only prints a note.
 chromium:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing=" chromium"; \
+	command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
 	if command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then missing="$$missing fonts-noto-cjk"; fi; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -74,7 +75,7 @@ chromium:
 	    || echo "note: could not install$$missing; browser tests may be skipped or fail."; \
 	else \
 	  echo "note:$$missing not installed and apt-get is not available as root;"; \
-	  echo "      install Debian's chromium and fonts-noto-cjk for the browser tests."; \
+	  echo "      install Debian's chromium, fonts-noto-cjk and gettext for the browser and translation tests."; \
 	fi
 
 # --- Run -----------------------------------------------------------------------------------------------
