@@ -132,13 +132,14 @@ def document_get(*, user, pk: int) -> Document:
 
 def document_kinds(case) -> list[str]:
     """The documents this case can have issued now (cases.documents decides; this only hides buttons
-    that could not succeed)."""
+    that could not succeed). A penalty decision needs a recorded fine not yet on a decision."""
     from cases import documents
 
     measures = set(case.measures or [])
     wanted = {
         DocumentKind.ORDER_CORRECT: bool(measures & documents.CORRECTIVE_MEASURES),
-        DocumentKind.PENALTY_DECISION: Measure.FINE in measures,
+        DocumentKind.PENALTY_DECISION: Measure.FINE in measures
+        and case.fines.filter(document__isnull=True).exists(),
         DocumentKind.REFERRAL_LETTER: bool(case.referred_to_id),
     }
     return [kind for kind in DocumentKind.values if wanted[kind] and case.state in documents.ISSUE_STATES[kind]]

@@ -127,6 +127,21 @@ def test_a_fine_without_a_penalty_decision_is_not_made_final(client, world):
     unchanged(fine)
 
 
+def test_the_penalty_decision_is_offered_only_while_a_recorded_fine_is_not_on_one(client, world):
+    case = to_investigating(open_case(world, "COMMON_AREA_OCCUPATION"), world.oscar)
+    party = add_party(case, world.oscar, "OWNER")
+    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT", "FINE"], reason="违法事实清楚")
+    client.force_login(world.oscar)
+    button = 'data-testid="document-PENALTY_DECISION"'
+    assert button not in page(client, case.pk)           # no fine recorded yet: nothing to state
+    fine = fines.fine_impose(case=case, amount="2000", actor=world.oscar, party=party)
+    assert button in page(client, case.pk)
+    on_decision(fine, world.oscar)
+    assert button not in page(client, case.pk)           # issued: the service would refuse a second one
+    fines.fine_impose(case=case, amount="500", actor=world.oscar, party=party)
+    assert button in page(client, case.pk)               # a later fine gets its own decision
+
+
 def test_a_closed_case_whose_fine_was_never_on_a_decision_offers_nothing_it_cannot_do(client, world):
     fine = decided_with_fine(open_case(world, "COMMON_AREA_OCCUPATION"), world.oscar)
     fines.fine_record_payment(fine=fine, actor=world.oscar, status=PaymentStatus.PAID)

@@ -122,6 +122,7 @@ def test_company_that_did_not_report_is_found_failed_fined_scored_and_listed(
     expect(page.locator("#doc-PENALTY_DECISION")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_test_id("document-submit-PENALTY_DECISION").click()
     expect(page.get_by_test_id("document")).to_contain_text("行政处罚决定书")
+    expect(page.get_by_test_id("document-PENALTY_DECISION")).to_have_count(0)  # every fine is on it now
     expect(page.get_by_test_id("negligence-of-link")).to_contain_text(number)  # the check it came from
     expect(page.get_by_test_id("credit-record")).to_have_count(0)
 
