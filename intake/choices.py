@@ -17,7 +17,7 @@ class Channel(models.TextChoices):
 class ComplaintStatus(models.TextChoices):
     NEW = "NEW", _("待分拣")
     ROUTED = "ROUTED", _("已分派")
-    REFERRED = "REFERRED", _("待移交")
+    REFERRED = "REFERRED", _("移交主管部门")  # waiting for confirmation, or referred: see its referrals
     DUPLICATE = "DUPLICATE", _("重复件")
     IN_CASE = "IN_CASE", _("已立案办理")
     CLOSED = "CLOSED", _("已办结")
