@@ -144,10 +144,22 @@ def _date_case(case, when: datetime, *, created: bool = False):
     return case
 
 
-def _date_notices(ctx: Context, when: datetime):
+def _date_notices(ctx: Context, when: datetime, rewrite: dict[str, str] | None = None):
+    """Date the notices sent since the last call; `rewrite` swaps the texts the services wrote from the real
+    today (deadlines, the listing window) for those of the back-dated day."""
     from accounts.models import Notification
 
-    Notification.objects.filter(pk__gt=ctx.last_notice).update(created_at=when)
+    notices = Notification.objects.filter(pk__gt=ctx.last_notice)
+    notices.update(created_at=when)
+    changed = []
+    for notice in notices if rewrite else ():
+        title, body = notice.title, notice.body
+        for old, new in rewrite.items():
+            title, body = title.replace(old, new), body.replace(old, new)
+        if (title, body) != (notice.title, notice.body):
+            notice.title, notice.body = title, body
+            changed.append(notice)
+    Notification.objects.bulk_update(changed, ["title", "body"])
     ctx.last_notice = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
@@ -212,7 +224,7 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     from cases import calendar, documents, fines
     from cases.choices import DocumentKind, PaymentStatus
     from cases.models import Document, Fine
-    from credit import services
+    from credit import selectors, services
     from credit.choices import Subject
     from credit.models import (
         CreditDispute,
@@ -232,9 +244,10 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
             return
         ctx.spawn(_owner_case_rest(ctx, case, filed))
     answer_due = calendar.add_working_days(filed, policy.duty_answer_days)
+    given = DutyCheck.objects.get(pk=check.pk).answer_due
     DutyCheck.objects.filter(pk=check.pk).update(created_at=_at(filed, 9, 30), updated_at=_at(filed, 9, 30),
                                                  answer_due=answer_due)
-    _date_notices(ctx, _at(filed, 9, 30))
+    _date_notices(ctx, _at(filed, 9, 30), {f"{given:%Y-%m-%d}": f"{answer_due:%Y-%m-%d}"})
     check.refresh_from_db()
     user = ctx.company_users.get(check.company_id)
     outcome = plan.outcome
@@ -303,6 +316,7 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     before = set(PunishmentListing.objects.values_list("pk", flat=True))
     fines.fine_make_final(fine=fine, actor=officer)  # the receiver awards the points and evaluates the listing
     records = CreditRecord.objects.filter(fine=fine)
+    rewrite = {f"{selectors.dispute_due(record, policy):%Y-%m-%d}": "" for record in records[:1]}
     dispute = None
     lodged = final_day + timedelta(days=1)
     if plan.dispute and user is not None and lodged <= ctx.today:  # lodged while the record is new
@@ -311,23 +325,26 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
             reason="事发时我司秩序维护员已当面劝阻并拍照留存，因业主拒不配合未能制止，已于次日报告居委会，请予核查。")
     records.update(occurred_on=final_day, expires_on=add_months(final_day, policy.expiry_months),
                    created_at=_at(final_day, 15))
-    for _record in records:
+    for record in records:
         ctx.tally.add(KIND_RECORDS, "created")
+        for old in rewrite:
+            rewrite[old] = f"{selectors.dispute_due(record, policy):%Y-%m-%d}"
     for listing in PunishmentListing.objects.exclude(pk__in=before).select_related("company"):
         start = window_start(final_day, policy)
         points = company_points(listing.company, on=final_day)
+        reason = (f"{start:%Y-%m-%d} 至 {final_day:%Y-%m-%d}（{policy.window_months}个月）失信记分累计{points}分，"
+                  f"达到列入阈值{policy.threshold}分")
         PunishmentListing.objects.filter(pk=listing.pk).update(
             listed_on=final_day, window_start=start, points=points, created_at=_at(final_day, 15),
-            updated_at=_at(final_day, 15),
-            reason=f"{start:%Y-%m-%d} 至 {final_day:%Y-%m-%d}（{policy.window_months}个月）失信记分累计{points}分，"
-                   f"达到列入阈值{policy.threshold}分")
+            updated_at=_at(final_day, 15), reason=reason)
+        rewrite[listing.reason] = reason
         ctx.tally.add(KIND_LISTINGS, "created")
-    _date_notices(ctx, _at(final_day, 15))
+    _date_notices(ctx, _at(final_day, 15), rewrite)
     if dispute is not None:
+        decide_due = calendar.add_working_days(lodged, policy.dispute_decide_days)
         CreditDispute.objects.filter(pk=dispute.pk).update(
-            created_at=_at(lodged, 10), updated_at=_at(lodged, 10),
-            decide_due=calendar.add_working_days(lodged, policy.dispute_decide_days))
-        _date_notices(ctx, _at(lodged, 10))
+            created_at=_at(lodged, 10), updated_at=_at(lodged, 10), decide_due=decide_due)
+        _date_notices(ctx, _at(lodged, 10), {f"{dispute.decide_due:%Y-%m-%d}": f"{decide_due:%Y-%m-%d}"})
     yield day(N_CLOSE)
     negligence = _move(negligence, "close_executed", officer, reason="罚款已缴纳，已责令改正")
     _date_case(negligence, _at(day(N_CLOSE), 16))

@@ -1,10 +1,12 @@
 """The credit demo on a small world: a year of complaints becomes checks, decisions, negligence cases, points and
 a listing, all dated in the past and consistent with the rules; a second run adds nothing."""
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
+from accounts.models import Notification
 from credit import demo, selectors
 from credit.choices import DutyOutcome, Subject
 from credit.models import CreditPolicy, CreditRecord, DutyCheck, PunishmentListing
@@ -66,9 +68,25 @@ def test_the_demo_makes_a_consistent_year_and_is_idempotent(world, year_of_compl
     for listing in PunishmentListing.objects.all():
         assert listing.listed_on <= today
         assert listing.points == selectors.company_points(listing.company, on=listing.listed_on) >= threshold
+    _notices_speak_of_their_own_day()
     snapshot = (checks.count(), records.count(), PunishmentListing.objects.count(),
                 list(checks.values_list("outcome", flat=True).order_by("pk")))
     again = run()
     assert again.created == 0
     assert snapshot == (checks.count(), records.count(), PunishmentListing.objects.count(),
                         list(checks.values_list("outcome", flat=True).order_by("pk")))
+
+
+def _notices_speak_of_their_own_day():
+    """A back-dated notice states the deadline and listing window of its own day, not of the day the demo ran."""
+    dated = 0
+    for notice in Notification.objects.all():
+        sent = timezone.localtime(notice.created_at).date()
+        for due in re.findall(r"请于 (\d{4}-\d{2}-\d{2}) 前", notice.body):
+            assert sent < date.fromisoformat(due) <= sent + timedelta(days=31), (notice.title, notice.body, sent)
+            dated += 1
+        window = re.search(r"至 (\d{4}-\d{2}-\d{2})（", notice.body)
+        if window:
+            assert date.fromisoformat(window.group(1)) == sent, (notice.title, notice.body, sent)
+            dated += 1
+    assert dated >= 10
