@@ -1,11 +1,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from intake.choices import Channel, ComplaintStatus
+from intake.choices import OPEN_STATUSES, Channel, ComplaintStatus
 from intake.models import Complaint
 from intake.selectors import text_filter
 from registry.models import Street, ViolationType
 
+OPEN = "OPEN"  # every status still waiting for someone: the queue's default (intake.views)
+STATUS_CHOICES = [(OPEN, _("未办结（全部）")), *ComplaintStatus.choices]
 CONFIDENCE_BANDS = [("low", _("低（<50%）")), ("mid", _("中（50–80%）")), ("high", _("高（≥80%）"))]
 
 
@@ -19,7 +21,8 @@ class ComplaintFilter(django_filters.FilterSet):
     violation_type = django_filters.ModelChoiceFilter(queryset=ViolationType.objects.all(), to_field_name="code",
                                                       label=_("类型"), empty_label=_("全部类型"))
     street = django_filters.ModelChoiceFilter(queryset=_streets, label=_("街镇"), empty_label=_("全部街镇"))
-    status = django_filters.ChoiceFilter(choices=ComplaintStatus.choices, label=_("状态"), empty_label=_("全部状态"))
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="by_status", label=_("状态"),
+                                         empty_label=_("全部状态"))
     confidence = django_filters.ChoiceFilter(choices=CONFIDENCE_BANDS, method="band", label=_("置信度"),
                                              empty_label=_("全部置信度"))
     needs_consultation = django_filters.BooleanFilter(label=_("需会诊"))
@@ -32,6 +35,9 @@ class ComplaintFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return text_filter(queryset, value)
+
+    def by_status(self, queryset, name, value):
+        return queryset.filter(status__in=OPEN_STATUSES) if value == OPEN else queryset.filter(status=value)
 
     def band(self, queryset, name, value):
         return {

@@ -20,7 +20,7 @@ from core.exports import export_response
 from core.uploads import run_table_import
 from intake import dispatch, permissions, selectors, services
 from intake.choices import Channel, ComplaintStatus
-from intake.filters import ComplaintFilter
+from intake.filters import OPEN, ComplaintFilter
 from intake.forms import (
     ComplaintForm,
     CorrectCommunityForm,
@@ -46,7 +46,9 @@ def queue(request):
     if role_of(request.user) == Role.PROPERTY:
         return redirect("intake:property-report")
     base = selectors.complaint_list(user=request.user)
-    filterset = ComplaintFilter(request.GET or None, queryset=base, request=request)
+    data = request.GET.copy()
+    data.setdefault("status", OPEN)  # the queue opens on what still waits; 全部状态 (status=) shows all
+    filterset = ComplaintFilter(data, queryset=base, request=request)
     complaints = filterset.qs if filterset.is_valid() else base
     if fmt := request.GET.get("export"):
         if fmt in {"csv", "xlsx"}:

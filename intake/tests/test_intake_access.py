@@ -61,6 +61,20 @@ def test_queue_and_export_show_only_scope(client, world, complaints, persona):
         assert (complaint.content in export) == (which in SCOPE[persona])
 
 
+def test_the_queue_opens_on_what_still_waits_and_shows_all_on_request(client, world, complaints):
+    Complaint.objects.filter(pk=complaints["changfeng"].pk).update(status=ComplaintStatus.CLOSED)
+    client.force_login(world.alice)
+    waiting = client.get(reverse("intake:queue")).content.decode()
+    assert complaints["caoyang"].content in waiting and complaints["housing"].content in waiting
+    assert complaints["changfeng"].content not in waiting
+    everything = client.get(reverse("intake:queue"), {"status": ""}).content.decode()  # 全部状态
+    assert all(complaint.content in everything for complaint in complaints.values())
+    closed = client.get(reverse("intake:queue"), {"status": "CLOSED"}).content.decode()
+    assert complaints["changfeng"].content in closed and complaints["caoyang"].content not in closed
+    assert client.get("/api/v1/complaints/", {"status": "OPEN"}).json()["count"] == 2
+    assert client.get("/api/v1/complaints/").json()["count"] == 3  # the API filters only when asked
+
+
 def test_property_user_never_sees_residents_complaints(client, world, complaints):
     client.force_login(world.paul)
     assert client.get(reverse("intake:queue")).status_code == 302
