@@ -60,6 +60,9 @@ class Notification(models.Model):
     kind = models.CharField(_("类别"), max_length=32)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("内容"), blank=True)
+    # the same title and body as parts (accounts.messages), rendered again in the reader's language
+    title_parts = models.JSONField(_("标题（多语言）"), default=list, blank=True)
+    body_parts = models.JSONField(_("内容（多语言）"), default=list, blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     read_by = models.ManyToManyField(User, blank=True, related_name="+", verbose_name=_("已读"))
@@ -71,3 +74,13 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    def shown_title(self) -> str:
+        from accounts.messages import render
+
+        return render(self.title_parts) if self.title_parts else self.title
+
+    def shown_body(self) -> str:
+        from accounts.messages import render
+
+        return render(self.body_parts) if self.body_parts else self.body

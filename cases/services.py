@@ -417,13 +417,19 @@ def case_assign(*, case: EnforcementCase, officer, actor, reason: str = "", vers
 def _notify_assigned(case: EnforcementCase, *, officer, actor, reason: str):
     """新分派 in the officer's inbox (R3.8); the workbench lists the case too."""
     from django.urls import reverse
+    from django.utils.translation import gettext_noop
 
-    from accounts.models import Notification
+    from accounts.messages import text, typed
+    from accounts.services import notification_send
 
     place = case.community.name if case.community_id else str(case.street)
-    body = f"{case.violation_type.name} · {place} · 分派人 {actor}" + (f"；理由：{reason}" if reason else "")
-    Notification.objects.create(user=officer, kind="case_assigned", title=f"新分派案件 {case.number}",
-                                body=body[:2000], link=reverse("cases:detail", args=[case.pk]))
+    body = text(gettext_noop("{type} · {place} · 分派人 {actor}"), type=case.violation_type.name, place=place,
+                actor=str(actor))
+    if reason:
+        body += text(gettext_noop("；理由：")) + typed(reason[:1000])
+    notification_send(user=officer, kind="case_assigned", title=text(gettext_noop("新分派案件 {number}"),
+                                                                     number=case.number),
+                      body=body, link=reverse("cases:detail", args=[case.pk]))
 
 
 @transaction.atomic

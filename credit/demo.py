@@ -144,22 +144,23 @@ def _date_case(case, when: datetime, *, created: bool = False):
     return case
 
 
-def _date_notices(ctx: Context, when: datetime, rewrite: dict[str, str] | None = None):
-    """Date the notices sent since the last call; `rewrite` swaps the texts the services wrote from the real
-    today (deadlines, the listing window) for those of the back-dated day."""
+def _date_notices(ctx: Context, when: datetime, values: dict | None = None):
+    """Date the notices sent since the last call; `values` restates what the services wrote from the real today
+    (a deadline `due`, the listing's `start`, `end` and `total`) as of the back-dated day."""
+    from accounts.messages import plain, render
     from accounts.models import Notification
 
     notices = Notification.objects.filter(pk__gt=ctx.last_notice)
     notices.update(created_at=when)
     changed = []
-    for notice in notices if rewrite else ():
-        title, body = notice.title, notice.body
-        for old, new in rewrite.items():
-            title, body = title.replace(old, new), body.replace(old, new)
-        if (title, body) != (notice.title, notice.body):
-            notice.title, notice.body = title, body
-            changed.append(notice)
-    Notification.objects.bulk_update(changed, ["title", "body"])
+    for notice in notices if values else ():
+        for part in notice.title_parts + notice.body_parts:
+            for key in set(part.get("v", {})) & set(values):
+                part["v"][key] = plain(values[key])
+        notice.title, notice.body = (render(notice.title_parts, translate=False),
+                                     render(notice.body_parts, translate=False))
+        changed.append(notice)
+    Notification.objects.bulk_update(changed, ["title", "body", "title_parts", "body_parts"])
     ctx.last_notice = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
@@ -221,6 +222,7 @@ def _owner_case_rest(ctx: Context, case, filed: date):
 def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None):
     """The stages of one check, from the filing of the owner's case to the points: yields the day of each next
     stage and runs it when resumed."""
+    from accounts.messages import render
     from cases import calendar, documents, fines
     from cases.choices import DocumentKind, PaymentStatus
     from cases.models import Document, Fine
@@ -244,10 +246,9 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
             return
         ctx.spawn(_owner_case_rest(ctx, case, filed))
     answer_due = calendar.add_working_days(filed, policy.duty_answer_days)
-    given = DutyCheck.objects.get(pk=check.pk).answer_due
     DutyCheck.objects.filter(pk=check.pk).update(created_at=_at(filed, 9, 30), updated_at=_at(filed, 9, 30),
                                                  answer_due=answer_due)
-    _date_notices(ctx, _at(filed, 9, 30), {f"{given:%Y-%m-%d}": f"{answer_due:%Y-%m-%d}"})
+    _date_notices(ctx, _at(filed, 9, 30), {"due": answer_due})
     check.refresh_from_db()
     user = ctx.company_users.get(check.company_id)
     outcome = plan.outcome
@@ -316,7 +317,6 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     before = set(PunishmentListing.objects.values_list("pk", flat=True))
     fines.fine_make_final(fine=fine, actor=officer)  # the receiver awards the points and evaluates the listing
     records = CreditRecord.objects.filter(fine=fine)
-    rewrite = {f"{selectors.dispute_due(record, policy):%Y-%m-%d}": "" for record in records[:1]}
     dispute = None
     lodged = final_day + timedelta(days=1)
     if plan.dispute and user is not None and lodged <= ctx.today:  # lodged while the record is new
@@ -325,26 +325,26 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
             reason="事发时我司秩序维护员已当面劝阻并拍照留存，因业主拒不配合未能制止，已于次日报告居委会，请予核查。")
     records.update(occurred_on=final_day, expires_on=add_months(final_day, policy.expiry_months),
                    created_at=_at(final_day, 15))
+    restated = {}
     for record in records:
         ctx.tally.add(KIND_RECORDS, "created")
-        for old in rewrite:
-            rewrite[old] = f"{selectors.dispute_due(record, policy):%Y-%m-%d}"
+        restated["due"] = selectors.dispute_due(record, policy)
     for listing in PunishmentListing.objects.exclude(pk__in=before).select_related("company"):
         start = window_start(final_day, policy)
         points = company_points(listing.company, on=final_day)
-        reason = (f"{start:%Y-%m-%d} 至 {final_day:%Y-%m-%d}（{policy.window_months}个月）失信记分累计{points}分，"
-                  f"达到列入阈值{policy.threshold}分")
+        listing.listed_on, listing.window_start, listing.points = final_day, start, points
         PunishmentListing.objects.filter(pk=listing.pk).update(
             listed_on=final_day, window_start=start, points=points, created_at=_at(final_day, 15),
-            updated_at=_at(final_day, 15), reason=reason)
-        rewrite[listing.reason] = reason
+            updated_at=_at(final_day, 15),
+            reason=render(services.listing_reason(listing, policy), translate=False))
+        restated.update(start=start, end=final_day, total=points)
         ctx.tally.add(KIND_LISTINGS, "created")
-    _date_notices(ctx, _at(final_day, 15), rewrite)
+    _date_notices(ctx, _at(final_day, 15), restated)
     if dispute is not None:
         decide_due = calendar.add_working_days(lodged, policy.dispute_decide_days)
         CreditDispute.objects.filter(pk=dispute.pk).update(
             created_at=_at(lodged, 10), updated_at=_at(lodged, 10), decide_due=decide_due)
-        _date_notices(ctx, _at(lodged, 10), {f"{dispute.decide_due:%Y-%m-%d}": f"{decide_due:%Y-%m-%d}"})
+        _date_notices(ctx, _at(lodged, 10), {"due": decide_due})
     yield day(N_CLOSE)
     negligence = _move(negligence, "close_executed", officer, reason="罚款已缴纳，已责令改正")
     _date_case(negligence, _at(day(N_CLOSE), 16))

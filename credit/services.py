@@ -17,9 +17,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts import services as account_services
 from accounts.choices import Role
+from accounts.messages import render, text, typed
 from accounts.scope import role_of
 from cases import calendar, workflow
 from cases.choices import PartyKind, PartyRole
@@ -56,12 +58,12 @@ def _company_users(company):
     return list(User.objects.filter(role=Role.PROPERTY, property_company=company, is_active=True))
 
 
-def _notify_company(company, *, kind: str, title: str, body: str = "", link: str = ""):
+def _notify_company(company, *, kind: str, title: list, body: list | None = None, link: str = ""):
     for user in _company_users(company):
         account_services.notification_send(kind=kind, title=title, body=body, link=link, user=user)
 
 
-def _notify_supervisors(*, kind: str, title: str, body: str = "", link: str = ""):
+def _notify_supervisors(*, kind: str, title: list, body: list | None = None, link: str = ""):
     """The housing bureau (房管局, as a department) and the bureau's leads (as a role)."""
     from registry.models import Department
 
@@ -163,12 +165,14 @@ def duty_check_open(*, case, actor) -> DutyCheck | None:
         check.dissuaded = _flag(raw.get("dissuaded")) or None
         check.stopped = _flag(raw.get("stopped")) or None
     _save_check(check, actor, "立案，启动物业履职检查")
-    due = check.answer_due.isoformat()
     _notify_company(
         company, kind=NoticeKind.DUTY_CHECK_OPENED,
-        title=f"履职检查：{community.name} {case.violation_type.name}（{case.number}）",
-        body=(f"业主违法案件 {case.number} 已立案，请于 {due} 前说明贵司发现、劝阻、制止、报告的情况并上传证明材料。"
-              + (f"平台已关联贵司 {timezone.localtime(prior.received_at):%Y-%m-%d} 的物业报告。" if prior else "")),
+        title=text(gettext_noop("履职检查：{community} {type}（{number}）"), community=community.name,
+                   type=case.violation_type.name, number=case.number),
+        body=(text(gettext_noop("业主违法案件 {number} 已立案，请于 {due} 前说明贵司发现、劝阻、制止、报告的情况"
+                                "并上传证明材料。"), number=case.number, due=check.answer_due)
+              + (text(gettext_noop("平台已关联贵司 {day} 的物业报告。"),
+                      day=timezone.localtime(prior.received_at).date()) if prior else [])),
         link=selectors.duty_check_url(check))
     return check
 
@@ -217,8 +221,10 @@ def duty_check_answer(*, check, actor, statement: str, files=(), discovered=None
     if officer is not None:
         account_services.notification_send(
             kind=NoticeKind.DUTY_CHECK_ANSWERED, user=officer,
-            title=f"{check.company.name} 已{'补充' if amended else '提交'}履职说明（{check.case.number}）",
-            body=check.statement[:500], link=selectors.duty_check_url(check))
+            title=text(gettext_noop("{company} 已补充履职说明（{number}）") if amended
+                       else gettext_noop("{company} 已提交履职说明（{number}）"),
+                       company=check.company.name, number=check.case.number),
+            body=typed(check.statement[:500]), link=selectors.duty_check_url(check))
     return check
 
 
@@ -275,13 +281,14 @@ def duty_check_decide(*, check, actor, outcome: str, reasons: str, failure_rule=
     if outcome == DutyOutcome.FAILED:
         check.negligence_case = _open_negligence_case(check, rule, reasons, actor)
     _save_check(check, actor, "认定已履职" if outcome == DutyOutcome.FULFILLED else "认定未履职")
-    label = DutyOutcome(outcome).label
-    body = reasons or "经核查，贵司已履行发现、劝阻、制止、报告义务。"
+    body = typed(reasons) or text(gettext_noop("经核查，贵司已履行发现、劝阻、制止、报告义务。"))
     if check.negligence_case_id:
-        body += f"\n已对贵司立案（{check.negligence_case.number}，{rule.name}）。"
-    _notify_company(check.company, kind=NoticeKind.DUTY_CHECK_DECIDED,
-                    title=f"履职检查认定：{label}（{check.case.number}）", body=body,
-                    link=selectors.duty_check_url(check))
+        body += text(gettext_noop("\n已对贵司立案（{number}，{rule}）。"), number=check.negligence_case.number,
+                     rule=rule.name)
+    title = (gettext_noop("履职检查认定：已履职（{number}）") if outcome == DutyOutcome.FULFILLED
+             else gettext_noop("履职检查认定：未履职（{number}）"))
+    _notify_company(check.company, kind=NoticeKind.DUTY_CHECK_DECIDED, title=text(title, number=check.case.number),
+                    body=body, link=selectors.duty_check_url(check))
     return check
 
 
@@ -375,10 +382,13 @@ def credit_award_for_fine(*, fine, actor, on=None) -> list[CreditRecord]:
         records.append(CreditRecord.objects.create(subject=Subject.MANAGER, project_manager=manager,
                                                    points=rule.manager_points, **common))
     due = selectors.dispute_due(records[0])
-    manager_text = f"，项目经理{manager.name}记{rule.manager_points}分" if len(records) > 1 else ""
-    _notify_company(company, kind=NoticeKind.CREDIT_AWARDED,
-                    title=f"失信记分：{rule.name}（企业记{rule.company_points}分{manager_text}）",
-                    body=f"案件 {case.number} 的处罚决定已生效。如有异议，请于 {due:%Y-%m-%d} 前在平台提出。",
+    title = (text(gettext_noop("失信记分：{rule}（企业记{points}分，项目经理{manager}记{manager_points}分）"),
+                  rule=rule.name, points=rule.company_points, manager=manager.name, manager_points=rule.manager_points)
+             if len(records) > 1 else
+             text(gettext_noop("失信记分：{rule}（企业记{points}分）"), rule=rule.name, points=rule.company_points))
+    _notify_company(company, kind=NoticeKind.CREDIT_AWARDED, title=title,
+                    body=text(gettext_noop("案件 {number} 的处罚决定已生效。如有异议，请于 {due} 前在平台提出。"),
+                              number=case.number, due=due),
                     link=selectors.mine_url())
     listing_evaluate(company=company, on=occurred)
     return records
@@ -400,18 +410,26 @@ def listing_evaluate(*, company, on=None) -> PunishmentListing | None:
     if points < policy.threshold:
         return None
     start = selectors.window_start(on, policy)
-    listing = PunishmentListing(
-        company=company, listed_on=on, points=points, window_start=start,
-        reason=f"{start:%Y-%m-%d} 至 {on:%Y-%m-%d}（{policy.window_months}个月）失信记分累计{points}分，"
-               f"达到列入阈值{policy.threshold}分")
+    listing = PunishmentListing(company=company, listed_on=on, points=points, window_start=start)
+    listing.reason = render(listing_reason(listing, policy), translate=False)
     listing.full_clean()
     listing.save()
-    title = f"{company.name} 列入联合信用惩戒名单（{points}分）"
-    _notify_supervisors(kind=NoticeKind.COMPANY_LISTED, title=title, body=listing.reason,
-                        link=selectors.company_url(company))
-    _notify_company(company, kind=NoticeKind.COMPANY_LISTED, title=f"贵司已列入联合信用惩戒名单（{points}分）",
-                    body=listing.reason, link=selectors.mine_url())
+    reason = listing_reason(listing, policy)
+    _notify_supervisors(kind=NoticeKind.COMPANY_LISTED,
+                        title=text(gettext_noop("{company} 列入联合信用惩戒名单（{total}分）"), company=company.name,
+                                   total=points),
+                        body=reason, link=selectors.company_url(company))
+    _notify_company(company, kind=NoticeKind.COMPANY_LISTED,
+                    title=text(gettext_noop("贵司已列入联合信用惩戒名单（{total}分）"), total=points),
+                    body=reason, link=selectors.mine_url())
     return listing
+
+
+def listing_reason(listing, policy) -> list:
+    """Why a company is listed, as accounts.messages parts (the listing keeps its Chinese rendering)."""
+    return text(gettext_noop("{start} 至 {end}（{months}个月）失信记分累计{total}分，达到列入阈值{threshold}分"),
+                start=listing.window_start, end=listing.listed_on, months=policy.window_months,
+                total=listing.points, threshold=policy.threshold)
 
 
 def _check_may_decide_credit(actor, model, pk):
@@ -432,8 +450,9 @@ def listing_remove(*, listing, actor, reason: str) -> PunishmentListing:
     listing._history_user, listing._change_reason = actor, "移出名单"
     listing.full_clean()
     listing.save()
-    _notify_company(listing.company, kind=NoticeKind.LISTING_REMOVED, title="贵司已移出联合信用惩戒名单",
-                    body=listing.removal_reason, link=selectors.mine_url())
+    _notify_company(listing.company, kind=NoticeKind.LISTING_REMOVED,
+                    title=text(gettext_noop("贵司已移出联合信用惩戒名单")), body=typed(listing.removal_reason),
+                    link=selectors.mine_url())
     return listing
 
 
@@ -464,8 +483,10 @@ def credit_dispute_lodge(*, record, actor, reason: str) -> CreditDispute:
     dispute.full_clean()
     dispute.save()
     _notify_supervisors(kind=NoticeKind.DISPUTE_LODGED,
-                        title=f"{record.company.name} 对失信记分提出异议（{record.points:+d}分）",
-                        body=f"{dispute.reason[:300]}\n请于 {dispute.decide_due:%Y-%m-%d} 前处理。",
+                        title=text(gettext_noop("{company} 对失信记分提出异议（{points:+d}分）"),
+                                   company=record.company.name, points=record.points),
+                        body=typed(dispute.reason[:300]) + text(gettext_noop("\n请于 {due} 前处理。"),
+                                                                 due=dispute.decide_due),
                         link=selectors.disputes_url())
     return dispute
 
@@ -496,16 +517,19 @@ def credit_dispute_decide(*, dispute, actor, upheld: bool, decision: str) -> Cre
             duty_check=record.duty_check, occurred_on=record.occurred_on, expires_on=record.expires_on,
             reverses=record, note=f"异议成立，修正：{dispute.decision}"[:300], created_by=actor)
     company = record.company
-    body = dispute.decision
+    body = typed(dispute.decision)
     listing = PunishmentListing.objects.filter(company=company, removed_on__isnull=True).first()
     if listing is not None:
         points = selectors.company_points(company)
         threshold = CreditPolicy.current().threshold
         if points < threshold:
-            body += f"\n企业当前记分{points}分，已低于列入阈值{threshold}分，可依程序决定移出名单。"
-    _notify_company(company, kind=NoticeKind.DISPUTE_DECIDED,
-                    title=f"异议处理结果：{dispute.get_status_display()}", body=body, link=selectors.mine_url())
+            body += text(gettext_noop("\n企业当前记分{points}分，已低于列入阈值{threshold}分，可依程序决定移出名单。"),
+                         points=points, threshold=threshold)
+    title = (gettext_noop("异议处理结果：异议成立，已修正") if upheld else gettext_noop("异议处理结果：异议不成立"))
+    _notify_company(company, kind=NoticeKind.DISPUTE_DECIDED, title=text(title), body=body,
+                    link=selectors.mine_url())
     if listing is not None and upheld:
-        _notify_supervisors(kind=NoticeKind.DISPUTE_DECIDED, title=f"{company.name} 异议成立，记分已修正",
+        _notify_supervisors(kind=NoticeKind.DISPUTE_DECIDED,
+                            title=text(gettext_noop("{company} 异议成立，记分已修正"), company=company.name),
                             body=body, link=selectors.company_url(company))
     return dispute
