@@ -871,7 +871,7 @@ def _seed_referrals(*, tally, progress=None) -> None:
     updates: dict = defaultdict(dict)      # (model, pk) → {field: value}, as Runner.stamp
     started = timezone.now()
     times: dict[int, list[datetime]] = {}  # referral pk → when it was sent, signed, answered
-    confirmed: dict[int, datetime] = {}    # complaint pk → when it was confirmed
+    confirmed: dict[int, list[datetime]] = {}  # complaint pk → when it was confirmed (and closed)
     for complaint in (progress(waiting, "移交 referrals") if progress else waiting):
         rng = clock.rng = random.Random(f"{SEED}:{complaint.external_no or complaint.pk}")
         if rng.random() >= CONFIRM_SHARE:
@@ -883,7 +883,7 @@ def _seed_referrals(*, tally, progress=None) -> None:
         referral = Referral.objects.filter(complaint=complaint).select_related("department").first()
         if referral is None:
             continue
-        confirmed[complaint.pk] = sent
+        confirmed[complaint.pk] = [sent]
         tally.add("移交 referrals to departments", "created")
         signed = clock.after(sent, rng.choice(SIGN_AFTER))
         answered = clock.after(signed, rng.choice(ANSWER_AFTER))
@@ -902,8 +902,9 @@ def _seed_referrals(*, tally, progress=None) -> None:
             values.update(signed_at=signed, updated_at=signed)
             if answered < now:
                 answer = rng.choice(REFERRAL_ANSWERS.get(department) or ["已办理，结果已告知诉求人"])
-                referrals.referral_answer(referral=referral, actor=liaison, answer=answer)
+                referrals.referral_answer(referral=referral, actor=liaison, answer=answer)  # closes the complaint
                 steps.append(answered)
+                confirmed[complaint.pk].append(answered)
                 values.update(answered_at=answered, updated_at=answered)
         updates[(Referral, referral.pk)].update(values)
         times[referral.pk] = steps
@@ -914,8 +915,9 @@ def _seed_referrals(*, tally, progress=None) -> None:
         steps = times[row["id"]]
         updates[(history, row["history_id"])]["history_date"] = steps.pop(0) if len(steps) > 1 else steps[0]
     complaint_history = Complaint.history.model
-    for row in complaint_history.objects.filter(id__in=list(confirmed), history_date__gte=started).values(
-            "history_id", "id"):
-        updates[(complaint_history, row["history_id"])]["history_date"] = confirmed[row["id"]]
+    for row in complaint_history.objects.filter(id__in=list(confirmed), history_date__gte=started).order_by(
+            "id", "history_id").values("history_id", "id"):
+        steps = confirmed[row["id"]]
+        updates[(complaint_history, row["history_id"])]["history_date"] = steps.pop(0) if len(steps) > 1 else steps[0]
     _apply(updates)
 

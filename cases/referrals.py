@@ -56,6 +56,7 @@ def referral_answer(*, referral, actor, answer: str):
     referral.status, referral.answer = ReferralStatus.ANSWERED, answer.strip()
     referral.answered_by, referral.answered_at = actor, timezone.now()
     referral.save()
+    _complaint_follows(referral, actor)
     return referral
 
 
@@ -71,7 +72,17 @@ def referral_return(*, referral, actor, reason: str):
     referral.status, referral.answer = ReferralStatus.RETURNED, f"退回：{reason.strip()}"
     referral.answered_by, referral.answered_at = actor, timezone.now()
     referral.save()
+    _complaint_follows(referral, actor)
     return referral
+
+
+def _complaint_follows(referral, actor):
+    """A complaint referred on its own (no case) ends with the department's answer, and goes back to the
+    queue when the department returns it (intake.services decides)."""
+    if referral.complaint_id is not None and referral.case_id is None:
+        from intake.services import complaint_referral_ended
+
+        complaint_referral_ended(complaint=referral.complaint, referral=referral, actor=actor)
 
 
 @transaction.atomic

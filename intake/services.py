@@ -503,6 +503,34 @@ def _send_referral(complaint: Complaint, actor):
     referral_send(department=complaint.department, matter=complaint.content, actor=actor, complaint=complaint)
 
 
+@transaction.atomic
+def complaint_referral_ended(*, complaint: Complaint, referral, actor) -> Complaint:
+    """The department answered (反馈) a complaint referred to it: once no other referral of it is pending,
+    the complaint is closed (已办结). The department returned it (退回, not theirs): it waits in the queue
+    again (待分拣) for staff to correct its type or department."""
+    from cases.choices import ReferralStatus
+
+    complaint = _lock(complaint)
+    if complaint.status != ComplaintStatus.REFERRED:
+        return complaint
+    name = referral.department.name
+    if referral.status == ReferralStatus.ANSWERED:
+        if complaint.referrals.filter(status__in=[ReferralStatus.SENT, ReferralStatus.SIGNED]).exists():
+            return complaint
+        complaint.status = ComplaintStatus.CLOSED
+        complaint.routing_note = f"{name}已反馈：{referral.answer}"[:200]
+        complaint._change_reason = "主管部门已反馈，办结"
+    elif referral.status == ReferralStatus.RETURNED:
+        complaint.status = ComplaintStatus.NEW
+        complaint.routing_note = f"{name}{referral.answer}，请更正类型或部门后重新分派"[:200]
+        complaint._change_reason = "主管部门退回"
+    else:
+        return complaint
+    complaint._history_user = actor
+    complaint.save()
+    return complaint
+
+
 def _reroute(complaint: Complaint, *, confirmed: bool):
     if complaint.status in {ComplaintStatus.DUPLICATE, ComplaintStatus.IN_CASE, ComplaintStatus.CLOSED,
                             ComplaintStatus.RETURNED}:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.db.models import Q
 from django.test import override_settings
 from django.utils import timezone
 
@@ -115,9 +116,14 @@ def _non_enforcement_orders():
 
 
 def test_the_bureau_refers_most_non_enforcement_matters_and_the_departments_answer():
-    orders = _non_enforcement_orders().filter(status=ComplaintStatus.REFERRED)
+    # referred and waiting for the department, or closed by its answer
+    orders = _non_enforcement_orders().filter(
+        Q(status=ComplaintStatus.REFERRED) | Q(status=ComplaintStatus.CLOSED, referrals__isnull=False)).distinct()
     referred = orders.filter(referrals__isnull=False).distinct()
     assert orders.count() > 20 and referred.count() >= 0.85 * orders.count()
+    for complaint in referred.prefetch_related("referrals"):
+        answered_all = all(r.status == ReferralStatus.ANSWERED for r in complaint.referrals.all())
+        assert complaint.status == (ComplaintStatus.CLOSED if answered_all else ComplaintStatus.REFERRED)
     assert not orders.filter(type_source="MODEL", referrals__isnull=False).exists()  # referred once confirmed
     waiting = orders.filter(referrals__isnull=True)
     assert waiting.exists() and not waiting.exclude(type_source="MODEL").exists()  # a few still in the queue

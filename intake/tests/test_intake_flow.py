@@ -149,6 +149,45 @@ def test_a_confirmed_non_enforcement_matter_is_referred_once(world, keyword_clas
     assert referral.department.code == "HOUSING" and referral.complaint == c and referral.street == world.changfeng
 
 
+def test_the_departments_answer_closes_a_referred_complaint_and_a_return_puts_it_back_in_the_queue(
+        world, keyword_classifier):
+    from cases import referrals
+    from cases.models import Referral
+
+    answered = receive("物业费涨价不合理", "金沙江路1685弄")
+    returned = receive("小区物业费收得太高", "兰溪路88弄")
+    for complaint in (answered, returned):
+        services.complaint_confirm(complaint=complaint, actor=world.alice)
+    first = Referral.objects.get(complaint=answered)
+    referrals.referral_sign(referral=first, actor=world.hana)
+    referrals.referral_answer(referral=first, actor=world.hana, answer="已约谈物业，按合同调整收费")
+    answered.refresh_from_db()
+    assert answered.status == ComplaintStatus.CLOSED and "已约谈物业" in answered.routing_note
+    assert answered.history.first().history_change_reason == "主管部门已反馈，办结"
+
+    back = Referral.objects.get(complaint=returned)
+    referrals.referral_return(referral=back, actor=world.hana, reason="属业委会自治事项")
+    returned.refresh_from_db()
+    assert returned.status == ComplaintStatus.NEW and "属业委会自治事项" in returned.routing_note
+
+
+def test_a_referred_complaint_closes_only_when_no_referral_of_it_is_pending(world, keyword_classifier):
+    from cases import referrals
+    from cases.models import Referral
+    from registry.models import Department
+
+    complaint = receive("物业费涨价不合理", "金沙江路1685弄")
+    services.complaint_confirm(complaint=complaint, actor=world.alice)
+    housing = Referral.objects.get(complaint=complaint)
+    other = referrals.referral_send(department=Department.objects.get(code="JUSTICE"), matter="调解收费纠纷",
+                                    actor=world.alice, complaint=complaint)
+    referrals.referral_sign(referral=housing, actor=world.hana)
+    referrals.referral_answer(referral=housing, actor=world.hana, answer="已答复诉求人")
+    complaint.refresh_from_db()
+    assert complaint.status == ComplaintStatus.REFERRED  # the justice bureau has not answered yet
+    assert other.status == "SENT"
+
+
 def test_a_noise_complaint_does_not_repeat_a_fee_complaint(world, keyword_classifier):
     receive("物业费涨价不合理", "兰溪路88弄", when=NOW - timedelta(days=3))
     receive("物业费太贵了", "兰溪路88弄", when=NOW - timedelta(days=2))
