@@ -46,10 +46,17 @@ def _day(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max(0, (end - start).days)))
 
 
+def campaign_year(today: date) -> int:
+    """The year whose campaign the demo tells: this year's, or in January and February, last year's (this
+    year's has only begun)."""
+    return today.year if today.month >= 3 else today.year - 1
+
+
 def plan(communities, today: date) -> list[dict]:
     """The items as rows of keyword arguments for services.structure_create, numbers included."""
     rng = random.Random(SEED)
-    year = today.year
+    year = campaign_year(today)
+    today = min(today, date(year, 12, 31))  # in January and February the story ends with last year
     survey = date(year - 4, 7, 1)  # 2022 for a 2026 demo, as 52号's survey
     campaign_start = date(year, 1, 1)
     quarters = [date(year, 3, 31), date(year, 6, 30), date(year, 9, 30), date(year, 12, 31)]
@@ -90,7 +97,7 @@ def plan(communities, today: date) -> list[dict]:
                 else:
                     status, target = "HANDLING", min(date(year, 12, 31), found + timedelta(days=30))
                     measure = "STOP"
-            elif found < campaign_start and rng.random() < 0.22:  # cleared in earlier years
+            elif found + timedelta(days=20) < campaign_start and rng.random() < 0.22:  # cleared in earlier years
                 status, measure, _w = _weighted(rng, CLEARING, 2)
                 cleared = _day(rng, found + timedelta(days=20), campaign_start - timedelta(days=1))
             else:
@@ -104,6 +111,8 @@ def plan(communities, today: date) -> list[dict]:
                 else:
                     status = "HANDLING" if rng.random() < 0.55 else "EXISTING"
                     measure = rng.choice(["", "ORDER_CORRECT", "FINE"]) if status == "HANDLING" else ""
+            if cleared is not None and cleared > today:  # never after the day the demo is loaded
+                cleared = today
             row.update(status=status, measure=measure, cleared_on=cleared, target_date=target)
             rows.append(row)
     rows.sort(key=lambda r: (r["community"].street.code, r["found_on"], r["community"].name, r["location"]))
