@@ -99,6 +99,8 @@ class CaseTransition(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, verbose_name=_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     reason = models.TextField(_("理由/说明"), blank=True)
+    # a reason the platform wrote, as accounts.messages parts, shown again in the reader's language
+    reason_parts = models.JSONField(_("理由（多语言）"), default=list, blank=True)
     payload = models.JSONField(_("内容"), default=dict, blank=True)
     objects = RestrictedManager()
 
@@ -109,6 +111,11 @@ class CaseTransition(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.from_state}→{self.to_state}"
+
+    def shown_reason(self) -> str:
+        from accounts.messages import render
+
+        return render(self.reason_parts) if self.reason_parts else self.reason
 
     @classmethod
     def scope_q(cls, user, action="view"):

@@ -7,8 +7,10 @@ from datetime import date
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts.choices import Role
+from accounts.messages import render, text
 from accounts.scope import role_of
 from cases import calendar, rules, workflow
 from cases.choices import CaseState, EvidenceKind
@@ -100,16 +102,18 @@ def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCa
     case = _open(
         violation_type=complaint.violation_type, community=complaint.community, street_id=complaint.street_id,
         location=complaint.address_text, summary=complaint.content, officer=officer or _default_officer(actor),
-        actor=actor, reason=f"由诉件 {complaint} 登记", payload={"complaint": complaint.pk}, origin="complaint",
+        actor=actor, reason=text(gettext_noop("由诉件 {complaint} 登记"), complaint=str(complaint)),
+        payload={"complaint": complaint.pk}, origin="complaint",
         complaints=[complaint])
     return case
 
 
 @transaction.atomic
 def case_open(*, violation_type, community=None, street=None, summary: str, actor, officer=None, location: str = "",
-              reason: str = "", origin: str = "manual", payload: dict | None = None) -> EnforcementCase:
+              reason: str | list = "", origin: str = "manual", payload: dict | None = None) -> EnforcementCase:
     """A case that does not come from a complaint: a patrol finding recorded as a case, or a rule of
-    another app (a failed duty check opens a PROPERTY_NEGLIGENCE case against the company)."""
+    another app (a failed duty check opens a PROPERTY_NEGLIGENCE case against the company). `reason`: what
+    a person typed, or accounts.messages parts for a reason the platform writes."""
     check_may_open(actor)
     if not summary.strip():
         raise ApplicationError("请填写案情摘要", "write the summary")
@@ -119,7 +123,7 @@ def case_open(*, violation_type, community=None, street=None, summary: str, acto
     if street_id is None:
         raise ApplicationError("请先确定小区或街镇", "set the community or street first")
     return _open(violation_type=violation_type, community=community, street_id=street_id, location=location,
-                 summary=summary.strip(), officer=officer, actor=actor, reason=reason or "登记",
+                 summary=summary.strip(), officer=officer, actor=actor, reason=reason or text(gettext_noop("登记")),
                  payload=payload or {}, origin=origin)
 
 
@@ -136,8 +140,10 @@ def _open(*, violation_type, community, street_id, location, summary, officer, a
     )
     case.state_due = _deadline(case, CaseState.REGISTERED, timezone.localdate())
     _save_numbered(case)
+    parts = reason if isinstance(reason, list) else []
     CaseTransition.objects.create(case=case, action="register", from_state="", to_state=CaseState.REGISTERED,
-                                  actor=actor, reason=reason, payload={**payload, "origin": origin})
+                                  actor=actor, reason=render(parts, translate=False) if parts else reason,
+                                  reason_parts=parts, payload={**payload, "origin": origin})
     for complaint in complaints:
         Complaint.objects.filter(pk=complaint.pk).update(case=case, status=ComplaintStatus.IN_CASE)
         Complaint.objects.filter(duplicate_of=complaint, case__isnull=True).update(case=case)
@@ -417,9 +423,8 @@ def case_assign(*, case: EnforcementCase, officer, actor, reason: str = "", vers
 def _notify_assigned(case: EnforcementCase, *, officer, actor, reason: str):
     """新分派 in the officer's inbox (R3.8); the workbench lists the case too."""
     from django.urls import reverse
-    from django.utils.translation import gettext_noop
 
-    from accounts.messages import text, typed
+    from accounts.messages import typed
     from accounts.services import notification_send
 
     place = case.community.name if case.community_id else str(case.street)

@@ -304,7 +304,7 @@ def _open_negligence_case(check: DutyCheck, rule: CreditRule, reasons: str, acto
     case = case_services.case_open(
         violation_type=vtype, community=check.community, street=check.street, actor=actor, officer=officer,
         location=owner_case.location, summary=f"{company.name}{rule.name}（{about}）：{reasons}",
-        reason=f"履职检查认定未履职（{owner_case.number}）", origin="duty_check",
+        reason=text(gettext_noop("履职检查认定未履职（{number}）"), number=owner_case.number), origin="duty_check",
         payload={"duty_check": check.pk, "owner_case": owner_case.number, "credit_rule": rule.code})
     case_services.party_add(case=case, actor=actor, role=PartyRole.PROPERTY_COMPANY, kind=PartyKind.ORGANISATION,
                             name=company.name, id_number=company.credit_code, phone=company.contact_phone,

@@ -12,9 +12,11 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from accounts import scope
 from accounts.choices import Role
+from accounts.messages import text
 from cases.choices import CaseState
 from core.errors import ApplicationError
 from programme import rules
@@ -362,12 +364,13 @@ def structure_open_case(*, item: IllegalStructure, actor, officer=None, summary:
     if officer is None and scope.role_of(actor) == Role.OFFICER:
         officer = actor
     kind = _label(StructureKind, item.kind)
-    text = summary.strip() or (f"存量违建台账 {item.number}：{item.community.name} {item.location}，"
-                               f"{_label(StructureMaterial, item.material)}，约{item.area_m2}㎡（{kind}）")
+    summary = summary.strip() or (f"存量违建台账 {item.number}：{item.community.name} {item.location}，"
+                                  f"{_label(StructureMaterial, item.material)}，约{item.area_m2}㎡（{kind}）")
     case = case_services.case_open(
         violation_type=ViolationType.objects.get(code=rules.VIOLATION_TYPE), community=item.community,
-        summary=text, actor=actor, officer=officer, location=item.location,
-        reason=f"由违建台账 {item.number} 立案", origin="inventory", payload={"structure": item.pk})
+        summary=summary, actor=actor, officer=officer, location=item.location,
+        reason=text(gettext_noop("由违建台账 {number} 立案"), number=item.number), origin="inventory",
+        payload={"structure": item.pk})
     if item.kind == StructureKind.NEW:
         case.in_progress = True
         case._change_reason = "正在搭建（新增违建）"

@@ -624,3 +624,18 @@ def test_the_case_list_and_board_do_not_query_per_row(client, world, keyword_cla
         assert client.get(reverse("cases:list")).status_code == 200
     with django_assert_max_num_queries(15):
         assert client.get(reverse("cases:board")).status_code == 200
+
+
+def test_the_timeline_gives_the_platforms_own_reasons_in_the_readers_language(client, world, case):
+    from django.conf import settings
+
+    from cases.models import CaseTransition
+
+    complaint = case.complaints.get()
+    registered = CaseTransition.objects.get(case=case, action="register")
+    assert registered.reason == f"由诉件 {complaint} 登记"  # stored in Chinese for history, search and the API
+    client.force_login(world.oscar)
+    assert f"由诉件 {complaint} 登记" in client.get(detail(case.pk)).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(detail(case.pk)).content.decode()
+    assert f"Registered from complaint {complaint}" in english and "由诉件" not in english
