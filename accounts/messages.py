@@ -34,6 +34,18 @@ def render(parts: list[dict], *, translate: bool = True) -> str:
     return "".join(out)
 
 
+def stored(value) -> tuple[str, list[dict]]:
+    """What a service was given — parts, or plain text — as the Chinese text to store and the parts."""
+    if isinstance(value, list):
+        return render(value, translate=False), value
+    return value or "", []
+
+
+def shown(parts: list[dict], stored_text: str) -> str:
+    """What a page shows: the parts in the reader's language, or the stored text when there are none."""
+    return render(parts) if parts else stored_text
+
+
 def plain(value):
     """A value as stored in a part: JSON, the same in every language."""
     if isinstance(value, date):

@@ -76,11 +76,11 @@ class Notification(models.Model):
         return self.title
 
     def shown_title(self) -> str:
-        from accounts.messages import render
+        from accounts.messages import shown
 
-        return render(self.title_parts) if self.title_parts else self.title
+        return shown(self.title_parts, self.title)
 
     def shown_body(self) -> str:
-        from accounts.messages import render
+        from accounts.messages import shown
 
-        return render(self.body_parts) if self.body_parts else self.body
+        return shown(self.body_parts, self.body)

@@ -66,7 +66,7 @@ def notification_send(*, kind: str, title, body=None, link: str = "", user=None,
     """One notice to a user, to everyone of a department, or to everyone of a role (at least one of them).
     `title` and `body` are accounts.messages parts (shown in the reader's language) or plain text."""
     from accounts.choices import Role
-    from accounts.messages import render
+    from accounts.messages import stored
     from accounts.models import Notification
     from core.errors import ApplicationError
 
@@ -74,10 +74,8 @@ def notification_send(*, kind: str, title, body=None, link: str = "", user=None,
         raise ApplicationError("请指定通知的接收人、部门或角色", "a notification needs a user, a department or a role")
     if role and role not in Role.values:
         raise ApplicationError("接收角色有误", f"unknown role '{role}'")
-    title_parts = title if isinstance(title, list) else []
-    body_parts = body if isinstance(body, list) else []
-    title = render(title_parts, translate=False) if title_parts else (title or "")
-    body = render(body_parts, translate=False) if body_parts else (body or "")
+    title, title_parts = stored(title)
+    body, body_parts = stored(body)
     if not title.strip():
         raise ApplicationError("请填写通知标题", "the notification needs a title")
     notification = Notification(kind=kind[:32], title=title.strip()[:200], body=body, link=(link or "")[:300],

@@ -113,9 +113,9 @@ class CaseTransition(models.Model):
         return f"{self.case} {self.from_state}→{self.to_state}"
 
     def shown_reason(self) -> str:
-        from accounts.messages import render
+        from accounts.messages import shown
 
-        return render(self.reason_parts) if self.reason_parts else self.reason
+        return shown(self.reason_parts, self.reason)
 
     @classmethod
     def scope_q(cls, user, action="view"):

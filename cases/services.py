@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from accounts.choices import Role
-from accounts.messages import render, text
+from accounts.messages import stored, text
 from accounts.scope import role_of
 from cases import calendar, rules, workflow
 from cases.choices import CaseState, EvidenceKind
@@ -140,10 +140,9 @@ def _open(*, violation_type, community, street_id, location, summary, officer, a
     )
     case.state_due = _deadline(case, CaseState.REGISTERED, timezone.localdate())
     _save_numbered(case)
-    parts = reason if isinstance(reason, list) else []
+    reason, parts = stored(reason)
     CaseTransition.objects.create(case=case, action="register", from_state="", to_state=CaseState.REGISTERED,
-                                  actor=actor, reason=render(parts, translate=False) if parts else reason,
-                                  reason_parts=parts, payload={**payload, "origin": origin})
+                                  actor=actor, reason=reason, reason_parts=parts, payload={**payload, "origin": origin})
     for complaint in complaints:
         Complaint.objects.filter(pk=complaint.pk).update(case=case, status=ComplaintStatus.IN_CASE)
         Complaint.objects.filter(duplicate_of=complaint, case__isnull=True).update(case=case)
