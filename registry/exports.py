@@ -1,5 +1,5 @@
-"""Columns of the registry exports. Community exports use the import's headers, so an export can
-be edited and imported again."""
+"""Columns of the registry exports. Community and street exports use the imports' headers, so an
+export can be edited and imported again."""
 from accounts.scope import can_see_personal
 from core.masking import mask_name, mask_phone
 
@@ -37,9 +37,12 @@ COMPANY_COLUMNS = [
     ("管理户数", "household_total"),
 ]
 
+# The first four are import_streets' columns, so a street export can be edited and imported again.
 STREET_COLUMNS = [
     ("街镇", "name"),
+    ("代码", "code"),
     ("类型", "get_kind_display"),
+    ("简称", "short_name"),
     ("小区数", "community_count"),
     ("常住人口", "population"),
     ("人口年份", "population_year"),

@@ -1,10 +1,10 @@
 """Writes to the registry. Imports, the demo seed and the admin all come through here, so
 validation and change history are the same whichever way data arrives."""
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 
 from core.errors import ApplicationError
@@ -20,6 +20,7 @@ from registry.models import (
     PropertyCompany,
     Street,
 )
+from registry.choices import StreetKind
 
 COMMUNITY_COLUMNS = {
     "name": ["名称", "小区名称", "小区"],
@@ -277,41 +278,176 @@ def _sync_aliases(community: Community, names: list[str]) -> bool:
     return changed
 
 
+STREET_COLUMNS = {
+    "name": ["街镇", "名称", "街道/镇", "街道", "street"],
+    "code": ["代码", "统计代码", "区划代码"],
+    "kind": ["类型"],
+    "short_name": ["简称"],
+}
+STREET_REQUIRED = ["name"]
+STREET_KINDS = {
+    "街道": StreetKind.SUBDISTRICT, "subdistrict": StreetKind.SUBDISTRICT, "street": StreetKind.SUBDISTRICT,
+    "镇": StreetKind.TOWN, "town": StreetKind.TOWN,
+}
+
+
+def district_for_import(*, create: bool) -> District | None:
+    """The district an import of streets belongs to. An installation serves one district: the one
+    named by the ANJU_DISTRICT_NAME setting, or the only district on record whatever its name (one
+    entered in the admin). An empty installation has none: with `create` it is made from the setting,
+    without a code (the administrator may add it in the admin; streets' codes are then checked
+    against it)."""
+    name = settings.ANJU_DISTRICT_NAME
+    district = District.objects.filter(name=name).first()
+    if district is None:
+        districts = list(District.objects.all()[:2])
+        if len(districts) == 1:
+            return districts[0]
+        if districts:
+            raise ApplicationError(
+                f"有多个区，且没有名为“{name}”（ANJU_DISTRICT_NAME）的区，无法确定街镇所属的区",
+                f"several districts are on record and none is named '{name}' (ANJU_DISTRICT_NAME)",
+            )
+        if create:
+            district = District(name=name)
+            district.full_clean()
+            district.save()
+    return district
+
+
+def _street_values(row: dict) -> dict:
+    """The street's fields given by an import row, checked. A column missing from the file is left out
+    (the street keeps its value); a blank kind is left out too, and a new street takes it from its name
+    (…镇 is a town, anything else a subdistrict)."""
+    name = (row.get("name") or "").strip()
+    if not name:
+        raise RowInvalid("缺少街镇名称", "no street/town name")
+    values = {"name": name}
+    if "code" in row:
+        code = (row["code"] or "").strip()
+        if code and not (len(code) == 9 and code.isascii() and code.isdigit()):
+            raise RowInvalid(f"代码“{code}”应为9位统计代码（数字）",
+                             f"code '{code}' must be the 9-digit statistical code")
+        values["code"] = code
+    kind = (row.get("kind") or "").strip()
+    if kind:
+        if kind.lower() not in STREET_KINDS:
+            raise RowInvalid(f"类型“{kind}”应为 街道 或 镇", f"kind '{kind}' must be 街道 (subdistrict) or 镇 (town)")
+        values["kind"] = STREET_KINDS[kind.lower()]
+    if "short_name" in row:
+        values["short_name"] = (row["short_name"] or "").strip()
+    return values
+
+
+@transaction.atomic
+def street_upsert(*, row: dict, district: District | None = None) -> tuple[Street, str]:
+    """Create or update one street of the district from an import row, by name; returns
+    (street, created|updated|unchanged). An unchanged street is not saved, so it gets no history row.
+    Without a district, the installation's district is used (and made on an empty installation)."""
+    values = _street_values(row)
+    district = district or district_for_import(create=True)
+    name = values.pop("name")
+    code, short_name = values.get("code"), values.get("short_name")
+    if code and district.code and not code.startswith(district.code):
+        raise RowInvalid(f"代码“{code}”不属于{district.name}（区代码 {district.code}）",
+                         f"code '{code}' is not in {district.name} (district code {district.code})")
+    others = Street.objects.filter(district=district).exclude(name=name)
+    if code and (other := others.filter(code=code).first()):
+        raise RowInvalid(f"代码“{code}”已属于“{other.name}”", f"code '{code}' already belongs to '{other.name}'")
+    if short_name and (other := others.filter(short_name=short_name).first()):
+        raise RowInvalid(f"简称“{short_name}”已用于“{other.name}”",
+                         f"short name '{short_name}' is already used by '{other.name}'")
+    street = Street.objects.filter(district=district, name=name).first()
+    if street is None:
+        values.setdefault("kind", StreetKind.TOWN if name.endswith("镇") else StreetKind.SUBDISTRICT)
+        street = Street(district=district, name=name, **values)
+        street.full_clean()
+        street.save()
+        return street, "created"
+    if _set_if_changed(street, values):
+        street.full_clean()
+        street.save()
+        return street, "updated"
+    return street, "unchanged"
+
+
+def import_streets(*, path, progress: Callable[[Iterable], Iterable] | None = None) -> ImportReport:
+    """Import the district's streets and towns (CONTRACTS.md), idempotent by name. On an empty
+    installation the district is created from ANJU_DISTRICT_NAME with the first street imported, so a
+    file whose rows are all rejected leaves the database as it was."""
+    rows = list(read_table(path, STREET_COLUMNS, STREET_REQUIRED))
+    district = district_for_import(create=False)  # refuses an ambiguous district before any row
+
+    def upsert(row):
+        nonlocal district
+        if district is not None:
+            return street_upsert(row=row, district=district)[1]
+        _street_values(row)  # a bad first row must not create the district
+        district = district_for_import(create=True)
+        try:
+            return street_upsert(row=row, district=district)[1]
+        except Exception:
+            district = None  # the row's savepoint takes the new district with it
+            raise
+
+    def repeated(name, first):
+        return (f"街镇“{name}”在文件中重复（首次出现于第{first}行） / "
+                f"street/town '{name}' repeated in the file (first on line {first})")
+
+    return _import_rows(rows, key=lambda row: (row.get("name") or "").strip(), repeated=repeated,
+                        upsert=upsert, progress=progress)
+
+
+def _import_rows(
+    rows: list, *, key: Callable[[dict], object], repeated: Callable[[object, int], str],
+    upsert: Callable[[dict], str], progress: Callable[[Iterable], Iterable] | None = None,
+) -> ImportReport:
+    """The per-row loop every registry import shares: a row repeated in the file (same key) is rejected
+    with the line it first appeared on; each other row is all or nothing in its own savepoint, and a
+    rejected row becomes a RowError while the good rows are kept."""
+    from django.core.exceptions import ValidationError
+
+    report = ImportReport()
+    first_line = {}
+    for line, row, _raw in progress(rows) if progress else rows:
+        row_key = key(row)
+        if row_key and row_key in first_line:
+            report.errors.append(RowError(line, repeated(row_key, first_line[row_key])))
+            continue
+        first_line.setdefault(row_key, line)
+        try:
+            with transaction.atomic():
+                outcome = upsert(row)
+        except RowInvalid as exc:
+            report.errors.append(RowError(line, str(exc)))
+            continue
+        except ValidationError as exc:  # a model check the row checks above missed
+            report.errors.append(RowError(line, "; ".join(exc.messages)))
+            continue
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
+
+
 def import_communities(
     *, path, progress: Callable[[Iterable], Iterable] | None = None
 ) -> ImportReport:
     """Import a communities file (CONTRACTS.md). Each row is all or nothing; good rows are kept."""
-    if not District.objects.exists():
-        raise ApplicationError("尚未配置区和街镇，请先运行 seed_demo 或在管理后台录入",
-                               "No district/streets configured yet")
-    report = ImportReport()
+    if not Street.objects.exists():
+        raise ApplicationError(
+            "本区尚未登记街镇：请先运行 python manage.py import_streets 文件 导入街镇（或在管理后台录入），再导入小区",
+            "No streets/towns are registered yet: run `python manage.py import_streets FILE` first "
+            "(or add them in the admin), then import the communities",
+        )
     rows = list(read_table(path, COMMUNITY_COLUMNS, COMMUNITY_REQUIRED))
     streets = _streets_by_name()
-    seen = Counter()
-    first_line = {}
-    iterator = progress(rows) if progress else rows
-    for line, row, _raw in iterator:
-        key = ((row.get("street") or "").strip(), (row.get("name") or "").strip())
-        seen[key] += 1
-        if seen[key] > 1 and key[1]:
-            report.errors.append(
-                RowError(line, f"小区“{key[1]}”在文件中重复（首次出现于第{first_line[key]}行） / "
-                               f"community '{key[1]}' repeated in the file (first on line {first_line[key]})")
-            )
-            continue
-        first_line[key] = line
-        try:
-            with transaction.atomic():
-                _, outcome = community_upsert(row=row, streets=streets)
-        except RowInvalid as exc:
-            report.errors.append(RowError(line, str(exc)))
-            continue
-        except Exception as exc:  # a database constraint or validation the checks above missed
-            from django.core.exceptions import ValidationError
 
-            if isinstance(exc, ValidationError):
-                report.errors.append(RowError(line, "; ".join(exc.messages)))
-                continue
-            raise
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    return report
+    def key(row):
+        street, name = (row.get("street") or "").strip(), (row.get("name") or "").strip()
+        return (street, name) if name else None
+
+    def repeated(key, first):
+        return (f"小区“{key[1]}”在文件中重复（首次出现于第{first}行） / "
+                f"community '{key[1]}' repeated in the file (first on line {first})")
+
+    return _import_rows(rows, key=key, repeated=repeated, progress=progress,
+                        upsert=lambda row: community_upsert(row=row, streets=streets)[1])
