@@ -10,6 +10,7 @@ from django.db import transaction
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
 from registry import addresses, credit_code
+from registry.choices import StreetKind
 from registry.models import (
     Committee,
     Community,
@@ -20,7 +21,6 @@ from registry.models import (
     PropertyCompany,
     Street,
 )
-from registry.choices import StreetKind
 
 COMMUNITY_COLUMNS = {
     "name": ["名称", "小区名称", "小区"],
