@@ -1,7 +1,9 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry import models
+from core.errors import ApplicationError, message_for_reader
+from registry import models, services
 
 
 class CommunityAddressInline(admin.TabularInline):
@@ -40,9 +42,30 @@ class StreetPopulationInline(admin.TabularInline):
     extra = 0
 
 
+class StreetForm(forms.ModelForm):
+    """The import's rules for a street's code and short name (registry.services.street_check)."""
+
+    class Meta:
+        model = models.Street
+        fields = ["district", "name", "short_name", "kind", "code"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("district"):
+            try:
+                services.street_check(district=data["district"], code=data.get("code", ""),
+                                      short_name=data.get("short_name", ""), other_than=self.instance)
+            except ApplicationError as exc:
+                raise forms.ValidationError(message_for_reader(exc)) from exc
+        return data
+
+
 @admin.register(models.Street)
 class StreetAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "district", "code"]
+    form = StreetForm
+    list_display = ["name", "short_name", "kind", "district", "code"]
+    list_filter = ["kind"]
+    search_fields = ["name", "short_name", "code"]
     inlines = [StreetPopulationInline]
 
 

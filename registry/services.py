@@ -324,11 +324,7 @@ def _street_values(row: dict) -> dict:
         raise RowInvalid("缺少街镇名称", "no street/town name")
     values = {"name": name}
     if "code" in row:
-        code = (row["code"] or "").strip()
-        if code and not (len(code) == 9 and code.isascii() and code.isdigit()):
-            raise RowInvalid(f"代码“{code}”应为9位统计代码（数字）",
-                             f"code '{code}' must be the 9-digit statistical code")
-        values["code"] = code
+        values["code"] = (row["code"] or "").strip()
     kind = (row.get("kind") or "").strip()
     if kind:
         if kind.lower() not in STREET_KINDS:
@@ -339,6 +335,25 @@ def _street_values(row: dict) -> dict:
     return values
 
 
+def street_check(*, district: District, code: str, short_name: str, other_than: Street | None = None) -> None:
+    """The rules a street's code and short name keep, whether it comes by import or the admin: the code
+    is the 9-digit statistical code, inside the district's code when the district has one, and no two
+    streets of the district share a code or a short name (address matching reads short names)."""
+    if code and not (len(code) == 9 and code.isascii() and code.isdigit()):
+        raise RowInvalid(f"代码“{code}”应为9位统计代码（数字）", f"code '{code}' must be the 9-digit statistical code")
+    if code and district.code and not code.startswith(district.code):
+        raise RowInvalid(f"代码“{code}”不属于{district.name}（区代码 {district.code}）",
+                         f"code '{code}' is not in {district.name} (district code {district.code})")
+    others = Street.objects.filter(district=district)
+    if other_than is not None and other_than.pk:
+        others = others.exclude(pk=other_than.pk)
+    if code and (other := others.filter(code=code).first()):
+        raise RowInvalid(f"代码“{code}”已属于“{other.name}”", f"code '{code}' already belongs to '{other.name}'")
+    if short_name and (other := others.filter(short_name=short_name).first()):
+        raise RowInvalid(f"简称“{short_name}”已用于“{other.name}”",
+                         f"short name '{short_name}' is already used by '{other.name}'")
+
+
 @transaction.atomic
 def street_upsert(*, row: dict, district: District | None = None) -> tuple[Street, str]:
     """Create or update one street of the district from an import row, by name; returns
@@ -347,17 +362,9 @@ def street_upsert(*, row: dict, district: District | None = None) -> tuple[Stree
     values = _street_values(row)
     district = district or district_for_import(create=True)
     name = values.pop("name")
-    code, short_name = values.get("code"), values.get("short_name")
-    if code and district.code and not code.startswith(district.code):
-        raise RowInvalid(f"代码“{code}”不属于{district.name}（区代码 {district.code}）",
-                         f"code '{code}' is not in {district.name} (district code {district.code})")
-    others = Street.objects.filter(district=district).exclude(name=name)
-    if code and (other := others.filter(code=code).first()):
-        raise RowInvalid(f"代码“{code}”已属于“{other.name}”", f"code '{code}' already belongs to '{other.name}'")
-    if short_name and (other := others.filter(short_name=short_name).first()):
-        raise RowInvalid(f"简称“{short_name}”已用于“{other.name}”",
-                         f"short name '{short_name}' is already used by '{other.name}'")
     street = Street.objects.filter(district=district, name=name).first()
+    street_check(district=district, code=values.get("code", ""), short_name=values.get("short_name", ""),
+                 other_than=street)
     if street is None:
         values.setdefault("kind", StreetKind.TOWN if name.endswith("镇") else StreetKind.SUBDISTRICT)
         street = Street(district=district, name=name, **values)
@@ -380,14 +387,14 @@ def import_streets(*, path, progress: Callable[[Iterable], Iterable] | None = No
 
     def upsert(row):
         nonlocal district
-        if district is not None:
-            return street_upsert(row=row, district=district)[1]
-        _street_values(row)  # a bad first row must not create the district
-        district = district_for_import(create=True)
+        new_district = district is None
+        if new_district:
+            district = district_for_import(create=True)
         try:
             return street_upsert(row=row, district=district)[1]
         except Exception:
-            district = None  # the row's savepoint takes the new district with it
+            if new_district:
+                district = None  # the rejected row's savepoint takes the new district with it
             raise
 
     def repeated(name, first):
