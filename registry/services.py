@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.errors import ApplicationError
@@ -279,7 +280,7 @@ def _sync_aliases(community: Community, names: list[str]) -> bool:
 
 
 STREET_COLUMNS = {
-    "name": ["街镇", "名称", "街道/镇", "街道", "street"],
+    "name": ["街镇", "街道/镇", "街镇名称", "街道"],
     "code": ["代码", "统计代码", "区划代码"],
     "kind": ["类型"],
     "short_name": ["简称"],
@@ -412,8 +413,6 @@ def _import_rows(
     """The per-row loop every registry import shares: a row repeated in the file (same key) is rejected
     with the line it first appeared on; each other row is all or nothing in its own savepoint, and a
     rejected row becomes a RowError while the good rows are kept."""
-    from django.core.exceptions import ValidationError
-
     report = ImportReport()
     first_line = {}
     for line, row, _raw in progress(rows) if progress else rows:
