@@ -20,8 +20,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.choices import Role
-from accounts.scope import can_see_personal, role_of
+from accounts import policy as access
+from accounts.policy import may
+from accounts.scope import can_see_personal
 from api.viewsets import RestrictedReadOnlyViewSet
 from core.masking import mask_name
 from credit import selectors, services
@@ -118,16 +119,15 @@ class DutyCheckSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         if not hasattr(obj, "may_answer"):
             return selectors.can_answer(user, obj)
-        return (obj.may_answer and role_of(user) == Role.PROPERTY and obj.outcome == DutyOutcome.PENDING
+        return (obj.may_answer and may(user, access.DUTY_CHECK_ANSWER) and obj.outcome == DutyOutcome.PENDING
                 and timezone.localdate() <= obj.answer_due)
 
     def get_can_decide(self, obj) -> bool:
-        from cases import workflow
 
         user = self.context["request"].user
         if not hasattr(obj, "may_decide"):
             return selectors.can_decide(user, obj)
-        return obj.may_decide and role_of(user) in workflow.HANDLERS and obj.outcome == DutyOutcome.PENDING
+        return obj.may_decide and may(user, access.DUTY_CHECK_DECIDE) and obj.outcome == DutyOutcome.PENDING
 
 
 class DutyCheckDetailSerializer(DutyCheckSerializer):
@@ -263,11 +263,8 @@ class RemoveInput(serializers.Serializer):
 
 def _may(user, check: DutyCheck, action: str) -> bool:
     """Who may act on a check at all (its state is the service's business): the company answers, the
-    officers of its street and the bureau decide."""
-    from cases import workflow
-
-    roles = {Role.PROPERTY} if action == "answer" else workflow.HANDLERS
-    return role_of(user) in roles and DutyCheck.objects.restrict(user, action).filter(pk=check.pk).exists()
+    officers of its street and the bureau decide (accounts.policy)."""
+    return may(user, access.DUTY_CHECK_ANSWER if action == "answer" else access.DUTY_CHECK_DECIDE, check)
 
 
 class RankingInput(serializers.Serializer):
@@ -410,8 +407,7 @@ class CreditRecordViewSet(RestrictedReadOnlyViewSet):
     def dispute(self, request, pk=None):
         """异议: the company disputes the record within the deadline."""
         record = get_object_or_404(CreditRecord.objects.restrict(request.user, "view"), pk=pk)
-        if role_of(request.user) != Role.PROPERTY or \
-                not CreditRecord.objects.restrict(request.user, "dispute").filter(pk=record.pk).exists():
+        if not may(request.user, access.CREDIT_DISPUTE, record):
             raise PermissionDenied(CANNOT_DISPUTE)
         v = _input(DisputeInput, request.data)
         dispute = services.credit_dispute_lodge(record=record, actor=request.user, reason=v["reason"])
@@ -430,7 +426,7 @@ class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
     def decide(self, request, pk=None):
         """Upheld: a correction record reverses the points; rejected: the record stands."""
         dispute = get_object_or_404(CreditDispute.objects.restrict(request.user, "view"), pk=pk)
-        if not CreditDispute.objects.restrict(request.user, "decide").filter(pk=dispute.pk).exists():
+        if not may(request.user, access.CREDIT_DECIDE, dispute):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(DisputeDecisionInput, request.data)
         dispute = services.credit_dispute_decide(dispute=dispute, actor=request.user, upheld=v["upheld"],
@@ -452,7 +448,7 @@ class ListingViewSet(RestrictedReadOnlyViewSet):
     def remove(self, request, pk=None):
         """移出名单, with the reason of the decision."""
         listing = get_object_or_404(PunishmentListing.objects.restrict(request.user, "view"), pk=pk)
-        if not PunishmentListing.objects.restrict(request.user, "decide").filter(pk=listing.pk).exists():
+        if not may(request.user, access.CREDIT_DECIDE, listing):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(RemoveInput, request.data)
         listing = services.listing_remove(listing=listing, actor=request.user, reason=v["reason"])
@@ -478,6 +474,9 @@ class RankingViewSet(viewsets.ViewSet):
             "threshold": serializers.IntegerField(), "verified": serializers.BooleanField(),
             "rows": inline_serializer("CreditRankingRow", RANKING_ROW, many=True)}))
     def list(self, request):
+        if not (may(request.user, access.CREDIT_OVERVIEW) or may(request.user, access.CREDIT_MINE)):
+            raise PermissionDenied("只有区局和区房管局查看物业信用排名 / the ranking is for the bureau and the "
+                                   "housing bureau")
         on = _input(RankingInput, request.query_params)["on"] or timezone.localdate()
         policy = CreditPolicy.current()
         rows = selectors.company_ranking(user=request.user, on=on)
