@@ -218,19 +218,22 @@ def may_any(user, *actions: str) -> bool:
 
 
 class MayPermission:
-    """DRF permission: `permission_classes = [MayPermission.of(policy.X)]`; 403 when `may` says no."""
+    """DRF permission: `permission_classes = [MayPermission.of(policy.X, policy.Y)]`: 403 unless `may` allows
+    one of the actions (the rows of the viewset's records are then the user's scope, as on the pages)."""
 
-    action = ""
-    message = "您的角色不能执行该操作 / your role cannot do this"
+    actions: tuple = ()
+    message = "您的角色不能查看或办理这些记录 / your role cannot use these records"
 
     @classmethod
-    def of(cls, action: str, message: str | None = None):
-        if action not in POLICY:
-            raise KeyError(action)
-        return type(f"May_{action.replace('.', '_')}", (cls,), {"action": action, "message": message or cls.message})
+    def of(cls, *actions: str, message: str | None = None):
+        for action in actions:
+            if action not in POLICY:
+                raise KeyError(action)
+        name = "May_" + "_or_".join(a.replace(".", "_") for a in actions)
+        return type(name, (cls,), {"actions": actions, "message": message or cls.message})
 
     def has_permission(self, request, view) -> bool:
-        return may(request.user, self.action)
+        return any(may(request.user, action) for action in self.actions)
 
     def has_object_permission(self, request, view, obj) -> bool:
         return True

@@ -18,10 +18,11 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts import policy as access
-from accounts.policy import may
+from accounts.policy import MayPermission, may
 from accounts.scope import can_see_personal
 from api.viewsets import RestrictedReadOnlyViewSet
 from core.masking import mask_name
@@ -324,6 +325,7 @@ class ListingFilter(django_filters.FilterSet):
 # --- viewsets ----------------------------------------------------------------------------------------
 
 class DutyCheckViewSet(RestrictedReadOnlyViewSet):
+    permission_classes = [IsAuthenticated, MayPermission.of(access.DUTY_CHECK_LIST, access.CREDIT_MINE)]
     queryset = DutyCheck.objects.select_related(
         "case", "case__violation_type", "community", "street", "company", "project_manager", "prior_report",
         "failure_rule", "negligence_case", "answered_by", "decided_by")
@@ -395,6 +397,7 @@ class DutyCheckViewSet(RestrictedReadOnlyViewSet):
 class CreditRecordViewSet(RestrictedReadOnlyViewSet):
     """失信记分台账 (ledger): corrections are records too, with `reverses` set."""
 
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
     queryset = CreditRecord.objects.select_related("company", "project_manager", "rule", "case").prefetch_related(
         "disputes").annotate(is_corrected=Exists(CreditRecord.objects.filter(reverses=OuterRef("pk"))))
     serializer_class = CreditRecordSerializer
@@ -415,6 +418,7 @@ class CreditRecordViewSet(RestrictedReadOnlyViewSet):
 
 
 class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
     queryset = CreditDispute.objects.select_related("record", "record__company", "lodged_by", "decided_by")
     serializer_class = CreditDisputeSerializer
     filterset_class = DisputeFilter
@@ -437,6 +441,7 @@ class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
 class ListingViewSet(RestrictedReadOnlyViewSet):
     """联合信用惩戒名单: `?open=true` for the list as it stands."""
 
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
     queryset = PunishmentListing.objects.select_related("company")
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
@@ -467,6 +472,8 @@ class CreditRuleViewSet(RestrictedReadOnlyViewSet):
 class RankingViewSet(viewsets.ViewSet):
     """Company ranking by points in the rolling window; a company sees its own row (with its true rank)."""
 
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
+
     @extend_schema(
         parameters=[RankingInput],
         responses=inline_serializer("CreditRanking", {
@@ -474,9 +481,6 @@ class RankingViewSet(viewsets.ViewSet):
             "threshold": serializers.IntegerField(), "verified": serializers.BooleanField(),
             "rows": inline_serializer("CreditRankingRow", RANKING_ROW, many=True)}))
     def list(self, request):
-        if not (may(request.user, access.CREDIT_OVERVIEW) or may(request.user, access.CREDIT_MINE)):
-            raise PermissionDenied("只有区局和区房管局查看物业信用排名 / the ranking is for the bureau and the "
-                                   "housing bureau")
         on = _input(RankingInput, request.query_params)["on"] or timezone.localdate()
         policy = CreditPolicy.current()
         rows = selectors.company_ranking(user=request.user, on=on)

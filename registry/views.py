@@ -2,7 +2,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -85,8 +84,8 @@ def company_list(request):
 
 @login_required
 def company_mine(request):
-    if not request.user.property_company_id:
-        raise Http404
+    if not may(request.user, policy.COMPANY_MINE) or not request.user.property_company_id:
+        raise PermissionDenied
     return company_detail(request, request.user.property_company_id)
 
 
