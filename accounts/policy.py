@@ -47,7 +47,6 @@ COMPLAINT_RETURN = "complaint.return"          # 退单 (intake.dispatch)
 COMPLAINT_REROUTE_STREET = "complaint.reroute_street"
 COMPLAINT_REROUTE_DEPARTMENT = "complaint.reroute_department"
 COMPLAINT_SETTLE = "complaint.settle"          # 办结（未立案）
-COMPLAINT_REPLY = "complaint.reply"            # 12345 答复 from the case page
 FILE_HOTLINE = "complaint.file.HOTLINE"
 FILE_PATROL = "complaint.file.PATROL"
 FILE_PROPERTY_REPORT = "complaint.file.PROPERTY_REPORT"
@@ -110,7 +109,6 @@ POLICY: dict[str, Rule] = {
     COMPLAINT_REROUTE_STREET: Rule(HANDLERS, scope="change", doc="the bureau knows the district"),
     COMPLAINT_REROUTE_DEPARTMENT: Rule(STAFF, scope="change"),
     COMPLAINT_SETTLE: Rule(HANDLERS, scope="change", doc="the bureau verifies"),
-    COMPLAINT_REPLY: Rule(STAFF, scope="change"),
     FILE_HOTLINE: Rule(STAFF),
     FILE_PATROL: Rule(STAFF),
     FILE_PROPERTY_REPORT: Rule(frozenset({PROPERTY})),
