@@ -26,3 +26,11 @@ def default_language():
 
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def world(db):
+    """The small world of named personas (tests/personas.py), for every test of every app."""
+    from tests.personas import build_world
+
+    return build_world()

@@ -19,8 +19,10 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts import policy
 from accounts.models import User
-from accounts.scope import can_see_personal, role_of
+from accounts.policy import may
+from accounts.scope import can_see_personal
 from api.viewsets import RestrictedReadOnlyViewSet
 from cases import fines, indicators, services, workflow
 from cases.choices import CaseState, PartyKind, PartyRole
@@ -291,7 +293,7 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
         """404 outside the user's scope; 403 for a case the user may see but not handle."""
         case = self._visible(pk)
         user = self.request.user
-        if handlers_only and role_of(user) not in workflow.HANDLERS:
+        if handlers_only and not may(user, policy.CASE_HANDLE):
             raise PermissionDenied(CANNOT_HANDLE)
         if not EnforcementCase.objects.restrict(user, "change").filter(pk=case.pk).exists():
             raise PermissionDenied(CANNOT_HANDLE)
@@ -442,7 +444,7 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def supervise(self, request, pk=None):
         """督办: a supervisor orders action on the case and sets the response deadline."""
-        if role_of(request.user) not in workflow.SUPERVISORS:
+        if not may(request.user, policy.CASE_SUPERVISE):
             raise PermissionDenied("只有区局领导/督察可以督办 / only supervisors issue supervision orders")
         case = self._visible(pk)
         v = self._input(SuperviseInput, request.data)
@@ -453,9 +455,12 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
     @extend_schema(request=RespondInput, responses={200: SupervisionSerializer})
     @action(detail=True, methods=["post"], url_path=r"supervisions/(?P<order_id>\d+)/respond")
     def supervision_respond(self, request, pk=None, order_id=None):
-        """The case's handlers answer a supervision order."""
-        case = self._changeable(pk)
-        order = get_object_or_404(SupervisionOrder.objects.filter(case=case), pk=order_id)
+        """The case's officer answers a supervision order (any officer of the street while it has none), as on
+        the case page: a supervisor does not answer his own order."""
+        case = self._visible(pk)
+        order = get_object_or_404(SupervisionOrder.objects.filter(case=case).select_related("case"), pk=order_id)
+        if not may(request.user, policy.SUPERVISION_RESPOND, order):
+            raise PermissionDenied("督办由案件的承办队员回复 / the case's officer answers a supervision order")
         v = self._input(RespondInput, request.data)
         order = services.supervision_respond(order=order, actor=request.user, response=v["response"])
         return Response(SupervisionSerializer(order).data)

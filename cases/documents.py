@@ -24,8 +24,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from accounts.scope import role_of
-from cases import workflow
+from accounts import policy
 from cases.choices import CaseState, DocumentKind, PartyKind
 from cases.models import Document, DocumentSequence, DocumentTemplate, EnforcementCase, Fine, Referral
 from core.errors import ApplicationError
@@ -449,9 +448,9 @@ def _check(case: EnforcementCase, kind: str, actor, extra: dict):
     unknown = set(extra) - EXTRA_KEYS
     if unknown:
         raise ApplicationError("文书参数有误", f"unknown document fields: {', '.join(sorted(unknown))}")
-    if role_of(actor) not in workflow.HANDLERS:
+    if not policy.may(actor, policy.CASE_HANDLE):
         raise ApplicationError("您的角色不能出具执法文书", "your role cannot issue documents")
-    if not EnforcementCase.objects.restrict(actor, "change").filter(pk=case.pk).exists():
+    if not policy.may(actor, policy.CASE_HANDLE, case):
         raise ApplicationError("您无权办理该案件", "this case is outside your scope")
     if case.state not in ISSUE_STATES[kind]:
         raise ApplicationError(f"案件当前状态“{CaseState(case.state).label}”不能出具{DocumentKind(kind).label}",

@@ -7,8 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scope import role_of
-from cases import workflow
+from accounts import policy
 from cases.choices import CaseState, DocumentKind, PaymentStatus
 from cases.models import EnforcementCase, Fine
 from core.errors import ApplicationError
@@ -40,9 +39,9 @@ def parse_amount(value) -> Decimal:
 
 
 def _check_actor(case: EnforcementCase, actor):
-    if role_of(actor) not in workflow.HANDLERS:
+    if not policy.may(actor, policy.CASE_HANDLE):
         raise ApplicationError("您的角色不能办理罚款", "your role cannot handle fines")
-    if not EnforcementCase.objects.restrict(actor, "change").filter(pk=case.pk).exists():
+    if not policy.may(actor, policy.CASE_HANDLE, case):
         raise ApplicationError("您无权办理该案件", "this case is outside your scope")
 
 

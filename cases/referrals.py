@@ -3,7 +3,7 @@ handles it and answers (反馈) within the deadline; overdue referrals reach sup
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.scope import role_of
+from accounts import policy
 from cases import calendar
 from cases.choices import REFERRAL_ENDED, ReferralStatus
 from cases.models import Referral
@@ -28,7 +28,7 @@ def referral_send(*, department, matter: str, actor, complaint=None, case=None, 
 
 
 def _for_department(referral, actor):
-    if role_of(actor) != "DEPARTMENT" or actor.department_id != referral.department_id:
+    if not policy.may(actor, policy.REFERRAL_HANDLE, referral):
         raise ApplicationError("只有接收部门可以办理该移交", "only the receiving department handles this referral")
 
 

@@ -5,8 +5,9 @@ from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.scope import NOTHING, can_see_personal, role_of
+from accounts import policy
+from accounts.policy import may
+from accounts.scope import NOTHING, can_see_personal
 from cases import indicators, workflow
 from cases.choices import CaseState, DocumentKind, ReferralStatus, SupervisionStatus
 from cases.indicators import OPEN_STATES
@@ -68,7 +69,7 @@ def case_get(*, user, pk: int, action: str = "view") -> EnforcementCase:
 
 def can_open_cases(user) -> bool:
     """Whether to offer 立案办理 (cases.services.check_may_open decides)."""
-    return role_of(user) in workflow.HANDLERS
+    return may(user, policy.CASE_OPEN)
 
 
 def can_change(user, case) -> bool:
@@ -80,11 +81,10 @@ def handling_options(user, case, can_change: bool) -> dict:
     what could not succeed)."""
     from cases import rules
 
-    role = role_of(user)
     return {
-        "assign": can_change and case.is_open and role in workflow.ASSIGNERS,
-        "claim": can_change and case.is_open and role in workflow.CLAIMERS and case.officer_id is None,
-        "in_progress": can_change and role in workflow.HANDLERS and case.state in workflow.BEFORE_DECISION
+        "assign": can_change and case.is_open and may(user, policy.CASE_ASSIGN),
+        "claim": can_change and case.is_open and may(user, policy.CASE_CLAIM) and case.officer_id is None,
+        "in_progress": can_change and may(user, policy.CASE_HANDLE) and case.state in workflow.BEFORE_DECISION
         and rules.tracks_in_progress(case.violation_type.code),
     }
 
@@ -267,7 +267,7 @@ def board(*, user) -> dict:
 
 def inbox(*, user):
     """Referrals addressed to the user's department, most urgent first."""
-    if role_of(user) != Role.DEPARTMENT or not user.department_id:
+    if not may(user, policy.REFERRAL_INBOX) or not user.department_id:
         return Referral.objects.none()
     order = Case(When(status=ReferralStatus.SENT, then=Value(0)), When(status=ReferralStatus.SIGNED, then=Value(1)),
                  default=Value(2))

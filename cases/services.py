@@ -9,8 +9,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from accounts import policy
 from accounts.choices import Role
 from accounts.messages import stored, text
+from accounts.policy import may
 from accounts.scope import role_of
 from cases import calendar, rules, workflow
 from cases.choices import CaseState, EvidenceKind
@@ -73,7 +75,7 @@ def _save_numbered(case: EnforcementCase, attempts: int = 5):
 def check_may_open(actor):
     """Cases are opened by those who run them (cases.workflow.HANDLERS: officers and the bureau); street staff
     follow their streets' cases (accounts.scope.case_q gives them no "change")."""
-    if role_of(actor) not in workflow.HANDLERS:
+    if not may(actor, policy.CASE_OPEN):
         raise ApplicationError("您的角色不能立案：案件由执法队员或区局立案办理，街镇工作人员可跟踪案件进展",
                                "your role cannot open cases: officers and the bureau open and run them; "
                                "street staff follow them")
@@ -324,7 +326,7 @@ def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "",
 def supervision_issue(*, case: EnforcementCase, actor, instruction: str, response_days: int = 3):
     from cases.models import SupervisionOrder
 
-    if role_of(actor) not in workflow.SUPERVISORS:
+    if not may(actor, policy.CASE_SUPERVISE):
         raise ApplicationError("只有区局领导/督察可以督办", "only supervisors issue supervision orders")
     if not instruction.strip():
         raise ApplicationError("请填写督办要求", "write the instruction")
@@ -338,9 +340,11 @@ def supervision_respond(*, order, actor, response: str):
     from cases.choices import SupervisionStatus
     from cases.models import SupervisionOrder
 
-    order = SupervisionOrder.objects.select_for_update().get(pk=order.pk)
+    order = SupervisionOrder.objects.select_for_update().select_related("case").get(pk=order.pk)
     if order.status != SupervisionStatus.OPEN:
         raise ApplicationError("该督办已回复", "already answered")
+    if not may(actor, policy.SUPERVISION_RESPOND, order):
+        raise ApplicationError("督办由案件的承办队员回复", "the case's officer answers a supervision order")
     if not response.strip():
         raise ApplicationError("请填写回复内容", "write the response")
     order.response, order.responded_by, order.responded_at = response.strip(), actor, timezone.now()
@@ -383,16 +387,16 @@ def case_assign(*, case: EnforcementCase, officer, actor, reason: str = "", vers
     street (a reassignment says why); an officer claims (认领) an unassigned case of his own streets by
     assigning himself. Recorded on the timeline; the new officer is notified unless he claimed it."""
     locked = _lock_at_version(case, version)
-    role = role_of(actor)
-    claim = role in workflow.CLAIMERS and officer is not None and officer.pk == actor.pk
-    if role not in workflow.ASSIGNERS and role not in workflow.CLAIMERS:
+    assigner = may(actor, policy.CASE_ASSIGN)
+    claim = may(actor, policy.CASE_CLAIM) and officer is not None and officer.pk == actor.pk
+    if not assigner and not may(actor, policy.CASE_CLAIM):
         raise ApplicationError("您的角色不能指派承办队员", "your role cannot assign cases")
     _check_handles(locked, actor)
     if not locked.is_open:
         raise ApplicationError("案件已结案或移交，不能再指派承办队员", "the case is closed or referred")
     if officer is None:
         raise ApplicationError("请选择承办队员", "choose the officer")
-    if role not in workflow.ASSIGNERS:
+    if not assigner:
         if not claim:
             raise ApplicationError("执法队员只能认领案件，指派或改派由区局领导办理",
                                    "officers claim cases for themselves; supervisors assign them")
@@ -443,7 +447,7 @@ def case_set_in_progress(*, case: EnforcementCase, in_progress: bool, actor, rea
     (cases.rules.MEASURE_RULES), so it is settled before the decision, with a reason, by those who handle
     the case. A construction being built is verified the same day (拆违规定第七条)."""
     locked = _lock_at_version(case, version)
-    if role_of(actor) not in workflow.HANDLERS:
+    if not may(actor, policy.CASE_HANDLE):
         raise ApplicationError("您的角色不能办理该案件", "your role cannot handle cases")
     _check_handles(locked, actor)
     if not rules.tracks_in_progress(locked.violation_type.code):

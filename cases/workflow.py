@@ -9,15 +9,17 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import policy
 from accounts.choices import Role
 from cases.choices import CaseState as S
 
-HANDLERS = frozenset({Role.OFFICER, Role.LEAD, Role.ADMIN})
-SUPERVISORS = frozenset({Role.LEAD, Role.ADMIN})
+# Who runs cases is the policy's (accounts.policy): the moves below name these roles.
+HANDLERS = policy.roles_of(policy.CASE_HANDLE)
+SUPERVISORS = policy.roles_of(policy.CASE_SUPERVISE)
 # 承办队员: the bureau's supervisors assign (or reassign) any officer working in the case's street; an
 # officer may claim (认领) an unassigned case of his own streets.
-ASSIGNERS = SUPERVISORS
-CLAIMERS = frozenset({Role.OFFICER})
+ASSIGNERS = policy.roles_of(policy.CASE_ASSIGN)
+CLAIMERS = policy.roles_of(policy.CASE_CLAIM)
 # 正在搭建 or 存量 decides the measures (cases.rules), so it can be changed only before the decision.
 BEFORE_DECISION = frozenset({S.REGISTERED, S.VERIFYING, S.FILED, S.INVESTIGATING})
 

@@ -3,6 +3,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from accounts import policy
 from accounts.scope import role_of
 from registry import selectors as registry_selectors
 
@@ -29,5 +30,5 @@ def home(request):
          "notifications": notifications_for(request.user)[:20],
          # the joint credit-punishment list, for those who act on it: the housing bureau and the leads (R4.2)
          "open_listings": credit_selectors.open_listings(user=request.user).count()
-         if credit_selectors.can_decide_credit(request.user) else None},
+         if policy.may(request.user, policy.CREDIT_DECIDE) else None},
     )

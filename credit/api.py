@@ -18,10 +18,12 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.choices import Role
-from accounts.scope import can_see_personal, role_of
+from accounts import policy as access
+from accounts.policy import MayPermission, may
+from accounts.scope import can_see_personal
 from api.viewsets import RestrictedReadOnlyViewSet
 from core.masking import mask_name
 from credit import selectors, services
@@ -118,16 +120,15 @@ class DutyCheckSerializer(serializers.ModelSerializer):
         user = self.context["request"].user
         if not hasattr(obj, "may_answer"):
             return selectors.can_answer(user, obj)
-        return (obj.may_answer and role_of(user) == Role.PROPERTY and obj.outcome == DutyOutcome.PENDING
+        return (obj.may_answer and may(user, access.DUTY_CHECK_ANSWER) and obj.outcome == DutyOutcome.PENDING
                 and timezone.localdate() <= obj.answer_due)
 
     def get_can_decide(self, obj) -> bool:
-        from cases import workflow
 
         user = self.context["request"].user
         if not hasattr(obj, "may_decide"):
             return selectors.can_decide(user, obj)
-        return obj.may_decide and role_of(user) in workflow.HANDLERS and obj.outcome == DutyOutcome.PENDING
+        return obj.may_decide and may(user, access.DUTY_CHECK_DECIDE) and obj.outcome == DutyOutcome.PENDING
 
 
 class DutyCheckDetailSerializer(DutyCheckSerializer):
@@ -263,11 +264,8 @@ class RemoveInput(serializers.Serializer):
 
 def _may(user, check: DutyCheck, action: str) -> bool:
     """Who may act on a check at all (its state is the service's business): the company answers, the
-    officers of its street and the bureau decide."""
-    from cases import workflow
-
-    roles = {Role.PROPERTY} if action == "answer" else workflow.HANDLERS
-    return role_of(user) in roles and DutyCheck.objects.restrict(user, action).filter(pk=check.pk).exists()
+    officers of its street and the bureau decide (accounts.policy)."""
+    return may(user, access.DUTY_CHECK_ANSWER if action == "answer" else access.DUTY_CHECK_DECIDE, check)
 
 
 class RankingInput(serializers.Serializer):
@@ -327,6 +325,7 @@ class ListingFilter(django_filters.FilterSet):
 # --- viewsets ----------------------------------------------------------------------------------------
 
 class DutyCheckViewSet(RestrictedReadOnlyViewSet):
+    permission_classes = [IsAuthenticated, MayPermission.of(access.DUTY_CHECK_LIST, access.CREDIT_MINE)]
     queryset = DutyCheck.objects.select_related(
         "case", "case__violation_type", "community", "street", "company", "project_manager", "prior_report",
         "failure_rule", "negligence_case", "answered_by", "decided_by")
@@ -398,6 +397,7 @@ class DutyCheckViewSet(RestrictedReadOnlyViewSet):
 class CreditRecordViewSet(RestrictedReadOnlyViewSet):
     """失信记分台账 (ledger): corrections are records too, with `reverses` set."""
 
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
     queryset = CreditRecord.objects.select_related("company", "project_manager", "rule", "case").prefetch_related(
         "disputes").annotate(is_corrected=Exists(CreditRecord.objects.filter(reverses=OuterRef("pk"))))
     serializer_class = CreditRecordSerializer
@@ -410,8 +410,7 @@ class CreditRecordViewSet(RestrictedReadOnlyViewSet):
     def dispute(self, request, pk=None):
         """异议: the company disputes the record within the deadline."""
         record = get_object_or_404(CreditRecord.objects.restrict(request.user, "view"), pk=pk)
-        if role_of(request.user) != Role.PROPERTY or \
-                not CreditRecord.objects.restrict(request.user, "dispute").filter(pk=record.pk).exists():
+        if not may(request.user, access.CREDIT_DISPUTE, record):
             raise PermissionDenied(CANNOT_DISPUTE)
         v = _input(DisputeInput, request.data)
         dispute = services.credit_dispute_lodge(record=record, actor=request.user, reason=v["reason"])
@@ -419,6 +418,7 @@ class CreditRecordViewSet(RestrictedReadOnlyViewSet):
 
 
 class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
     queryset = CreditDispute.objects.select_related("record", "record__company", "lodged_by", "decided_by")
     serializer_class = CreditDisputeSerializer
     filterset_class = DisputeFilter
@@ -430,7 +430,7 @@ class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
     def decide(self, request, pk=None):
         """Upheld: a correction record reverses the points; rejected: the record stands."""
         dispute = get_object_or_404(CreditDispute.objects.restrict(request.user, "view"), pk=pk)
-        if not CreditDispute.objects.restrict(request.user, "decide").filter(pk=dispute.pk).exists():
+        if not may(request.user, access.CREDIT_DECIDE, dispute):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(DisputeDecisionInput, request.data)
         dispute = services.credit_dispute_decide(dispute=dispute, actor=request.user, upheld=v["upheld"],
@@ -441,6 +441,7 @@ class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
 class ListingViewSet(RestrictedReadOnlyViewSet):
     """联合信用惩戒名单: `?open=true` for the list as it stands."""
 
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
     queryset = PunishmentListing.objects.select_related("company")
     serializer_class = ListingSerializer
     filterset_class = ListingFilter
@@ -452,7 +453,7 @@ class ListingViewSet(RestrictedReadOnlyViewSet):
     def remove(self, request, pk=None):
         """移出名单, with the reason of the decision."""
         listing = get_object_or_404(PunishmentListing.objects.restrict(request.user, "view"), pk=pk)
-        if not PunishmentListing.objects.restrict(request.user, "decide").filter(pk=listing.pk).exists():
+        if not may(request.user, access.CREDIT_DECIDE, listing):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(RemoveInput, request.data)
         listing = services.listing_remove(listing=listing, actor=request.user, reason=v["reason"])
@@ -470,6 +471,8 @@ class CreditRuleViewSet(RestrictedReadOnlyViewSet):
 
 class RankingViewSet(viewsets.ViewSet):
     """Company ranking by points in the rolling window; a company sees its own row (with its true rank)."""
+
+    permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
 
     @extend_schema(
         parameters=[RankingInput],

@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts import scope
-from accounts.choices import Role
+from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
 from cases import calendar
 from credit.choices import DutyOutcome, Subject
 from credit.models import CreditDispute, CreditPolicy, CreditRecord, CreditRule, DutyCheck, PunishmentListing
@@ -145,16 +145,12 @@ def rules(*, user, active_only: bool = True):
 # --- who may do what (for the buttons; the services check again) ----------------------------------
 
 def can_answer(user, check: DutyCheck) -> bool:
-    return (scope.role_of(user) == Role.PROPERTY and check.outcome == DutyOutcome.PENDING
-            and timezone.localdate() <= check.answer_due
-            and DutyCheck.objects.restrict(user, "answer").filter(pk=check.pk).exists())
+    return (check.outcome == DutyOutcome.PENDING and timezone.localdate() <= check.answer_due
+            and may(user, DUTY_CHECK_ANSWER, check))
 
 
 def can_decide(user, check: DutyCheck) -> bool:
-    from cases import workflow
-
-    return (scope.role_of(user) in workflow.HANDLERS and check.outcome == DutyOutcome.PENDING
-            and DutyCheck.objects.restrict(user, "decide").filter(pk=check.pk).exists())
+    return check.outcome == DutyOutcome.PENDING and may(user, DUTY_CHECK_DECIDE, check)
 
 
 def can_attach(user, check: DutyCheck) -> bool:
@@ -162,16 +158,16 @@ def can_attach(user, check: DutyCheck) -> bool:
 
 
 def can_dispute(user, record: CreditRecord) -> bool:
-    return (scope.role_of(user) == Role.PROPERTY and record.reverses_id is None
+    return (record.reverses_id is None
             and not CreditRecord.objects.filter(reverses=record).exists()
             and not record.disputes.exists()
             and timezone.localdate() <= dispute_due(record)
-            and CreditRecord.objects.restrict(user, "dispute").filter(pk=record.pk).exists())
+            and may(user, CREDIT_DISPUTE, record))
 
 
 def can_decide_credit(user) -> bool:
     """Deciding disputes and removing listings: the bureau's supervisors and the housing bureau."""
-    return CreditDispute.scope_q(user, "decide") != scope.NOTHING
+    return may(user, CREDIT_DECIDE)
 
 
 # --- ranking --------------------------------------------------------------------------------------

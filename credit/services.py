@@ -22,8 +22,9 @@ from django.utils.translation import gettext_noop
 from accounts import services as account_services
 from accounts.choices import Role
 from accounts.messages import render, text, typed
+from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
 from accounts.scope import role_of
-from cases import calendar, workflow
+from cases import calendar
 from cases.choices import PartyKind, PartyRole
 from cases.services import upload_check
 from core.errors import ApplicationError
@@ -185,7 +186,7 @@ def _attach(check: DutyCheck, upload, actor, description: str = "") -> DutyCheck
 
 
 def _check_company_may_answer(check: DutyCheck, actor):
-    if role_of(actor) != Role.PROPERTY or not DutyCheck.objects.restrict(actor, "answer").filter(pk=check.pk).exists():
+    if not may(actor, DUTY_CHECK_ANSWER, check):
         raise ApplicationError("只有被检查的物业企业可以说明", "only the company checked can answer")
     if check.outcome != DutyOutcome.PENDING:
         raise ApplicationError("该履职检查已认定，不能再提交说明", "the check is already decided")
@@ -232,7 +233,7 @@ def duty_check_answer(*, check, actor, statement: str, files=(), discovered=None
 def duty_check_attach(*, check, actor, upload, description: str = "") -> DutyCheckAttachment:
     """A file added to a pending check by the company (before its deadline) or by an officer handling it."""
     check = _lock_check(check)
-    if role_of(actor) == Role.PROPERTY:
+    if may(actor, DUTY_CHECK_ANSWER):
         _check_company_may_answer(check, actor)
     else:
         _check_officer_may_decide(check, actor)
@@ -242,8 +243,7 @@ def duty_check_attach(*, check, actor, upload, description: str = "") -> DutyChe
 
 
 def _check_officer_may_decide(check: DutyCheck, actor):
-    if role_of(actor) not in workflow.HANDLERS or not DutyCheck.objects.restrict(actor, "decide").filter(
-            pk=check.pk).exists():
+    if not may(actor, DUTY_CHECK_DECIDE, check):
         raise ApplicationError("只有辖区执法队员或区局领导可以认定履职情况",
                                "only officers of the street or the bureau's leads decide duty checks")
 
@@ -432,8 +432,8 @@ def listing_reason(listing, policy) -> list:
                 total=listing.points, threshold=policy.threshold)
 
 
-def _check_may_decide_credit(actor, model, pk):
-    if not model.objects.restrict(actor, "decide").filter(pk=pk).exists():
+def _check_may_decide_credit(actor, obj):
+    if not may(actor, CREDIT_DECIDE, obj):
         raise ApplicationError("只有区局领导或区房管局可以处理", "only the bureau's leads or the housing bureau decide")
 
 
@@ -441,7 +441,7 @@ def _check_may_decide_credit(actor, model, pk):
 def listing_remove(*, listing, actor, reason: str) -> PunishmentListing:
     """移出名单: a decision with its reason (信用修复, a correction …), by the bureau's leads or the housing bureau."""
     listing = PunishmentListing.objects.select_for_update().select_related("company").get(pk=listing.pk)
-    _check_may_decide_credit(actor, PunishmentListing, listing.pk)
+    _check_may_decide_credit(actor, listing)
     if listing.removed_on is not None:
         raise ApplicationError("该企业已移出名单", "the listing was already removed")
     if not (reason or "").strip():
@@ -462,8 +462,7 @@ def listing_remove(*, listing, actor, reason: str) -> PunishmentListing:
 def credit_dispute_lodge(*, record, actor, reason: str) -> CreditDispute:
     """The company disputes one of its records within `dispute_days` working days of it; once per record."""
     record = CreditRecord.objects.select_for_update().select_related("company").get(pk=record.pk)
-    if role_of(actor) != Role.PROPERTY or not CreditRecord.objects.restrict(actor, "dispute").filter(
-            pk=record.pk).exists():
+    if not may(actor, CREDIT_DISPUTE, record):
         raise ApplicationError("只有被记分的物业企业可以提出异议", "only the company recorded can dispute")
     if record.reverses_id is not None:
         raise ApplicationError("修正记录不能提出异议", "a correction cannot be disputed")
@@ -498,7 +497,7 @@ def credit_dispute_decide(*, dispute, actor, upheld: bool, decision: str) -> Cre
     module's docstring); the decision tells whether the company is now below the threshold."""
     dispute = (CreditDispute.objects.select_for_update(of=("self",))
                .select_related("record", "record__company", "record__rule").get(pk=dispute.pk))
-    _check_may_decide_credit(actor, CreditDispute, dispute.pk)
+    _check_may_decide_credit(actor, dispute)
     if dispute.status != DisputeStatus.LODGED:
         raise ApplicationError("该异议已处理", "the dispute was already decided")
     if not (decision or "").strip():

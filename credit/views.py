@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scope
-from accounts.choices import Role
-from accounts.scope import role_of
+from accounts import policy
+from accounts.policy import may
 from cases.forms import errors_text
 from cases.models import EnforcementCase
 from core.errors import ApplicationError
@@ -60,18 +58,20 @@ def _query(request) -> str:
 
 
 def sees_all_credit(user) -> bool:
-    """The ranking and the companies' credit pages are for those who see every company's credit (the
-    bureau, the housing bureau): accounts.scope.credit_q is the rule, asked here once."""
-    return role_of(user) is not None and scope.credit_q(user, "view") == Q()
+    """The ranking, the companies' credit pages, the list and the disputes: the bureau and the housing bureau."""
+    return may(user, policy.CREDIT_OVERVIEW)
 
 
 def decides_credit(user) -> bool:
     """Disputes and removals from the punishment list: the bureau's supervisors and the housing bureau."""
-    return role_of(user) is not None and selectors.can_decide_credit(user)
+    return may(user, policy.CREDIT_DECIDE)
+
+
+def _is_company(user) -> bool:
+    return may(user, policy.CREDIT_MINE)
 
 
 def _render(request, template, context, status=200):
-    context.setdefault("sees_all_credit", sees_all_credit(request.user))
     return render(request, template, context, status=status)
 
 
@@ -117,8 +117,10 @@ def duty_check_columns():
 
 @login_required
 def duty_check_list(request):
-    if role_of(request.user) == Role.PROPERTY:
+    if _is_company(request.user):
         return redirect("credit:mine")
+    if not may(request.user, policy.DUTY_CHECK_LIST):
+        raise PermissionDenied  # departments other than the housing bureau follow no duty checks
     base = selectors.duty_checks(user=request.user)
     filterset = DutyCheckFilter(request.GET or None, queryset=base, request=request)
     checks = filterset.qs if filterset.is_valid() else base
@@ -166,7 +168,7 @@ def _render_check(request, check, *, bound=None, error="", status=200):
     today = timezone.localdate()
     pending = check.outcome == DutyOutcome.PENDING
     answerable = selectors.can_answer(user, check)
-    own_company = role_of(user) == Role.PROPERTY and user.property_company_id == check.company_id
+    own_company = _is_company(user) and user.property_company_id == check.company_id
     first = _first_complaint(check)
     report_lead = None
     if check.prior_report_id and first is not None and check.prior_report.received_at <= first.received_at:
@@ -226,7 +228,7 @@ def _refused(request, pk, key, form, exc=None):
 @login_required
 @require_POST
 def duty_check_answer(request, pk):
-    if role_of(request.user) != Role.PROPERTY:
+    if not may(request.user, policy.DUTY_CHECK_ANSWER):
         raise PermissionDenied  # the bureau decides; only the company answers
     check = _check_get(request.user, pk, "answer")
     form = DutyAnswerForm(request.POST, request.FILES)
@@ -244,8 +246,7 @@ def duty_check_answer(request, pk):
 @require_POST
 def duty_check_decide(request, pk):
     check = _check_get(request.user, pk)
-    if role_of(request.user) == Role.PROPERTY or not DutyCheck.objects.restrict(request.user, "decide").filter(
-            pk=pk).exists():
+    if not may(request.user, policy.DUTY_CHECK_DECIDE, check):
         raise PermissionDenied  # street staff and the housing bureau follow checks; they do not decide them
     form = DutyDecisionForm(request.POST, check=check)
     if not form.is_valid():
@@ -269,8 +270,7 @@ def duty_check_decide(request, pk):
 @require_POST
 def duty_check_attach(request, pk):
     check = _check_get(request.user, pk)
-    if not (DutyCheck.objects.restrict(request.user, "answer" if role_of(request.user) == Role.PROPERTY else "decide")
-            .filter(pk=pk).exists()):
+    if not (may(request.user, policy.DUTY_CHECK_ANSWER, check) or may(request.user, policy.DUTY_CHECK_DECIDE, check)):
         raise PermissionDenied
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -324,7 +324,7 @@ def _ledger_rows(user, company, *, bound=None):
     rows = list(selectors.ledger(user=user, company=company))
     corrected = {r.reverses_id for r in rows if r.reverses_id}
     visible = _visible_cases(user, *{r.case_id for r in rows})
-    is_company = role_of(user) == Role.PROPERTY
+    is_company = _is_company(user)
     for record in rows:
         record.is_corrected = record.pk in corrected
         record.case_visible = record.case_id in visible
@@ -370,7 +370,7 @@ def _render_mine(request, *, bound=None, error="", error_record=None, status=200
 
 @login_required
 def mine(request):
-    if role_of(request.user) != Role.PROPERTY or not request.user.property_company_id:
+    if not _is_company(request.user) or not request.user.property_company_id:
         if sees_all_credit(request.user):
             return redirect("credit:ranking")
         raise PermissionDenied
@@ -380,7 +380,7 @@ def mine(request):
 @login_required
 @require_POST
 def dispute_lodge(request, pk):
-    if role_of(request.user) != Role.PROPERTY:
+    if not may(request.user, policy.CREDIT_DISPUTE):
         raise PermissionDenied
     record = get_object_or_404(CreditRecord.objects.restrict(request.user, "dispute"), pk=pk)
     form = DisputeForm(request.POST, record=record)
@@ -436,7 +436,7 @@ def _sorted(rows, sort: str):
 
 @login_required
 def ranking(request):
-    if role_of(request.user) == Role.PROPERTY:
+    if _is_company(request.user):
         return redirect("credit:mine")
     _require_all_credit(request.user)
     rows = selectors.company_ranking(user=request.user)
@@ -476,7 +476,7 @@ def ranking(request):
 @login_required
 def company_credit(request, pk):
     company = registry_selectors.company_get(user=request.user, pk=pk)
-    if role_of(request.user) == Role.PROPERTY:
+    if _is_company(request.user):
         return redirect("credit:mine")  # its own (any other company is 404 above)
     _require_all_credit(request.user)
     user = request.user
@@ -537,7 +537,7 @@ def _render_listings(request, *, bound=None, error="", error_pk=None, status=200
 
 @login_required
 def listings(request):
-    if role_of(request.user) == Role.PROPERTY:
+    if _is_company(request.user):
         return redirect("credit:mine")
     _require_all_credit(request.user)
     return _render_listings(request)
@@ -584,7 +584,7 @@ def _render_disputes(request, *, bound=None, error="", error_pk=None, status=200
 
 @login_required
 def disputes(request):
-    if role_of(request.user) == Role.PROPERTY:
+    if _is_company(request.user):
         return redirect(reverse("credit:mine") + "#disputes")
     _require_all_credit(request.user)
     return _render_disputes(request)

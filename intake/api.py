@@ -9,11 +9,13 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import policy
+from accounts.policy import may
 from accounts.scope import can_see_personal
 from api.viewsets import RestrictedReadOnlyViewSet
 from core.errors import ApplicationError
 from core.masking import mask_name, mask_phone
-from intake import dispatch, permissions, selectors, services
+from intake import dispatch, selectors, services
 from intake.choices import Channel
 from intake.filters import ComplaintFilter
 from intake.models import Complaint
@@ -83,7 +85,7 @@ class ChannelCreateView(APIView):
         channel = CHANNEL_SLUGS.get(channel_slug)
         if channel is None:
             raise NotFound("未知渠道 / unknown channel")
-        if not permissions.can_file(request.user, channel):
+        if not may(request.user, policy.file_action(channel)):
             raise PermissionDenied("您的角色不能通过该渠道登记诉件 / your role cannot file through this channel")
         data = ComplaintInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -159,7 +161,7 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
     filterset_class = ComplaintFilter
 
     def _changeable(self, pk):
-        if not permissions.can_triage(self.request.user):
+        if not may(self.request.user, policy.COMPLAINT_TRIAGE):
             raise PermissionDenied("您的角色不能更正诉件 / your role cannot change complaints")
         return get_object_or_404(Complaint.objects.restrict(self.request.user, "change"), pk=pk)
 

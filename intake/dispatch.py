@@ -12,20 +12,20 @@ the automatic routing got wrong), and a referral the matter no longer needs is w
 Nothing is moved once a case is open: a case has its own 移交 and the hotline its reply."""
 from django.db import transaction
 
-from accounts.choices import Role
-from accounts.scope import reroute_street_q, role_of
+from accounts import policy
+from accounts.scope import reroute_street_q
 from core.errors import ApplicationError
 from intake import routing
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
 from intake.models import Complaint, Correction
 
 RETURN, STREET, DEPARTMENT, SETTLE = "return", "street", "department", "settle"
-# Who may make each move (the complaint must also be in their "change" scope).
-DISPATCH_ROLES = {
-    RETURN: {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET},
-    STREET: {Role.ADMIN, Role.LEAD, Role.OFFICER},
-    DEPARTMENT: {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET},
-    SETTLE: {Role.ADMIN, Role.LEAD, Role.OFFICER},  # the bureau verifies; a matter settled needs no case
+# Who may make each move is the policy's (accounts.policy); the complaint must be in their "change" scope.
+DISPATCH_ACTIONS = {
+    RETURN: policy.COMPLAINT_RETURN,
+    STREET: policy.COMPLAINT_REROUTE_STREET,
+    DEPARTMENT: policy.COMPLAINT_REROUTE_DEPARTMENT,
+    SETTLE: policy.COMPLAINT_SETTLE,  # the bureau verifies; a matter settled needs no case
 }
 # Moves a duplicate may take on its own: each 12345 order is answered (or returned) for itself.
 DUPLICATE_MOVES = {RETURN, SETTLE}
@@ -34,8 +34,8 @@ SETTLED = {ComplaintStatus.IN_CASE, ComplaintStatus.CLOSED, ComplaintStatus.RETU
 MAX_REASON = 300  # HotlineReply.return_reason; the corrections keep 200 of it
 
 
-def may(user, move: str) -> bool:
-    return role_of(user) in DISPATCH_ROLES[move]
+def may(user, move: str, complaint: Complaint | None = None) -> bool:
+    return policy.may(user, DISPATCH_ACTIONS[move], complaint)
 
 
 def open_moves(user, complaint: Complaint) -> list[str]:
@@ -45,7 +45,7 @@ def open_moves(user, complaint: Complaint) -> list[str]:
         return []
     if not Complaint.objects.restrict(user, "change").filter(pk=complaint.pk).exists():
         return []
-    moves = [m for m in DISPATCH_ROLES if may(user, m)]
+    moves = [m for m in DISPATCH_ACTIONS if may(user, m)]
     if complaint.channel != Channel.HOTLINE:
         moves = [m for m in moves if m != RETURN]
     if complaint.status == ComplaintStatus.DUPLICATE:

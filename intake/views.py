@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from accounts.scope import role_of
+from accounts import policy
+from accounts.policy import may
 from cases import selectors as case_selectors
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from core.uploads import run_table_import
-from intake import dispatch, permissions, selectors, services
+from intake import dispatch, selectors, services
 from intake.choices import Channel, ComplaintStatus
 from intake.filters import OPEN, ComplaintFilter
 from intake.forms import (
@@ -37,14 +37,16 @@ from registry.models import ViolationType
 
 
 def _require_triage(user):
-    if not permissions.can_triage(user):
+    if not may(user, policy.COMPLAINT_TRIAGE):
         raise PermissionDenied
 
 
 @login_required
 def queue(request):
-    if role_of(request.user) == Role.PROPERTY:
-        return redirect("intake:property-report")
+    if not may(request.user, policy.COMPLAINT_QUEUE):
+        if may(request.user, policy.FILE_PROPERTY_REPORT):
+            return redirect("intake:property-report")  # a company files and follows its own reports there
+        raise PermissionDenied
     base = selectors.complaint_list(user=request.user)
     data = request.GET.copy()
     data.setdefault("status", OPEN)  # the queue opens on what still waits; 全部状态 (status=) shows all
@@ -63,7 +65,7 @@ def queue(request):
         "page": Paginator(complaints, 30).get_page(request.GET.get("page")),
         "total": complaints.count(),
         "query": query.urlencode(),
-        "can_triage": permissions.can_triage(request.user),
+        "can_triage": may(request.user, policy.COMPLAINT_TRIAGE),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "intake/_queue_table.html", context)
@@ -98,8 +100,8 @@ def _detail_context(request, complaint, *, bound=None, error=""):
         "corrections": complaint.corrections.select_related("actor")[:20],
         "photos": complaint.photos.all(),
         # an order returned to the hotline is no longer the bureau's to confirm or correct
-        "can_triage": permissions.can_triage(request.user) and complaint.status != ComplaintStatus.RETURNED
-        and complaint in type(complaint).objects.restrict(request.user, "change"),
+        "can_triage": complaint.status != ComplaintStatus.RETURNED
+        and may(request.user, policy.COMPLAINT_TRIAGE, complaint),
         # street staff triage their streets' clues but do not open cases: officers and the bureau run them
         "can_open_case": case_selectors.can_open_cases(request.user),
         "type_form": CorrectTypeForm(initial={
@@ -272,7 +274,7 @@ def _dispatch_done(move, complaint) -> str:
 @require_POST
 def dispatch_move(request, pk, move):
     """退单 / 改派街镇 / 改派部门 of a complaint the user may change; refused input is shown again."""
-    if move not in dispatch.DISPATCH_ROLES:
+    if move not in dispatch.DISPATCH_ACTIONS:
         raise Http404
     complaint = _changeable(request, pk)
     if not dispatch.may(request.user, move):
@@ -308,7 +310,7 @@ def _form_input(channel, cleaned, user, **extra):
 
 
 def _file_view(request, *, template, channels, default_channel, title):
-    allowed = [c for c in channels if permissions.can_file(request.user, c)]
+    allowed = [c for c in channels if may(request.user, policy.file_action(c))]
     if not allowed:
         raise PermissionDenied
     form = ComplaintForm(request.POST or None, request.FILES or None, channels=allowed,
@@ -342,7 +344,7 @@ def new_patrol(request):
 
 @login_required
 def property_report(request):
-    if not permissions.can_file(request.user, Channel.PROPERTY_REPORT):
+    if not may(request.user, policy.FILE_PROPERTY_REPORT):
         raise PermissionDenied
     form = PropertyReportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from accounts import policy
 from accounts.choices import Role
 from accounts.models import User
+from accounts.policy import may
 from api.viewsets import RestrictedReadOnlyViewSet
 from cases.models import EnforcementCase
 from programme import selectors, services
@@ -148,6 +150,8 @@ class StructureViewSet(RestrictedReadOnlyViewSet):
     @extend_schema(request=StructureInput, responses={201: StructureSerializer})
     def create(self, request):
         """Register an item; its ledger number is given by the ledger."""
+        if not may(request.user, policy.INVENTORY_CHANGE):
+            raise PermissionDenied(CANNOT_CHANGE)  # departments and companies read the inventory
         v = self._input(StructureInput)
         item = services.structure_create(actor=request.user, **v)
         return self._item_response(item.pk, status.HTTP_201_CREATED)

@@ -59,7 +59,9 @@ def structure_get(*, user, pk: int, action: str = "view") -> IllegalStructure:
 
 
 def can_change(user, item: IllegalStructure) -> bool:
-    return IllegalStructure.objects.restrict(user, "change").filter(pk=item.pk).exists()
+    from accounts import policy
+
+    return policy.may(user, policy.INVENTORY_CHANGE, item)
 
 
 def owner_hint(user, item: IllegalStructure) -> str:

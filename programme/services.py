@@ -17,6 +17,7 @@ from django.utils.translation import gettext_noop
 from accounts import scope
 from accounts.choices import Role
 from accounts.messages import text
+from accounts.policy import CASE_OPEN, may
 from cases.choices import CaseState
 from core.errors import ApplicationError
 from programme import rules
@@ -348,10 +349,9 @@ def structure_open_case(*, item: IllegalStructure, actor, officer=None, summary:
     A new (在建) item opens a case of a construction in progress, which must be stopped and demolished."""
     from accounts.models import User
     from cases import services as case_services
-    from cases import workflow
     from registry.models import ViolationType
 
-    if actor is None or scope.role_of(actor) not in workflow.HANDLERS:
+    if actor is None or not may(actor, CASE_OPEN):
         raise ApplicationError("只有执法队员或区局可以立案", "only officers and the bureau open cases")
     item = _locked(item, actor)
     if item.is_cleared:

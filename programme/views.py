@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import scope
+from accounts import policy, scope
 from accounts.choices import Role
-from cases import workflow
+from accounts.policy import may
 from cases.models import EnforcementCase
 from core.errors import ApplicationError
 from core.exports import export_response
@@ -31,18 +31,17 @@ from programme.forms import LinkCaseForm, OpenCaseForm, StatusForm, StructureFil
 from programme.models import IllegalStructure
 
 PAGE_SIZE = 30
-CHANGERS = {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET}
 
 
 def _may_register(user) -> bool:
     """Whether the user changes the inventory anywhere (the buttons to register and import)."""
-    return scope.role_of(user) in CHANGERS and IllegalStructure.scope_q(user, "change") != scope.NOTHING
+    return may(user, policy.INVENTORY_CHANGE) and IllegalStructure.scope_q(user, "change") != scope.NOTHING
 
 
 def _changeable(request, pk) -> IllegalStructure:
     """404 outside the user's scope; 403 for an item the user may read but not change."""
     item = selectors.structure_get(user=request.user, pk=pk)
-    if not selectors.can_change(request.user, item):
+    if not may(request.user, policy.INVENTORY_CHANGE, item):
         raise PermissionDenied
     return item
 
@@ -72,7 +71,7 @@ def structure_list(request):
         "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
         "may_register": _may_register(request.user),
         # the bureau and the street's own staff see the cases of the items they see (accounts.scope.case_q)
-        "case_links": scope.role_of(request.user) in CHANGERS,
+        "case_links": may(request.user, policy.INVENTORY_CHANGE),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "programme/_structure_table.html", context)
@@ -91,7 +90,7 @@ def _case_for(user, item):
 def _render_detail(request, item, *, forms=None, error="", status=200):
     user = request.user
     forms = forms or {}
-    can_change = selectors.can_change(user, item)
+    can_change = may(user, policy.INVENTORY_CHANGE, item)
     case, case_visible = _case_for(user, item)
     case_open = bool(case and case.is_open)
     context = {
@@ -104,7 +103,7 @@ def _render_detail(request, item, *, forms=None, error="", status=200):
     if can_change:
         context["status_form"] = forms.get("status") or (StatusForm(item=item) if not case_open else None)
         context["link_form"] = forms.get("link") or (LinkCaseForm() if not case_open else None)
-        may_open = scope.role_of(user) in workflow.HANDLERS and not case_open and not item.is_cleared
+        may_open = may(user, policy.CASE_OPEN) and not case_open and not item.is_cleared
         context["open_case_form"] = forms.get("open") or (OpenCaseForm(item=item) if may_open else None)
     return render(request, "programme/structure_detail.html", context, status=status)
 

@@ -1,12 +1,12 @@
 """Registry pages: thin views over selectors; every queryset is the user's scope."""
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.choices import Role
-from accounts.scope import role_of
+from accounts import policy
+from accounts.policy import may
 from core.exports import export_response
 from registry import exports, selectors
 from registry.filters import CommunityFilter, PropertyCompanyFilter
@@ -66,8 +66,10 @@ def community_detail(request, pk):
 
 @login_required
 def company_list(request):
-    if role_of(request.user) == Role.PROPERTY:
-        return redirect("registry:company-mine")
+    if not may(request.user, policy.COMPANY_LIST):
+        if may(request.user, policy.COMPANY_MINE):
+            return redirect("registry:company-mine")
+        raise PermissionDenied
     queryset = selectors.company_list(user=request.user)
     filterset = PropertyCompanyFilter(request.GET or None, queryset=queryset, request=request)
     companies = filterset.qs if filterset.is_valid() else queryset
@@ -82,8 +84,8 @@ def company_list(request):
 
 @login_required
 def company_mine(request):
-    if not request.user.property_company_id:
-        raise Http404
+    if not may(request.user, policy.COMPANY_MINE) or not request.user.property_company_id:
+        raise PermissionDenied
     return company_detail(request, request.user.property_company_id)
 
 
@@ -102,6 +104,8 @@ def company_detail(request, pk):
 
 @login_required
 def street_list(request):
+    if not may(request.user, policy.STREET_LIST):
+        raise PermissionDenied  # a company works in its communities (registry:company-mine)
     year = timezone.localdate().year
     streets = selectors.street_list(user=request.user, year=year)
     if fmt := _export_format(request):

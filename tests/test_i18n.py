@@ -22,8 +22,6 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from core.testing import world  # noqa: F401  (pytest fixture)
-
 PO = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -1,10 +1,7 @@
 """The menu shows each role only the pages it may use; a link that would answer 403 is a dead end."""
 import pytest
 
-from accounts.choices import Role
 from accounts.navigation import menu_for
-from core.testing import make_user
-from registry.models import Department
 
 
 def names(user):
@@ -13,7 +10,7 @@ def names(user):
 
 @pytest.mark.django_db
 def test_credit_pages_are_offered_to_the_housing_bureau_not_to_other_departments(world, client):
-    greening = make_user("gina", Role.DEPARTMENT, department=Department.objects.get(code="GREENING"))
+    greening = world.gina
     assert {"credit:ranking", "credit:duty-checks"} <= names(world.hana)
     assert not {"credit:ranking", "credit:duty-checks"} & names(greening)
     client.force_login(greening)

@@ -119,10 +119,7 @@ def test_only_the_administrator_may_change_the_registry(world, persona):
 
 
 def test_manager_phone_is_masked_for_departments_other_than_housing(client, world, django_user_model):
-    from core.testing import make_user
-    from registry.models import Department
-
-    greening = make_user("gina", "DEPARTMENT", department=Department.objects.get(code="GREENING"))
+    greening = world.gina
     url = reverse("registry:community-detail", args=[world.caoyang_a.pk])
     client.force_login(greening)
     masked = client.get(url).content.decode()

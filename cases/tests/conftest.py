@@ -1,2 +1,1 @@
-from core.testing import world  # noqa: F401
 from intake.tests.fakes import keyword_classifier  # noqa: F401

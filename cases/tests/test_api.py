@@ -10,7 +10,7 @@ from accounts.choices import Role
 from cases.choices import CaseState
 from cases.models import EnforcementCase, Evidence, Party
 from cases.tests.test_paths import JPEG, complaint_for, move, open_case, photo
-from core.testing import make_user
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/cases/"

@@ -13,7 +13,7 @@ from cases.choices import CaseState, PartyRole
 from cases.models import EnforcementCase
 from cases.tests.test_paths import add_party, move, open_case, photo, refused, to_investigating
 from core.errors import ApplicationError
-from core.testing import make_user
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/cases/"
@@ -28,7 +28,7 @@ def olga(world):
 @pytest.fixture
 def owen(world):
     """An officer of 长风新村街道 only."""
-    return make_user("owen", Role.OFFICER, streets=[world.changfeng], display_name="欧文队员")
+    return world.owen
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_an_officer_of_another_street_can_neither_claim_nor_be_assigned(world, o
 
 def test_street_property_and_department_users_cannot_assign(world, unassigned):
     changfeng = open_case(world, "EBIKE_PARKING", community=world.changfeng_b, actor=world.alice)
-    owen = make_user("owen", Role.OFFICER, streets=[world.changfeng])
+    owen = world.owen
     assign_refused(changfeng, owen, world.sam)    # street staff follow their street's cases, never run them
     assign_refused(changfeng, world.sam, world.sam)
     assign_refused(unassigned, world.oscar, world.paul)

@@ -10,11 +10,11 @@ from cases import documents, fines
 from cases.choices import DocumentKind, PaymentStatus
 from cases.models import Fine
 from cases.tests.test_paths import add_party, move, open_case, to_investigating
-from core.testing import make_user
 from credit import services as credit_services
 from credit.choices import DutyOutcome
 from credit.models import CreditRecord
 from credit.tests.helpers import check_of, filed_owner_case
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/cases/"

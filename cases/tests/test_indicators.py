@@ -10,9 +10,9 @@ from cases import calendar, indicators
 from cases.choices import CaseState
 from cases.models import CaseTransition, EnforcementCase, Evidence, Holiday
 from cases.tests.test_paths import complaint_for
-from core.testing import make_user
 from intake.choices import ComplaintStatus
 from registry.models import ViolationType
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from cases import services
 from cases.models import EnforcementCase
 from cases.tests.test_paths import complaint_for
 from core.errors import ApplicationError
-from core.testing import make_user
 from intake.choices import ComplaintStatus
 from registry.models import ViolationType
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 REFUSAL = "您的角色不能立案"

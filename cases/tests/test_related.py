@@ -8,12 +8,11 @@ from accounts.choices import Role
 from cases import documents, fines
 from cases.choices import DocumentKind
 from cases.tests.test_paths import move, open_case, to_investigating
-from core.testing import make_user
 from credit import services as credit_services
 from credit.choices import DutyOutcome
 from credit.tests.helpers import check_of, filed_owner_case
 from programme import services as programme_services
-from registry.models import Department
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +70,7 @@ def test_a_department_following_a_referred_negligence_case_gets_no_credit_links(
     check = failed_check(world)
     case = move(check.negligence_case, "start_verification", world.oscar)
     move(case, "refer", world.oscar, department="GREENING", reason="属绿化养护管理事项")
-    gina = make_user("gina", Role.DEPARTMENT, department=Department.objects.get(code="GREENING"))
+    gina = world.gina
     html = page(client, gina, case)
     assert 'data-testid="negligence-of-link"' not in html
     assert reverse("credit:duty-check", args=[check.pk]) not in html
@@ -104,6 +103,6 @@ def test_no_registering_for_other_types_referred_cases_or_those_who_only_read(cl
     referred = move(referred, "refer", world.oscar, department="HOUSING", reason="属房屋使用管理事项")
     assert 'data-testid="structure-register"' not in page(client, world.oscar, referred)
     assert 'data-testid="structure-register"' not in page(client, world.hana, referred)
-    planning = make_user("pete", Role.DEPARTMENT, department=Department.objects.get(code="PLANNING"))
+    planning = world.pete
     client.force_login(planning)
     assert client.get(reverse("programme:structure-create"), {"case": referred.pk}).status_code == 403

@@ -11,10 +11,10 @@ from django.utils import timezone
 from cases import calendar, referrals, services
 from cases.choices import CaseState, ReferralStatus, SupervisionStatus
 from cases.models import EnforcementCase, Referral, SupervisionOrder
-from core.testing import make_user
 from intake import services as intake_services
 from intake.choices import Channel, ComplaintStatus
 from registry.models import Department
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64

@@ -93,7 +93,7 @@ def test_fake_evidence_is_refused_by_content_not_name(world, case):
 
 
 def test_an_officer_cannot_move_another_streets_case_even_through_the_service(world, case):
-    from core.testing import make_user
+    from tests.personas import make_user
 
     other = make_user("olga", "OFFICER", streets=[world.changfeng])
     with pytest.raises(ApplicationError) as info:

@@ -24,7 +24,7 @@ DEFAULT_RULE = "NOT_STOPPED"
 
 
 def load(apps, schema_editor):
-    """Idempotent; also called by core.testing.ensure_reference_data after a transactional test's flush."""
+    """Idempotent; also called by tests.personas.ensure_reference_data after a transactional test's flush."""
     CreditRule = apps.get_model("credit", "CreditRule")
     CreditPolicy = apps.get_model("credit", "CreditPolicy")
     for code, name, company, manager, duty in RULES:

@@ -1,3 +1,2 @@
-from core.testing import world  # noqa: F401
 from credit.tests.helpers import media  # noqa: F401
 from intake.tests.fakes import keyword_classifier  # noqa: F401

@@ -5,13 +5,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.testing import valid_code
 from credit import selectors, services
 from credit.models import CreditPolicy
 from credit.tests.helpers import check_of, filed_owner_case, fine_final
 from intake.choices import Channel
 from intake.models import Complaint
 from registry.models import Community, PropertyCompany, ViolationType
+from tests.personas import valid_code
 
 pytestmark = pytest.mark.django_db
 
@@ -74,9 +74,6 @@ def test_the_ranking_takes_a_fixed_number_of_queries(world, django_assert_max_nu
 
 
 def test_departments_other_than_housing_see_no_ranking(world):
-    from core.testing import make_user
-    from registry.models import Department
-
-    greening = make_user("gina", "DEPARTMENT", department=Department.objects.get(code="GREENING"))
+    greening = world.gina
     assert selectors.company_ranking(user=greening) == []
     assert len(selectors.company_ranking(user=world.sam)) == 2

@@ -12,7 +12,6 @@ from cases import fines
 from cases import services as case_services
 from cases.choices import PartyKind, PartyRole
 from core.errors import ApplicationError
-from core.testing import make_user
 from credit import selectors, services
 from credit.choices import DisputeStatus, DutyOutcome, NoticeKind, Subject
 from credit.models import CreditPolicy, CreditRecord, CreditRule, DutyCheck, DutyCheckAttachment, PunishmentListing
@@ -27,6 +26,7 @@ from credit.tests.helpers import (
     to_investigating,
 )
 from registry.models import Community, Department, ViolationType
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -365,7 +365,7 @@ def test_each_persona_sees_only_its_checks_and_ledger(world, listed, changfeng_c
     assert visible["sam"] == visible["carl"] == {changfeng_check.pk}
     assert set(selectors.ledger(user=world.carl)) == set()
     assert set(selectors.ledger(user=world.paul)) == set(CreditRecord.objects.all())
-    greening = make_user("gina", "DEPARTMENT", department=Department.objects.get(code="GREENING"))
+    greening = world.gina
     assert not selectors.duty_checks(user=greening).exists() and not selectors.ledger(user=greening).exists()
     assert list(selectors.open_listings(user=world.carl)) == []
     assert [x.company for x in selectors.open_listings(user=world.hana)] == [world.company_a]

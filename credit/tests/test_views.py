@@ -12,7 +12,6 @@ from openpyxl import load_workbook
 
 from accounts.choices import Role
 from accounts.models import Notification
-from core.testing import make_user
 from credit import services
 from credit.choices import DisputeStatus, DutyOutcome
 from credit.models import CreditDispute, CreditPolicy, CreditRecord, CreditRule, DutyCheck, PunishmentListing
@@ -20,6 +19,7 @@ from credit.tests.helpers import check_of, filed_owner_case, fine_final, past_de
 from intake.choices import Channel, ComplaintStatus
 from intake.models import Complaint
 from registry.models import Department, ViolationType
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64

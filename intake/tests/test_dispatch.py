@@ -10,7 +10,6 @@ from cases import services as case_services
 from cases.choices import HotlineResult, ReferralStatus
 from cases.models import HotlineReply, Referral
 from core.errors import ApplicationError
-from core.testing import make_user
 from intake import dispatch, services
 from intake.choices import Channel, ComplaintStatus, CorrectionField
 from intake.models import Complaint, Correction
@@ -336,7 +335,7 @@ def test_api_refusals(client, world, changfeng_order):
     assert _post(client, f"{API}{changfeng_order.pk}/return/", {"reason": "x"}).status_code == 404
     client.force_login(world.paul)
     assert _post(client, f"{API}{changfeng_order.pk}/return/", {"reason": "x"}).status_code == 404
-    other = make_user("owen", Role.OFFICER, streets=[world.changfeng])
+    other = world.owen
     client.force_login(other)
     assert _post(client, f"{API}{changfeng_order.pk}/reroute-street/",
                  {"community": world.caoyang_a.pk, "reason": "x"}).status_code == 400  # not in his scope

@@ -39,7 +39,7 @@ def seeded(django_db_setup, django_db_blocker):
     """The demo district's registry, once for the module, rolled back at its end."""
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         with transaction.atomic(), mock.patch.object(seed_demo, "ACTIVITY_STEPS", []):
-            from core.testing import ensure_reference_data
+            from tests.personas import ensure_reference_data
 
             ensure_reference_data()
             call_command("seed_demo", verbosity=0)

@@ -2,7 +2,7 @@
 matched, routed and de-duplicated, re-import idempotent, CSV/XLSX and header variants alike, raw rows kept.
 
 The classifier is the real model (intake/ml); the texts written here are ones it is sure about. The 57 generated
-rows come from intake.demo_hotline for the three communities of core.testing's world."""
+rows come from intake.demo_hotline for the three communities of tests.personas's world."""
 import csv
 from datetime import date
 

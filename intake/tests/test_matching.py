@@ -32,7 +32,7 @@ def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
         with transaction.atomic(), mock.patch.object(seed_demo, "ACTIVITY_STEPS", []):
             # pytest-django runs these tests after the transactional ones, whose flush removed the catalogue
-            from core.testing import ensure_reference_data
+            from tests.personas import ensure_reference_data
 
             ensure_reference_data()
             call_command("seed_demo", verbosity=0)

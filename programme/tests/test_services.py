@@ -186,7 +186,7 @@ def test_only_case_handlers_open_cases(world, persona):
 
 
 def test_an_officer_from_another_street_is_refused(world):
-    from core.testing import make_user
+    from tests.personas import make_user
 
     other = make_user("olga", "OFFICER", streets=[world.changfeng])
     a = item(world)

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from openpyxl import Workbook
 
-from core.testing import valid_code
 from registry.models import Community, CommunityAddress, ProjectManager, PropertyCompany
+from tests.personas import valid_code
 
 pytestmark = pytest.mark.django_db
 

@@ -31,10 +31,7 @@ def test_every_registry_list_exports(client, world, name, fmt):
 
 
 def test_xlsx_export_masks_contacts_for_roles_without_need(client, world):
-    from core.testing import make_user
-    from registry.models import Department
-
-    gina = make_user("gina", "DEPARTMENT", department=Department.objects.get(code="GREENING"))
+    gina = world.gina
     client.force_login(gina)
     body = b"".join(client.get(reverse("registry:community-list"), {"export": "xlsx"}).streaming_content)
     values = [c for row in load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True) for c in row]

@@ -17,7 +17,7 @@ CHROMIUM_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-
 def reference_data(request):
     """Browser tests are transactional: each starts with the catalogue present, whatever ran before."""
     if "transactional_db" in request.fixturenames or request.node.get_closest_marker("django_db"):
-        from core.testing import ensure_reference_data
+        from tests.personas import ensure_reference_data
 
         request.getfixturevalue("transactional_db")
         ensure_reference_data()

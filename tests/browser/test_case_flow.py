@@ -11,12 +11,12 @@ from playwright.sync_api import expect
 
 from cases import referrals, services
 from cases.models import EnforcementCase, Referral
-from core.testing import PASSWORD, build_world
 from intake import services as intake_services
 from intake.choices import Channel
 from intake.models import Complaint
 from intake.tests.fakes import keyword_classifier  # noqa: F401  (the live server runs in this process)
 from registry.models import Department
+from tests.personas import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -225,7 +225,7 @@ def test_department_signs_and_answers_a_referral_in_its_inbox(live_server, page,
 def test_lead_assigns_a_new_illegal_construction_officer_stops_and_demolishes_it_and_claims_another(
         live_server, page, screenshot, keyword_classifier, tmp_path):  # noqa: F811
     """指派 by the lead, the officer's 新分派, 正在搭建 on the case page, 制止/拆除 to 结案; 认领 of an unassigned clue."""
-    from core.testing import make_user
+    from tests.personas import make_user
 
     world = build_world()
     make_user("olga", "OFFICER", streets=[world.caoyang], display_name="欧阳队员")

@@ -12,11 +12,11 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import EnforcementCase
-from core.testing import build_world
 from credit.choices import DutyOutcome
 from credit.models import CreditPolicy, CreditRecord, DutyCheck, PunishmentListing
 from intake.tests.fakes import keyword_classifier  # noqa: F401  (the live server runs in this process)
 from tests.browser.test_case_flow import expect_state, login, logout, move, open_form, png, receive, submit
+from tests.personas import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

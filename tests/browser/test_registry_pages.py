@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from core.testing import PASSWORD, build_world
+from tests.personas import PASSWORD, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

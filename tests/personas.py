@@ -1,15 +1,19 @@
-"""Named personas and a small world for tests (Healthchecks style).
+"""Named personas and a small world: the one persona base of every test (Healthchecks style).
+
+Only tests import this module (core must not: it builds accounts and registry rows); the repository's
+conftest.py offers `world` as a fixture to every test.
 
 The world: two streets, two property companies, three communities.
   alice  — bureau lead (district-wide)          ada   — administrator
-  oscar  — officer working 曹杨新村街道          sam   — street staff of 长风新村街道
-  hana   — housing-bureau department user        paul  — property user of 普安物业 (company A)
-  carl   — property user of 长风物业 (company B)
+  oscar  — officer working 曹杨新村街道          owen  — officer working 长风新村街道 only
+  sam    — street staff of 长风新村街道
+  hana   — housing-bureau department user        gina  — greening department user (绿化市容)
+  pete   — planning department user (规划资源)
+  paul   — property user of 普安物业 (company A)  carl  — property user of 长风物业 (company B)
 """
 import functools
 from dataclasses import dataclass
 
-import pytest
 from django.contrib.auth.hashers import make_password
 
 from accounts.choices import Role
@@ -66,10 +70,18 @@ class World:
     alice: User
     ada: User
     oscar: User
+    owen: User
     sam: User
     hana: User
+    gina: User
+    pete: User
     paul: User
     carl: User
+
+    PERSONAS = ("alice", "ada", "oscar", "owen", "sam", "hana", "gina", "pete", "paul", "carl")
+
+    def personas(self) -> dict[str, User]:
+        return {name: getattr(self, name) for name in self.PERSONAS}
 
 
 def build_world() -> World:
@@ -97,23 +109,21 @@ def build_world() -> World:
     caoyang_a = community("兰溪一村", caoyang, company_a, "兰溪路", 88, manager=manager_a)
     changfeng_b = community("金沙雅苑", changfeng, company_b, "金沙江路", 1685)
     changfeng_a = community("云岭花园", changfeng, company_a, "云岭东路", 345, unit="NUMBER")
-    housing = Department.objects.get(code="HOUSING")
+    department = {code: Department.objects.get(code=code) for code in ("HOUSING", "GREENING", "PLANNING")}
     return World(
         district=district, caoyang=caoyang, changfeng=changfeng, company_a=company_a, company_b=company_b,
         caoyang_a=caoyang_a, changfeng_b=changfeng_b, changfeng_a=changfeng_a,
         alice=make_user("alice", Role.LEAD),
         ada=make_user("ada", Role.ADMIN, is_staff=True, is_superuser=True),
         oscar=make_user("oscar", Role.OFFICER, streets=[caoyang]),
+        owen=make_user("owen", Role.OFFICER, streets=[changfeng], display_name="欧文队员"),
         sam=make_user("sam", Role.STREET, streets=[changfeng]),
-        hana=make_user("hana", Role.DEPARTMENT, department=housing),
+        hana=make_user("hana", Role.DEPARTMENT, department=department["HOUSING"]),
+        gina=make_user("gina", Role.DEPARTMENT, department=department["GREENING"]),
+        pete=make_user("pete", Role.DEPARTMENT, department=department["PLANNING"]),
         paul=make_user("paul", Role.PROPERTY, company=company_a),
         carl=make_user("carl", Role.PROPERTY, company=company_b),
     )
-
-
-@pytest.fixture
-def world(db) -> World:
-    return build_world()
 
 
 REFERENCE_DATA_MIGRATIONS = [

@@ -1,1 +1,0 @@
-from core.testing import world  # noqa: F401
