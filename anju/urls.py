@@ -17,7 +17,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("credit/", include("credit.urls")),
     path("programme/", include("programme.urls")),
-    path("api/v1/", include("api.urls")),
+    path("api/v1/", include("anju.api_urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

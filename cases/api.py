@@ -21,10 +21,10 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from accounts.scope import can_see_personal, role_of
-from api.viewsets import RestrictedReadOnlyViewSet
 from cases import fines, indicators, services, workflow
 from cases.choices import CaseState, PartyKind, PartyRole
 from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, SupervisionOrder
+from core.api import RestrictedReadOnlyViewSet
 from core.errors import ApplicationError
 from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from accounts.scope import can_see_personal, role_of
-from api.viewsets import RestrictedReadOnlyViewSet
+from core.api import RestrictedReadOnlyViewSet
 from core.masking import mask_name
 from credit import selectors, services
 from credit.choices import DisputeStatus, DutyOutcome, Subject

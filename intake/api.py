@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.scope import can_see_personal
-from api.viewsets import RestrictedReadOnlyViewSet
+from core.api import RestrictedReadOnlyViewSet
 from core.errors import ApplicationError
 from core.masking import mask_name, mask_phone
 from intake import dispatch, permissions, selectors, services

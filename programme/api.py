@@ -18,8 +18,8 @@ from rest_framework.response import Response
 
 from accounts.choices import Role
 from accounts.models import User
-from api.viewsets import RestrictedReadOnlyViewSet
 from cases.models import EnforcementCase
+from core.api import RestrictedReadOnlyViewSet
 from programme import selectors, services
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
 from programme.forms import STATUS_GROUPS
