@@ -133,6 +133,7 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         fine.awaits_decision = (handler and not fine.is_final and fine.document_id is None
                                 and DocumentKind.PENALTY_DECISION in issuable)
     complaints = selectors.linked_complaints(user, case)
+    related = selectors.related_records(user, case)
     for complaint in complaints:
         complaint.reply_key = f"reply:{complaint.pk}"
         complaint.reply_form = (bound.pop(f"reply:{complaint.pk}", None) or HotlineReplyForm(complaint=complaint)) \
@@ -165,8 +166,9 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "supervision_form": bound.pop("supervise", None) or SupervisionForm(auto_id="id_supervise_%s"),
         "complaints": complaints,
         "referrals": selectors.referral_list(user, case),
-        "related": selectors.related_records(user, case),
-        "company_credit_pages": _sees_company_credit(user),
+        "related": related,
+        # whether the companies' credit pages open for the user (the credit app's rule, through cases.hooks)
+        "company_credit_pages": related.get("company_credit_pages", False),
         "error": error,
         "stale": stale,
         "kept": [row for form in bound.values() for row in _typed(form)],  # forms no longer on the page
@@ -174,13 +176,6 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "today": timezone.localdate(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
-
-
-def _sees_company_credit(user) -> bool:
-    """Whether the companies' credit pages open for the user (the credit app's rule)."""
-    from credit.views import sees_all_credit
-
-    return sees_all_credit(user)
 
 
 @login_required
