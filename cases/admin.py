@@ -103,10 +103,3 @@ class ReferralAdmin(SimpleHistoryAdmin):
     list_display = ["pk", "department", "street", "status", "due", "created_at"]
     list_filter = ["status", "department"]
     raw_id_fields = ["case", "complaint", "letter"]
-
-
-@admin.register(models.HotlineReply)
-class HotlineReplyAdmin(SimpleHistoryAdmin):
-    list_display = ["complaint", "result", "satisfaction", "replied_by", "replied_at"]
-    list_filter = ["result", "satisfaction"]
-    raw_id_fields = ["complaint"]

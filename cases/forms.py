@@ -359,7 +359,7 @@ class HotlineReplyForm(forms.Form):
 
 
 def _has_reply(complaint) -> bool:
-    from cases.models import HotlineReply
+    from intake.models import HotlineReply
 
     try:
         return complaint.reply is not None

@@ -11,12 +11,10 @@ from cases.choices import (
     CaseState,
     DocumentKind,
     EvidenceKind,
-    HotlineResult,
     PartyKind,
     PartyRole,
     PaymentStatus,
     ReferralStatus,
-    Satisfaction,
     SupervisionStatus,
 )
 from core.models import TimeStampedModel
@@ -334,28 +332,3 @@ class Referral(TimeStampedModel):
     @classmethod
     def scope_q(cls, user, action="view"):
         return scope.referral_q(user, action)
-
-
-class HotlineReply(models.Model):
-    """The answer to a 12345 work order: reply, result and the caller's satisfaction."""
-
-    complaint = models.OneToOneField("intake.Complaint", on_delete=models.CASCADE, related_name="reply")
-    reply = models.TextField(_("答复市民要点"))
-    result = models.CharField(_("办理结果"), max_length=10, choices=HotlineResult.choices)
-    return_reason = models.CharField(_("退单理由"), max_length=300, blank=True)
-    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("答复人"))
-    replied_at = models.DateTimeField(_("答复时间"))
-    history = HistoricalRecords()
-    objects = RestrictedManager()
-
-    class Meta:
-        verbose_name = _("工单答复")
-        verbose_name_plural = _("工单答复")
-
-    def __str__(self):
-        return f"答复 {self.complaint}"
-
-    @classmethod
-    def scope_q(cls, user, action="view"):
-        return scope.complaint_q(user, action, prefix="complaint__")

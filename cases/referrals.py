@@ -101,5 +101,18 @@ def referral_withdraw(*, referral, actor, reason: str):
     return referral
 
 
+def complaint_referrals_withdraw(*, complaint, actor, reason: str, keep=None) -> int:
+    """Pending referrals of the complaint to departments other than `keep` are withdrawn (intake.dispatch asks,
+    through intake.hooks, when the complaint is returned, settled or re-routed to another department)."""
+    pending = Referral.objects.filter(complaint_id=complaint.pk, status__in=[ReferralStatus.SENT,
+                                                                             ReferralStatus.SIGNED])
+    if keep is not None:
+        pending = pending.exclude(department=keep)
+    ids = list(pending.values_list("pk", flat=True))
+    for pk in ids:
+        referral_withdraw(referral=Referral(pk=pk), actor=actor, reason=reason)
+    return len(ids)
+
+
 def is_overdue(referral) -> bool:
     return referral.status in {ReferralStatus.SENT, ReferralStatus.SIGNED} and referral.due < timezone.localdate()

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.choices import Role
 from accounts.scope import role_of
-from cases import documents, fines, hotline, referrals, rules, selectors, services, workflow
+from cases import documents, fines, referrals, rules, selectors, services, workflow
 from cases.choices import REFERRAL_ENDED, CaseState, DocumentKind, ReferralStatus, SupervisionStatus
 from cases.exports import case_columns
 from cases.forms import (
@@ -40,6 +40,7 @@ from cases.forms import (
 )
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
+from intake import hotline
 from intake import permissions as intake_permissions
 
 PAGE_SIZE = 30

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intake.choices import Channel
+from intake.choices import Channel, HotlineResult, Satisfaction
 from registry.models import Community, Department, Street, ViolationType
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -176,8 +176,6 @@ class SettleForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("满意度（回访）"), required=False, choices=[])
 
     def __init__(self, *args, hotline=True, **kwargs):
-        from cases.choices import HotlineResult, Satisfaction
-
         kwargs.setdefault("auto_id", "id_settle_%s")
         super().__init__(*args, **kwargs)
         if hotline:

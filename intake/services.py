@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
-from intake import routing
-from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
+from intake import hooks, routing
+from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, ReferralStatus
 from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
 from intake.hotline_import import (
     D_COMMUNITY,
@@ -498,9 +498,7 @@ def _send_referral(complaint: Complaint, actor):
     which signs for it and answers within the deadline."""
     if complaint.status != ComplaintStatus.REFERRED or complaint.type_source != DecisionSource.STAFF:
         return
-    from cases.referrals import referral_send
-
-    referral_send(department=complaint.department, matter=complaint.content, actor=actor, complaint=complaint)
+    hooks.referral_send(department=complaint.department, matter=complaint.content, actor=actor, complaint=complaint)
 
 
 @transaction.atomic
@@ -508,8 +506,6 @@ def complaint_referral_ended(*, complaint: Complaint, referral, actor) -> Compla
     """The department answered (反馈) a complaint referred to it: once no other referral of it is pending,
     the complaint is closed (已办结). The department returned it (退回, not theirs): it waits in the queue
     again (待分拣) for staff to correct its type or department."""
-    from cases.choices import ReferralStatus
-
     complaint = _lock(complaint)
     if complaint.status != ComplaintStatus.REFERRED:
         return complaint

@@ -1,0 +1,47 @@
+"""Hooks through which cases (above intake) does its part for a complaint without intake importing it: the
+referrals (移交, cases.models.Referral) a confirmed non-enforcement complaint is sent as, withdrawn when the
+complaint leaves, and whether the user may open a case from the complaint page. cases registers its handlers in
+CasesConfig.ready(); without them (intake alone) no referral is sent and no case can be opened.
+
+- `register_referral_desk(send=..., withdraw_pending=...)`:
+  send(*, department, matter, actor, complaint) sends a referral of the complaint;
+  withdraw_pending(*, complaint, actor, reason, keep=None) -> int withdraws the complaint's pending referrals
+  (those to `keep`, a department, stay) and says how many.
+- `register_may_open_case(fn)`: fn(user) -> bool, whether to offer 立案办理 on the complaint page.
+"""
+from collections.abc import Callable
+from typing import Any
+
+SendReferral = Callable[..., Any]
+WithdrawReferrals = Callable[..., int]
+MayOpenCase = Callable[[Any], bool]
+
+_send: SendReferral | None = None
+_withdraw: WithdrawReferrals | None = None
+_may_open_case: MayOpenCase | None = None
+
+
+def register_referral_desk(*, send: SendReferral, withdraw_pending: WithdrawReferrals) -> None:
+    global _send, _withdraw
+    _send, _withdraw = send, withdraw_pending
+
+
+def register_may_open_case(fn: MayOpenCase) -> MayOpenCase:
+    global _may_open_case
+    _may_open_case = fn
+    return fn
+
+
+def referral_send(*, department, matter: str, actor, complaint) -> None:
+    if _send is not None:
+        _send(department=department, matter=matter, actor=actor, complaint=complaint)
+
+
+def referrals_withdraw(*, complaint, actor, reason: str, keep=None) -> int:
+    if _withdraw is None:
+        return 0
+    return _withdraw(complaint=complaint, actor=actor, reason=reason, keep=keep)
+
+
+def may_open_case(user) -> bool:
+    return _may_open_case is not None and _may_open_case(user)
