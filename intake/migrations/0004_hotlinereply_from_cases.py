@@ -8,11 +8,27 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def content_types_follow(apps, schema_editor):
+    """The model's content types (and so its permissions and admin log) follow it to intake."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for model in ("hotlinereply", "historicalhotlinereply"):
+        if not ContentType.objects.filter(app_label="intake", model=model).exists():
+            ContentType.objects.filter(app_label="cases", model=model).update(app_label="intake")
+
+
+def content_types_back(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    for model in ("hotlinereply", "historicalhotlinereply"):
+        if not ContentType.objects.filter(app_label="cases", model=model).exists():
+            ContentType.objects.filter(app_label="intake", model=model).update(app_label="cases")
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
         ('intake', '0003_complaint_status_label'),
         ('cases', '0004_transition_reason_parts'),  # the tables exist (cases/0001)
+        ('contenttypes', '0002_remove_content_type_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -63,4 +79,5 @@ class Migration(migrations.Migration):
                 },
             ),
         ]),
+        migrations.RunPython(content_types_follow, content_types_back),
     ]
