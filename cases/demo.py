@@ -165,7 +165,7 @@ class Clock:
     """Office hours over the working-day calendar (cases.calendar)."""
 
     def __init__(self, rng: random.Random):
-        from cases import calendar
+        from core import calendar
 
         self.rng, self.calendar = rng, calendar
         self.tz = timezone.get_current_timezone()

@@ -1,5 +1,5 @@
 """Enforcement cases (执法办案): the legal workflow, parties, evidence, documents, fines,
-supervision, referrals and hotline replies."""
+supervision and referrals."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -19,23 +19,6 @@ from cases.choices import (
 )
 from core.models import TimeStampedModel
 from core.querysets import RestrictedManager
-
-
-class Holiday(models.Model):
-    """A day off that would be a working day, or (is_workday) a weekend day worked instead (调休)."""
-
-    date = models.DateField(_("日期"), unique=True)
-    name = models.CharField(_("名称"), max_length=50)
-    is_workday = models.BooleanField(_("调休上班"), default=False)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("节假日")
-        verbose_name_plural = _("节假日")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.name}{'（调休上班）' if self.is_workday else ''}"
 
 
 class EnforcementCase(TimeStampedModel):

@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.scope import role_of
-from cases import calendar
 from cases.choices import REFERRAL_ENDED, ReferralStatus
 from cases.models import Referral
+from core import calendar
 from core.errors import ApplicationError
 
 ANSWER_DAYS = 5  # 一般求助/投诉: 5 working days (沪府办〔2018〕62号 as applied)

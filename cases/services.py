@@ -12,9 +12,10 @@ from django.utils.translation import gettext_noop
 from accounts.choices import Role
 from accounts.messages import stored, text
 from accounts.scope import role_of
-from cases import calendar, rules, workflow
+from cases import rules, workflow
 from cases.choices import CaseState, EvidenceKind
 from cases.models import CaseTransition, EnforcementCase, Evidence, Party
+from core import calendar
 from core.errors import ApplicationError
 from intake.choices import ComplaintStatus
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import scope
 from accounts.choices import Role
-from cases import calendar
+from core import calendar
 from credit.choices import DutyOutcome, Subject
 from credit.models import CreditDispute, CreditPolicy, CreditRecord, CreditRule, DutyCheck, PunishmentListing
 

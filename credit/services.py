@@ -23,9 +23,10 @@ from accounts import services as account_services
 from accounts.choices import Role
 from accounts.messages import render, text, typed
 from accounts.scope import role_of
-from cases import calendar, workflow
+from cases import workflow
 from cases.choices import PartyKind, PartyRole
 from cases.services import upload_check
+from core import calendar
 from core.errors import ApplicationError
 from credit import selectors
 from credit.choices import DisputeStatus, DutyOutcome, NoticeKind, Subject
