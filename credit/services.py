@@ -25,9 +25,9 @@ from accounts.messages import render, text, typed
 from accounts.scope import role_of
 from cases import workflow
 from cases.choices import PartyKind, PartyRole
-from cases.services import upload_check
 from core import calendar
 from core.errors import ApplicationError
+from core.uploads import upload_check
 from credit import selectors
 from credit.choices import DisputeStatus, DutyOutcome, NoticeKind, Subject
 from credit.models import (
