@@ -175,7 +175,7 @@ def supervision_get(*, user, pk: int, action: str = "view") -> SupervisionOrder:
 
 def related_records(user, case) -> dict:
     """The credit and inventory records of the case that the user may open, each through its own scope; the
-    apps above cases add them through cases.hooks (credit.hooks, programme.hooks)."""
+    apps above cases add them through cases.hooks (credit.receivers, programme.receivers)."""
     return hooks.related_records(user, case)
 
 
