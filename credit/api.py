@@ -1,4 +1,4 @@
-"""REST API of the credit app; `register(router)` is called by api/urls.py.
+"""REST API of the credit app; `register(router)` is called by anju/api_urls.py.
 
 Same scope as the pages (accounts.scope.duty_check_q / credit_q): a record outside it is 404; a record the user
 may see but not act on is 403; a refused write (late answer, already decided, missing reasons …) is 400 with the

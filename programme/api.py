@@ -1,4 +1,4 @@
-"""REST API of the programme app; `register(router)` is called by api/urls.py.
+"""REST API of the programme app; `register(router)` is called by anju/api_urls.py.
 
 /api/v1/inventory/ — the illegal-construction inventory in the user's scope: list (filters as on the page),
 retrieve, create (POST) and change the fields (PATCH) through programme.services. The status is never written
