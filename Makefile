@@ -25,7 +25,7 @@ PYTHON311 := $(shell command -v python3.11 2>/dev/null || { python3 -c 'import s
 help:
 	@echo "make run      install, migrate, load the demo district (first time only), serve on http://$(ADDRESS)"
 	@echo "make test     install, then run the test suite (pytest; browser tests use Debian's chromium)"
-	@echo "make lint     ruff check"
+	@echo "make lint     ruff check, then lint-imports (apps import only downward: pyproject.toml)"
 	@echo "make venv     create .venv and install requirements.lock (again only when the lock changes)"
 	@echo "make assets   npm ci (again only when package-lock.json changes)"
 	@echo "make chromium install Debian's chromium and CJK fonts when missing (root with apt-get only)"
@@ -109,6 +109,7 @@ test: venv assets chromium
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 
 # --- Lock ------------------------------------------------------------------------------------------------
 # pip-compile in a throwaway venv; existing pins are kept unless UPGRADE=1.

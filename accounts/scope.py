@@ -50,6 +50,12 @@ def street_ids(user) -> list[int]:
     return user._anju_street_ids
 
 
+def _streets(user):
+    """All streets, reached through the user's own 'registry.Street' relation: accounts sits below registry and
+    never imports it, so the subqueries below are field paths from Street (street -> communities -> company)."""
+    return user._meta.get_field("streets").related_model._default_manager.all()
+
+
 def _can_change_registry(user) -> bool:
     return role_of(user) == Role.ADMIN
 
@@ -79,10 +85,8 @@ def company_q(user, action: str = "view", prefix: str = "") -> Q:
     if role in DISTRICT_WIDE_VIEW:
         return Q()
     if role in STREET_SCOPED:
-        from registry.models import Community
-
         ids = street_ids(user)
-        managing_here = Community.objects.filter(street_id__in=ids).values("property_company_id")
+        managing_here = _streets(user).filter(pk__in=ids).values("communities__property_company_id")
         return Q(**{f"{prefix}pk__in": managing_here}) if ids else NOTHING
     if role == Role.PROPERTY and user.property_company_id:
         return Q(**{f"{prefix}pk": user.property_company_id})
@@ -101,9 +105,7 @@ def street_q(user, action: str = "view", prefix: str = "") -> Q:
         ids = street_ids(user)
         return Q(**{f"{prefix}pk__in": ids}) if ids else NOTHING
     if role == Role.PROPERTY and user.property_company_id:
-        from registry.models import Community
-
-        mine = Community.objects.filter(property_company_id=user.property_company_id).values("street_id")
+        mine = _streets(user).filter(communities__property_company_id=user.property_company_id).values("pk")
         return Q(**{f"{prefix}pk__in": mine})
     return NOTHING
 

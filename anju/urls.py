@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from anju import views as anju_views
 from core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
-    path("", core_views.home, name="home"),
+    path("", anju_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -17,7 +18,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("credit/", include("credit.urls")),
     path("programme/", include("programme.urls")),
-    path("api/v1/", include("api.urls")),
+    path("api/v1/", include("anju.api_urls")),
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:

@@ -1,29 +1,10 @@
-"""Administration of the case catalogues (holidays, document numbering) and read-mostly views of cases.
+"""Administration of the case catalogues (document numbering) and read-mostly views of cases.
 
 States change only through cases.services.case_transition, so the workflow fields are read-only here."""
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases import calendar, models
-
-
-@admin.register(models.Holiday)
-class HolidayAdmin(SimpleHistoryAdmin):
-    list_display = ["date", "name", "is_workday"]
-    list_filter = ["is_workday"]
-    date_hierarchy = "date"
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        calendar.invalidate()
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        calendar.invalidate()
-
-    def delete_queryset(self, request, queryset):
-        super().delete_queryset(request, queryset)
-        calendar.invalidate()
+from cases import models
 
 
 @admin.register(models.DocumentTemplate)
@@ -103,10 +84,3 @@ class ReferralAdmin(SimpleHistoryAdmin):
     list_display = ["pk", "department", "street", "status", "due", "created_at"]
     list_filter = ["status", "department"]
     raw_id_fields = ["case", "complaint", "letter"]
-
-
-@admin.register(models.HotlineReply)
-class HotlineReplyAdmin(SimpleHistoryAdmin):
-    list_display = ["complaint", "result", "satisfaction", "replied_by", "replied_at"]
-    list_filter = ["result", "satisfaction"]
-    raw_id_fields = ["complaint"]

@@ -23,10 +23,10 @@ from accounts import policy
 from accounts.models import User
 from accounts.policy import may
 from accounts.scope import can_see_personal
-from api.viewsets import RestrictedReadOnlyViewSet
 from cases import fines, indicators, services, workflow
 from cases.choices import CaseState, PartyKind, PartyRole
 from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, SupervisionOrder
+from core.api import RestrictedReadOnlyViewSet
 from core.errors import ApplicationError
 from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure

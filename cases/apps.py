@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "执法办案 Cases"
+
+    def ready(self):
+        # What cases does for a complaint, offered to intake (below cases) through its hooks.
+        from cases import referrals
+        from intake import hooks
+
+        hooks.register_referral_desk(send=referrals.referral_send,
+                                     withdraw_pending=referrals.complaint_referrals_withdraw)

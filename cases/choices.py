@@ -1,6 +1,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The referral's statuses and the 12345 reply's result and satisfaction belong with the complaint (intake, below
+# cases), which reacts to them; named here too for the case code that already reads them from cases.choices.
+from intake.choices import REFERRAL_ENDED, HotlineResult, ReferralStatus, Satisfaction  # noqa: F401
+
 
 class CaseState(models.TextChoices):
     REGISTERED = "REGISTERED", _("线索登记")
@@ -59,26 +63,3 @@ class SupervisionStatus(models.TextChoices):
     CLOSED = "CLOSED", _("已办结")
 
 
-class ReferralStatus(models.TextChoices):
-    SENT = "SENT", _("待签收")
-    SIGNED = "SIGNED", _("已签收")
-    ANSWERED = "ANSWERED", _("已反馈")
-    RETURNED = "RETURNED", _("已退回")
-    WITHDRAWN = "WITHDRAWN", _("已撤回")
-
-
-# A referral that ended without an answer: returned by the department, or withdrawn by the bureau.
-REFERRAL_ENDED = {ReferralStatus.RETURNED, ReferralStatus.WITHDRAWN}
-
-
-class HotlineResult(models.TextChoices):
-    SOLVED = "SOLVED", _("解决")
-    UNSOLVED = "UNSOLVED", _("未解决")
-    PARTLY = "PARTLY", _("部分解决")
-    RETURNED = "RETURNED", _("不办理退单")
-
-
-class Satisfaction(models.TextChoices):
-    SATISFIED = "SATISFIED", _("满意")
-    BASICALLY = "BASICALLY", _("基本满意")
-    UNSATISFIED = "UNSATISFIED", _("不满意")

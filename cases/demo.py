@@ -165,7 +165,7 @@ class Clock:
     """Office hours over the working-day calendar (cases.calendar)."""
 
     def __init__(self, rng: random.Random):
-        from cases import calendar
+        from core import calendar
 
         self.rng, self.calendar = rng, calendar
         self.tz = timezone.get_current_timezone()
@@ -598,8 +598,8 @@ class Runner:
 
     def _reply(self, complaints, actor, step: Step):
         """答复 of the case's 12345 orders when it ends, with the caller's satisfaction for most."""
-        from cases import hotline
-        from cases.models import HotlineReply
+        from intake import hotline
+        from intake.models import HotlineReply
 
         result, text = REPLIES[step.kind]
         for complaint in complaints:
@@ -623,9 +623,8 @@ class Runner:
     def _wrongly_sent(self, plan: Plan):
         """A complaint handled without a case (intake.dispatch) at the planned time: 办结（未立案）, 退单 or
         改派部门. The 12345 orders that repeat it (its duplicates) are answered or returned with it."""
-        from cases.models import HotlineReply
         from intake import dispatch
-        from intake.models import Complaint, Correction
+        from intake.models import Complaint, Correction, HotlineReply
 
         complaint, officer = plan.complaint, plan.officer
         referral = None

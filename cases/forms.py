@@ -11,10 +11,11 @@ from accounts.models import User
 from cases import rules, selectors
 from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, PartyRole, PaymentStatus, Satisfaction
 from cases.models import EnforcementCase
+from core.forms import MultipleFileField
 from registry.choices import Measure
 from registry.models import Department, Street, ViolationType
 
-MAX_FILES = 20
+MAX_FILES = 20  # evidence files in one move (their real type and size: core.uploads, in cases.services)
 
 
 def bootstrap(form):
@@ -84,23 +85,6 @@ class CaseFilter(django_filters.FilterSet):
 
 # --- moves --------------------------------------------------------------------------------------
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceFilesField(forms.FileField):
-    """Any number of evidence files; their real type and size are checked by cases.services."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(_("一次最多上传 %(n)s 个文件"), params={"n": MAX_FILES})
-        single = super().clean
-        return [single(f, initial) for f in files]
-
-
 # What each check of the workflow table means to the person making the move (needs without a field).
 NEED_HINTS = {
     "parties": _("须已登记当事人"),
@@ -142,9 +126,9 @@ class MoveForm(forms.Form):
                     label=_("已落实的措施"), widget=forms.CheckboxSelectMultiple,
                     choices=[(m, Measure(m).label) for m in closes_with])
         if needs & {"evidence", "review_evidence"}:
-            self.fields["files"] = EvidenceFilesField(
+            self.fields["files"] = MultipleFileField(
                 label=_("复查照片或材料") if "review_evidence" in needs else _("证据材料"), required=False,
-                help_text=_("照片、视频、PDF 或 Office 文件，可多选"))
+                help_text=_("照片、视频、PDF 或 Office 文件，可多选"), max_files=MAX_FILES)
         bootstrap(self)
 
     @property
@@ -359,7 +343,7 @@ class HotlineReplyForm(forms.Form):
 
 
 def _has_reply(complaint) -> bool:
-    from cases.models import HotlineReply
+    from intake.models import HotlineReply
 
     try:
         return complaint.reply is not None

@@ -23,9 +23,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from cases import calendar
 from cases.choices import TERMINAL, CaseState
 from cases.models import CaseTransition, EnforcementCase, Evidence
+from core import calendar
 
 DUE_SOON_WORKING_DAYS = 2          # 临期: due within two working days (the case pages use the same)
 UNTOUCHED_COMPLAINT_DAYS = 3       # a routed complaint left this many working days is 不作为

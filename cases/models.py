@@ -1,5 +1,5 @@
 """Enforcement cases (执法办案): the legal workflow, parties, evidence, documents, fines,
-supervision, referrals and hotline replies."""
+supervision and referrals."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,33 +11,14 @@ from cases.choices import (
     CaseState,
     DocumentKind,
     EvidenceKind,
-    HotlineResult,
     PartyKind,
     PartyRole,
     PaymentStatus,
     ReferralStatus,
-    Satisfaction,
     SupervisionStatus,
 )
 from core.models import TimeStampedModel
 from core.querysets import RestrictedManager
-
-
-class Holiday(models.Model):
-    """A day off that would be a working day, or (is_workday) a weekend day worked instead (调休)."""
-
-    date = models.DateField(_("日期"), unique=True)
-    name = models.CharField(_("名称"), max_length=50)
-    is_workday = models.BooleanField(_("调休上班"), default=False)
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("节假日")
-        verbose_name_plural = _("节假日")
-        ordering = ["date"]
-
-    def __str__(self):
-        return f"{self.date} {self.name}{'（调休上班）' if self.is_workday else ''}"
 
 
 class EnforcementCase(TimeStampedModel):
@@ -334,28 +315,3 @@ class Referral(TimeStampedModel):
     @classmethod
     def scope_q(cls, user, action="view"):
         return scope.referral_q(user, action)
-
-
-class HotlineReply(models.Model):
-    """The answer to a 12345 work order: reply, result and the caller's satisfaction."""
-
-    complaint = models.OneToOneField("intake.Complaint", on_delete=models.CASCADE, related_name="reply")
-    reply = models.TextField(_("答复市民要点"))
-    result = models.CharField(_("办理结果"), max_length=10, choices=HotlineResult.choices)
-    return_reason = models.CharField(_("退单理由"), max_length=300, blank=True)
-    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("答复人"))
-    replied_at = models.DateTimeField(_("答复时间"))
-    history = HistoricalRecords()
-    objects = RestrictedManager()
-
-    class Meta:
-        verbose_name = _("工单答复")
-        verbose_name_plural = _("工单答复")
-
-    def __str__(self):
-        return f"答复 {self.complaint}"
-
-    @classmethod
-    def scope_q(cls, user, action="view"):
-        return scope.complaint_q(user, action, prefix="complaint__")

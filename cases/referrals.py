@@ -4,9 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import policy
-from cases import calendar
 from cases.choices import REFERRAL_ENDED, ReferralStatus
 from cases.models import Referral
+from core import calendar
 from core.errors import ApplicationError
 
 ANSWER_DAYS = 5  # 一般求助/投诉: 5 working days (沪府办〔2018〕62号 as applied)
@@ -99,6 +99,19 @@ def referral_withdraw(*, referral, actor, reason: str):
     referral._history_user = actor
     referral.save()
     return referral
+
+
+def complaint_referrals_withdraw(*, complaint, actor, reason: str, keep=None) -> int:
+    """Pending referrals of the complaint to departments other than `keep` are withdrawn (intake.dispatch asks,
+    through intake.hooks, when the complaint is returned, settled or re-routed to another department)."""
+    pending = Referral.objects.filter(complaint_id=complaint.pk, status__in=[ReferralStatus.SENT,
+                                                                             ReferralStatus.SIGNED])
+    if keep is not None:
+        pending = pending.exclude(department=keep)
+    ids = list(pending.values_list("pk", flat=True))
+    for pk in ids:
+        referral_withdraw(referral=Referral(pk=pk), actor=actor, reason=reason)
+    return len(ids)
 
 
 def is_overdue(referral) -> bool:

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from accounts import policy
 from accounts.policy import may
-from accounts.scope import NOTHING, can_see_personal
-from cases import indicators, workflow
-from cases.choices import CaseState, DocumentKind, ReferralStatus, SupervisionStatus
+from accounts.scope import can_see_personal
+from cases import hooks, indicators, workflow
+from cases.choices import DocumentKind, ReferralStatus, SupervisionStatus
 from cases.indicators import OPEN_STATES
 from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
 from core.masking import mask_id_number, mask_phone
@@ -156,11 +156,9 @@ def fine_list(user, case):
 
 
 def fine_final_gives_credit(case) -> bool:
-    """Whether a fine of this case becoming final puts credit points on a property company (the credit app's
-    rule, credit.receivers → credit.services.credit_award_for_fine): told before the handler confirms it."""
-    from credit.services import NEGLIGENCE_TYPE
-
-    return case.violation_type.code == NEGLIGENCE_TYPE
+    """Whether a fine of this case becoming final puts credit points on a property company: the credit app's
+    rule, registered through cases.hooks (credit.receivers → credit.services.credit_award_for_fine)."""
+    return hooks.fine_gives_credit(case)
 
 
 def fine_get(*, user, pk: int, action: str = "view") -> Fine:
@@ -176,29 +174,9 @@ def supervision_get(*, user, pk: int, action: str = "view") -> SupervisionOrder:
 
 
 def related_records(user, case) -> dict:
-    """The credit and inventory records of the case that the user may open, each through its own scope: the
-    duty check its filing opened on the property company; for a negligence case the check it came from and the
-    credit points its final fine gave; the illegal-construction inventory items it handles, and whether the
-    user may register one from it (programme.services.may_change_in: the inventory's own rule)."""
-    from credit.models import CreditRecord, DutyCheck
-    from programme import rules as programme_rules
-    from programme import services as programme_services
-    from programme.models import IllegalStructure
-
-    checks = DutyCheck.objects.restrict(user, "view").select_related("company", "case")
-    may_register = (case.violation_type.code == programme_rules.VIOLATION_TYPE
-                    and case.state != CaseState.REFERRED
-                    and (programme_services.may_change_in(user, case.community) if case.community_id
-                         else IllegalStructure.scope_q(user, "change") != NOTHING))
-    return {
-        "duty_check": checks.filter(case=case).first(),
-        "negligence_of": checks.filter(negligence_case=case).first(),
-        "credit_records": list(CreditRecord.objects.restrict(user, "view").filter(case=case)
-                               .select_related("company", "project_manager").order_by("pk")),
-        "structures": list(IllegalStructure.objects.restrict(user, "view").filter(case=case).order_by("number")),
-        "tracks_structures": case.violation_type.code == programme_rules.VIOLATION_TYPE,
-        "may_register_structure": may_register,
-    }
+    """The credit and inventory records of the case that the user may open, each through its own scope; the
+    apps above cases add them through cases.hooks (credit.receivers, programme.receivers)."""
+    return hooks.related_records(user, case)
 
 
 def linked_complaints(user, case):

@@ -1,7 +1,5 @@
 """Writes for enforcement cases. Every state change goes through `case_transition`, which checks
 the workflow table, the role, the requirements and the version, locks the row and records the move."""
-import hashlib
-from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -14,22 +12,13 @@ from accounts.choices import Role
 from accounts.messages import stored, text
 from accounts.policy import may
 from accounts.scope import role_of
-from cases import calendar, rules, workflow
-from cases.choices import CaseState, EvidenceKind
+from cases import rules, workflow
+from cases.choices import CaseState
 from cases.models import CaseTransition, EnforcementCase, Evidence, Party
+from core import calendar
 from core.errors import ApplicationError
+from core.uploads import upload_check
 from intake.choices import ComplaintStatus
-
-MAX_EVIDENCE_BYTES = 200 * 1024 * 1024  # a phone video of a site visit
-SNIFF = [
-    (b"\xff\xd8\xff", "image/jpeg", EvidenceKind.PHOTO),
-    (b"\x89PNG\r\n\x1a\n", "image/png", EvidenceKind.PHOTO),
-    (b"GIF8", "image/gif", EvidenceKind.PHOTO),
-    (b"%PDF-", "application/pdf", EvidenceKind.PDF),
-    (b"PK\x03\x04", "application/zip", EvidenceKind.OFFICE),  # docx/xlsx/pptx: checked further below
-    (b"\xd0\xcf\x11\xe0", "application/msword", EvidenceKind.OFFICE),
-    (b"\x1aE\xdf\xa3", "video/webm", EvidenceKind.VIDEO),
-]
 
 
 class StaleCase(ApplicationError):
@@ -261,50 +250,6 @@ def party_add(*, case: EnforcementCase, actor, role: str, name: str, kind: str =
     party.full_clean()
     party.save()
     return party
-
-
-def sniff(head: bytes, name: str) -> tuple[str, str]:
-    """The file's real type from its first bytes, never from its name."""
-    for magic, content_type, kind in SNIFF:
-        if head.startswith(magic):
-            if content_type == "application/zip":
-                lowered = name.lower()
-                if not lowered.endswith((".docx", ".xlsx", ".pptx")):
-                    break
-                content_type = "application/vnd.openxmlformats-officedocument"
-            return content_type, kind
-    if head[4:8] == b"ftyp":
-        return "video/mp4", EvidenceKind.VIDEO
-    if head[8:12] == b"WEBP":
-        return "image/webp", EvidenceKind.PHOTO
-    raise ApplicationError("不支持的文件类型（仅限照片、视频、PDF 和 Office 文件）",
-                           "unsupported file type (photos, video, PDF and Office files only)")
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    """What a checked upload is: its real type, evidence kind, size and SHA-256."""
-
-    content_type: str
-    kind: str
-    size: int
-    sha256: str
-
-
-def upload_check(upload, *, max_bytes: int | None = None) -> CheckedUpload:
-    """The checks every evidence file passes, wherever it is attached (a case, a duty check …): size limit,
-    type sniffed from the content, SHA-256 of the bytes. Leaves the upload rewound."""
-    max_bytes = max_bytes or MAX_EVIDENCE_BYTES
-    if upload.size > max_bytes:
-        raise ApplicationError(f"文件超过 {max_bytes // 1024 // 1024} MB", "file too large")
-    head = upload.read(16)
-    upload.seek(0)
-    content_type, kind = sniff(head, upload.name)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return CheckedUpload(content_type=content_type, kind=kind, size=upload.size, sha256=digest.hexdigest())
 
 
 @transaction.atomic

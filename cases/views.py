@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import may
-from cases import documents, fines, hotline, referrals, rules, selectors, services, workflow
+from cases import documents, fines, referrals, rules, selectors, services, workflow
 from cases.choices import REFERRAL_ENDED, CaseState, DocumentKind, ReferralStatus, SupervisionStatus
 from cases.exports import case_columns
 from cases.forms import (
@@ -40,6 +40,7 @@ from cases.forms import (
 )
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
+from intake import hotline
 
 PAGE_SIZE = 30
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -131,6 +132,7 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         fine.awaits_decision = (handler and not fine.is_final and fine.document_id is None
                                 and DocumentKind.PENALTY_DECISION in issuable)
     complaints = selectors.linked_complaints(user, case)
+    related = selectors.related_records(user, case)
     for complaint in complaints:
         complaint.reply_key = f"reply:{complaint.pk}"
         complaint.reply_form = (bound.pop(f"reply:{complaint.pk}", None) or HotlineReplyForm(complaint=complaint)) \
@@ -163,8 +165,9 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "supervision_form": bound.pop("supervise", None) or SupervisionForm(auto_id="id_supervise_%s"),
         "complaints": complaints,
         "referrals": selectors.referral_list(user, case),
-        "related": selectors.related_records(user, case),
-        "company_credit_pages": _sees_company_credit(user),
+        "related": related,
+        # whether the companies' credit pages open for the user (the credit app's rule, through cases.hooks)
+        "company_credit_pages": related.get("company_credit_pages", False),
         "error": error,
         "stale": stale,
         "kept": [row for form in bound.values() for row in _typed(form)],  # forms no longer on the page
@@ -172,11 +175,6 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "today": timezone.localdate(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
-
-
-def _sees_company_credit(user) -> bool:
-    """Whether the companies' credit pages open for the user."""
-    return may(user, policy.CREDIT_OVERVIEW)
 
 
 @login_required

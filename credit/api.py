@@ -1,4 +1,4 @@
-"""REST API of the credit app; `register(router)` is called by api/urls.py.
+"""REST API of the credit app; `register(router)` is called by anju/api_urls.py.
 
 Same scope as the pages (accounts.scope.duty_check_q / credit_q): a record outside it is 404; a record the user
 may see but not act on is 403; a refused write (late answer, already decided, missing reasons …) is 400 with the
@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from accounts import policy as access
 from accounts.policy import MayPermission, may
 from accounts.scope import can_see_personal
-from api.viewsets import RestrictedReadOnlyViewSet
+from core.api import RestrictedReadOnlyViewSet
 from core.masking import mask_name
 from credit import selectors, services
 from credit.choices import DisputeStatus, DutyOutcome, Subject

@@ -112,8 +112,9 @@ class Context:
 # --- dating what a stage wrote ----------------------------------------------------------------------------
 
 def _due(case, entered: date):
-    from cases import calendar, workflow
+    from cases import workflow
     from cases.choices import CaseState
+    from core import calendar
 
     if case.state == CaseState.RECTIFYING and case.rectify_due:
         return case.rectify_due
@@ -223,9 +224,10 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     """The stages of one check, from the filing of the owner's case to the points: yields the day of each next
     stage and runs it when resumed."""
     from accounts.messages import render
-    from cases import calendar, documents, fines
+    from cases import documents, fines
     from cases.choices import DocumentKind, PaymentStatus
     from cases.models import Document, Fine
+    from core import calendar
     from credit import selectors, services
     from credit.choices import Subject
     from credit.models import (

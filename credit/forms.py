@@ -8,7 +8,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import EvidenceFilesField, bootstrap
+from cases.forms import MAX_FILES, bootstrap
+from core.forms import MultipleFileField
 from credit import selectors
 from credit.choices import DutyOutcome
 from credit.models import CreditRule, DutyCheck
@@ -105,7 +106,7 @@ class DutyAnswerForm(forms.Form):
 
     statement = forms.CharField(label=_("情况说明"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
                                 help_text=_("何时发现、如何劝阻和制止、何时向谁报告；可附照片、告知书、报告回执等"))
-    files = EvidenceFilesField(label=_("证明材料"), required=False)
+    files = MultipleFileField(label=_("证明材料"), required=False, max_files=MAX_FILES)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_answer_%s")

@@ -22,3 +22,28 @@ def award_credit_points(sender, *, fine, actor, **kwargs):
     from credit import services
 
     services.credit_award_for_fine(fine=fine, actor=actor)
+
+
+# --- What credit adds to the case page (cases.hooks), registered in CreditConfig.ready() -----------------------
+
+def case_related_records(user, case) -> dict:
+    """The duty check the case's filing opened on the property company; for a negligence case the check it came
+    from and the credit points its final fine gave; whether the companies' credit pages open for the user."""
+    from credit.models import CreditRecord, DutyCheck
+    from credit.views import sees_all_credit
+
+    checks = DutyCheck.objects.restrict(user, "view").select_related("company", "case")
+    return {
+        "duty_check": checks.filter(case=case).first(),
+        "negligence_of": checks.filter(negligence_case=case).first(),
+        "credit_records": list(CreditRecord.objects.restrict(user, "view").filter(case=case)
+                               .select_related("company", "project_manager").order_by("pk")),
+        "company_credit_pages": sees_all_credit(user),
+    }
+
+
+def fine_gives_credit(case) -> bool:
+    """A final fine of a negligence case puts credit points on the company (credit.services.credit_award_for_fine)."""
+    from credit.services import NEGLIGENCE_TYPE
+
+    return case.violation_type.code == NEGLIGENCE_TYPE

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import scope
 from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
-from cases import calendar
+from core import calendar
 from credit.choices import DutyOutcome, Subject
 from credit.models import CreditDispute, CreditPolicy, CreditRecord, CreditRule, DutyCheck, PunishmentListing
 

@@ -24,10 +24,10 @@ from accounts.choices import Role
 from accounts.messages import render, text, typed
 from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
 from accounts.scope import role_of
-from cases import calendar
 from cases.choices import PartyKind, PartyRole
-from cases.services import upload_check
+from core import calendar
 from core.errors import ApplicationError
+from core.uploads import upload_check
 from credit import selectors
 from credit.choices import DisputeStatus, DutyOutcome, NoticeKind, Subject
 from credit.models import (

@@ -5,7 +5,6 @@ the company ranking and each company's credit page for the bureau and the housin
 credit-punishment list (联合信用惩戒名单) and disputes (异议). A refused write changes nothing and shows
 the page again with the reason and what the user typed."""
 from datetime import timedelta
-from operator import itemgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from cases.forms import errors_text
 from cases.models import EnforcementCase
 from core.errors import ApplicationError
 from core.exports import export_response
-from credit import selectors, services
+from credit import exports, selectors, services
 from credit.choices import DisputeStatus, DutyOutcome
 from credit.forms import (
     DUTIES,
@@ -92,29 +91,6 @@ def _span(delta: timedelta) -> str:
 
 # --- duty checks: the list ------------------------------------------------------------------------
 
-def duty_check_columns():
-    return [
-        ("案件编号", "case.number"),
-        ("违法类型", "case.violation_type.name"),
-        ("街镇", "street.name"),
-        ("小区", "community.name"),
-        ("物业企业", "company.name"),
-        ("项目经理", "project_manager.name"),
-        ("说明期限", "answer_due"),
-        ("说明时间", "answered_at"),
-        ("发现", "discovered"),
-        ("劝阻", "dissuaded"),
-        ("制止", "stopped"),
-        ("报告", "reported"),
-        ("事先报告", lambda c: c.prior_report.received_at if c.prior_report_id else ""),
-        ("认定结果", lambda c: c.get_outcome_display()),
-        ("失信行为", "failure_rule.name"),
-        ("认定理由", "reasons"),
-        ("认定时间", "decided_at"),
-        ("物业未履职案件", "negligence_case.number"),
-    ]
-
-
 @login_required
 def duty_check_list(request):
     if _is_company(request.user):
@@ -125,7 +101,7 @@ def duty_check_list(request):
     filterset = DutyCheckFilter(request.GET or None, queryset=base, request=request)
     checks = filterset.qs if filterset.is_valid() else base
     if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
-        return export_response(fmt, "物业履职检查", checks.iterator(chunk_size=1000), duty_check_columns(),
+        return export_response(fmt, "物业履职检查", checks.iterator(chunk_size=1000), exports.duty_check_columns(),
                                "物业履职检查")
     today = timezone.localdate()
     context = {
@@ -408,25 +384,6 @@ RANKING_SORTS = {
     "name": lambda r: (r["name"],),
 }
 
-RANKING_COLUMNS = [
-    ("名次", "rank"),
-    ("物业企业", "name"),
-    ("统一社会信用代码", "credit_code"),
-    ("统计周期内记分", "points"),
-    ("履职检查", "checks"),
-    ("未履职", "failed_checks"),
-    ("投诉", "complaints"),
-    ("在管小区", "communities"),
-    ("在管户数", "households"),
-    ("每千户投诉", "complaints_per_1000_households"),
-    ("列入联合惩戒名单", "listed"),
-]
-
-
-def _ranking_columns():
-    return [(header, itemgetter(key)) for header, key in RANKING_COLUMNS]
-
-
 def _sorted(rows, sort: str):
     key = sort.lstrip("-")
     if key not in RANKING_SORTS:
@@ -445,7 +402,7 @@ def ranking(request):
     shown = [r for r in rows if (not q or q in r["name"]) and (not listed_only or r["listed"])]
     shown, sort = _sorted(shown, request.GET.get("sort") or "rank")
     if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
-        return export_response(fmt, "物业企业信用排名", shown, _ranking_columns(), "物业企业信用排名")
+        return export_response(fmt, "物业企业信用排名", shown, exports.ranking_columns(), "物业企业信用排名")
     top = [r for r in rows if r["points"] > 0][:10]  # rows come ranked: most points first
     policy = CreditPolicy.current()
     chart = {
@@ -503,18 +460,6 @@ def company_credit(request, pk):
 
 # --- the joint credit-punishment list, disputes ----------------------------------------------------
 
-LISTING_COLUMNS = [
-    ("物业企业", "company.name"),
-    ("统一社会信用代码", "company.credit_code"),
-    ("列入日期", "listed_on"),
-    ("列入时记分", "points"),
-    ("统计起始", "window_start"),
-    ("列入理由", "reason"),
-    ("移出日期", "removed_on"),
-    ("移出理由", "removal_reason"),
-]
-
-
 def _render_listings(request, *, bound=None, error="", error_pk=None, status=200):
     user = request.user
     show = "all" if request.GET.get("show") == "all" else "open"
@@ -522,7 +467,7 @@ def _render_listings(request, *, bound=None, error="", error_pk=None, status=200
                  else PunishmentListing.objects.restrict(user, "view").select_related("company")
                  .order_by("removed_on", "-listed_on", "-pk"))
     if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
-        return export_response(fmt, "联合信用惩戒名单", listings_, LISTING_COLUMNS, "联合信用惩戒名单")
+        return export_response(fmt, "联合信用惩戒名单", listings_, exports.LISTING_COLUMNS, "联合信用惩戒名单")
     page = Paginator(listings_, PAGE_SIZE).get_page(request.GET.get("page"))
     bound = bound or {}
     for listing in page:

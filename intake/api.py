@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from accounts import policy
 from accounts.policy import may
 from accounts.scope import can_see_personal
-from api.viewsets import RestrictedReadOnlyViewSet
+from core.api import RestrictedReadOnlyViewSet
 from core.errors import ApplicationError
 from core.masking import mask_name, mask_phone
 from intake import dispatch, selectors, services

@@ -38,3 +38,31 @@ class CorrectionField(models.TextChoices):
     DEPARTMENT = "DEPARTMENT", _("承办部门")
     COMMUNITY = "COMMUNITY", _("小区")
     DUPLICATE = "DUPLICATE", _("重复件")
+
+
+# Referrals (移交) of a complaint or a case to the department that owns the matter (cases.models.Referral): the
+# complaint follows them, so their statuses live here, below cases.
+class ReferralStatus(models.TextChoices):
+    SENT = "SENT", _("待签收")
+    SIGNED = "SIGNED", _("已签收")
+    ANSWERED = "ANSWERED", _("已反馈")
+    RETURNED = "RETURNED", _("已退回")
+    WITHDRAWN = "WITHDRAWN", _("已撤回")
+
+
+# A referral that ended without an answer: returned by the department, or withdrawn by the bureau.
+REFERRAL_ENDED = {ReferralStatus.RETURNED, ReferralStatus.WITHDRAWN}
+
+
+# The answer to a 12345 work order (intake.models.HotlineReply).
+class HotlineResult(models.TextChoices):
+    SOLVED = "SOLVED", _("解决")
+    UNSOLVED = "UNSOLVED", _("未解决")
+    PARTLY = "PARTLY", _("部分解决")
+    RETURNED = "RETURNED", _("不办理退单")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "SATISFIED", _("满意")
+    BASICALLY = "BASICALLY", _("基本满意")
+    UNSATISFIED = "UNSATISFIED", _("不满意")

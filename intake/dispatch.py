@@ -1,6 +1,6 @@
 """派单纠错 (R3.5): a work order that reached the wrong place. Whoever received it can
 
-- send it back to the hotline (退单) with the reason — recorded as the order's reply (`cases.hotline`);
+- send it back to the hotline (退单) with the reason — recorded as the order's reply (`intake.hotline`);
 - send it on to the right street (改派街镇) — the bureau's officers and supervisors, who know the district;
 - refer it to the department that owns it when it is no enforcement matter (改派部门 → 移交, through the
   type correction of `intake.services`, which sends the referral);
@@ -15,8 +15,8 @@ from django.db import transaction
 from accounts import policy
 from accounts.scope import reroute_street_q
 from core.errors import ApplicationError
-from intake import routing
-from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
+from intake import hooks, hotline, routing
+from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, HotlineResult, ReferralStatus
 from intake.models import Complaint, Correction
 
 RETURN, STREET, DEPARTMENT, SETTLE = "return", "street", "department", "settle"
@@ -86,27 +86,14 @@ def _locked(complaint: Complaint, actor, move: str, *, related: bool = False) ->
 
 
 def _withdraw_referrals(complaint: Complaint, actor, reason: str, keep=None) -> int:
-    """Pending referrals of the complaint to departments other than `keep` are withdrawn."""
-    from cases.choices import ReferralStatus
-    from cases.models import Referral
-    from cases.referrals import referral_withdraw
-
-    pending = Referral.objects.filter(complaint_id=complaint.pk, status__in=[ReferralStatus.SENT,
-                                                                             ReferralStatus.SIGNED])
-    if keep is not None:
-        pending = pending.exclude(department=keep)
-    ids = list(pending.values_list("pk", flat=True))
-    for pk in ids:
-        referral_withdraw(referral=Referral(pk=pk), actor=actor, reason=reason)
-    return len(ids)
+    """Pending referrals of the complaint to departments other than `keep` are withdrawn (cases does it, through
+    intake.hooks: cases.referrals.complaint_referrals_withdraw)."""
+    return hooks.referrals_withdraw(complaint=complaint, actor=actor, reason=reason, keep=keep)
 
 
 @transaction.atomic
 def complaint_return(*, complaint: Complaint, actor, reason: str) -> Complaint:
     """退单: the 12345 work order goes back to the hotline as 不办理退单, with the reason."""
-    from cases import hotline
-    from cases.choices import HotlineResult
-
     locked = _locked(complaint, actor, RETURN)
     if locked.channel != Channel.HOTLINE:
         raise ApplicationError("只有12345工单可以退单；其他来源的诉件请改派街镇或移交部门",
@@ -187,7 +174,6 @@ def complaint_reroute_department(*, complaint: Complaint, actor, department, rea
     """改派部门: not an enforcement matter — it is referred (移交) to the department that owns it, through the
     type correction of intake (its Correction rows feed the classifier's retraining); referrals to other
     departments still pending are withdrawn."""
-    from cases.choices import ReferralStatus
     from intake import services
 
     locked = _locked(complaint, actor, DEPARTMENT, related=True)
@@ -208,9 +194,6 @@ def complaint_settle(*, complaint: Complaint, actor, reply: str, result: str = "
     """办结（未立案）: verified and settled without a case — the party corrected it on the spot after
     dissuasion, or nothing was found. A 12345 order gets the reply and result (and the caller's satisfaction
     when known); the complaint is closed with the reply as its note."""
-    from cases import hotline
-    from cases.choices import HotlineResult
-
     locked = _locked(complaint, actor, SETTLE)
     reply = (reply or "").strip()
     if not reply:

@@ -2,36 +2,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from intake.choices import Channel
+from core.forms import MultipleFileField
+from intake.choices import Channel, HotlineResult, Satisfaction
 from registry.models import Community, Department, Street, ViolationType
-
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-PHOTO_TYPES = {"image/jpeg", "image/png", "image/webp", "image/heic"}
-
-
-class MultiFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultiFileField(forms.FileField):
-    widget = MultiFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        cleaned = [super(MultiFileField, self).clean(f, initial) for f in files]
-        for f in cleaned:
-            if f.size > MAX_PHOTO_BYTES:
-                raise forms.ValidationError(_("照片“%(name)s”超过10MB / photo too large"), params={"name": f.name})
-            head = f.read(12)
-            f.seek(0)
-            if not _is_image(head):
-                raise forms.ValidationError(_("“%(name)s”不是图片文件 / not an image"), params={"name": f.name})
-        return cleaned
-
-
-def _is_image(head: bytes) -> bool:
-    return (head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG") or head[8:12] == b"WEBP"
-            or head[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"))
 
 
 class ComplaintForm(forms.Form):
@@ -49,7 +22,7 @@ class ComplaintForm(forms.Form):
     caller_phone = forms.CharField(label=_("联系电话"), required=False, max_length=30)
     lat = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     lng = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
-    photos = MultiFileField(label=_("照片"), required=False)
+    photos = MultipleFileField(label=_("照片"), required=False, photos=True)
 
     def __init__(self, *args, channels=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +40,7 @@ class PropertyReportForm(forms.Form):
     discovered_at = forms.DateTimeField(label=_("发现时间"), initial=timezone.now,
                                         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
     dissuaded = forms.BooleanField(label=_("已劝阻/制止"), required=False)
-    photos = MultiFileField(label=_("照片"), required=False)
+    photos = MultipleFileField(label=_("照片"), required=False, photos=True)
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,8 +149,6 @@ class SettleForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("满意度（回访）"), required=False, choices=[])
 
     def __init__(self, *args, hotline=True, **kwargs):
-        from cases.choices import HotlineResult, Satisfaction
-
         kwargs.setdefault("auto_id", "id_settle_%s")
         super().__init__(*args, **kwargs)
         if hotline:

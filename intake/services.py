@@ -1,6 +1,5 @@
 """Intake: every complaint, from any channel, is classified, matched to its community, routed and
 checked for duplicates here — forms, API and file imports all call these functions."""
-import hashlib
 import json
 import re
 from collections import Counter
@@ -18,8 +17,9 @@ from django.utils import timezone
 
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
-from intake import routing
-from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource
+from core.uploads import MAX_PHOTO_BYTES, upload_check
+from intake import hooks, routing
+from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, ReferralStatus
 from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
 from intake.hotline_import import (
     D_COMMUNITY,
@@ -191,6 +191,7 @@ def _check(data: ComplaintInput):
 def complaint_receive(*, data: ComplaintInput, ctx: Context | None = None, photos: Iterable = ()) -> Complaint:
     """One complaint from a form or the API."""
     _check(data)
+    photos = _checked_photos(photos)
     ctx = ctx or Context(since=data.received_at)
     prediction = ctx.classifier.predict_many([data.content])[0]
     complaint = _decide(data, prediction, ctx)
@@ -204,12 +205,19 @@ def complaint_receive(*, data: ComplaintInput, ctx: Context | None = None, photo
     return complaint
 
 
+def _checked_photos(photos: Iterable) -> list:
+    """Every photo is checked before anything is written, so a refused one leaves no complaint and no file."""
+    photos = list(photos)
+    for upload in photos:
+        upload_check(upload, max_bytes=MAX_PHOTO_BYTES, photos_only=True)
+    return photos
+
+
 def photo_add(*, complaint: Complaint, upload) -> ComplaintPhoto:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return ComplaintPhoto.objects.create(complaint=complaint, file=upload, sha256=digest.hexdigest())
+    """A photo of the complaint: real type sniffed (JPEG, PNG, WebP or HEIC), name agreeing with it, at most
+    10 MB (core.uploads.upload_check), SHA-256 kept."""
+    checked = upload_check(upload, max_bytes=MAX_PHOTO_BYTES, photos_only=True)
+    return ComplaintPhoto.objects.create(complaint=complaint, file=upload, sha256=checked.sha256)
 
 
 # --- 12345 file import -------------------------------------------------------------------------
@@ -498,9 +506,7 @@ def _send_referral(complaint: Complaint, actor):
     which signs for it and answers within the deadline."""
     if complaint.status != ComplaintStatus.REFERRED or complaint.type_source != DecisionSource.STAFF:
         return
-    from cases.referrals import referral_send
-
-    referral_send(department=complaint.department, matter=complaint.content, actor=actor, complaint=complaint)
+    hooks.referral_send(department=complaint.department, matter=complaint.content, actor=actor, complaint=complaint)
 
 
 @transaction.atomic
@@ -508,8 +514,6 @@ def complaint_referral_ended(*, complaint: Complaint, referral, actor) -> Compla
     """The department answered (反馈) a complaint referred to it: once no other referral of it is pending,
     the complaint is closed (已办结). The department returned it (退回, not theirs): it waits in the queue
     again (待分拣) for staff to correct its type or department."""
-    from cases.choices import ReferralStatus
-
     complaint = _lock(complaint)
     if complaint.status != ComplaintStatus.REFERRED:
         return complaint

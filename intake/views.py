@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import may
-from cases import selectors as case_selectors
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from core.uploads import run_table_import
@@ -33,6 +32,7 @@ from intake.forms import (
     ReturnForm,
     SettleForm,
 )
+from intake.models import HotlineReply
 from registry.models import ViolationType
 
 
@@ -103,7 +103,7 @@ def _detail_context(request, complaint, *, bound=None, error=""):
         "can_triage": complaint.status != ComplaintStatus.RETURNED
         and may(request.user, policy.COMPLAINT_TRIAGE, complaint),
         # street staff triage their streets' clues but do not open cases: officers and the bureau run them
-        "can_open_case": case_selectors.can_open_cases(request.user),
+        "can_open_case": may(request.user, policy.CASE_OPEN),
         "type_form": CorrectTypeForm(initial={
             "violation_type": complaint.violation_type.code if complaint.violation_type else None,
             "department": complaint.department.code if complaint.department else None}),
@@ -115,8 +115,6 @@ def _detail_context(request, complaint, *, bound=None, error=""):
 
 
 def _reply(complaint):
-    from cases.models import HotlineReply
-
     try:
         return complaint.reply
     except HotlineReply.DoesNotExist:
@@ -131,9 +129,9 @@ def _history(complaint) -> list:
 
 
 def _referrals(user, complaint):
-    from cases.models import Referral
-
-    return Referral.objects.restrict(user, "view").filter(complaint=complaint).select_related("department")
+    """The complaint's referrals (cases.models.Referral, reached through the complaint: intake does not import
+    cases) that the user may see."""
+    return complaint.referrals.restrict(user, "view").select_related("department")
 
 
 @login_required

@@ -1,4 +1,4 @@
-"""REST API of the programme app; `register(router)` is called by api/urls.py.
+"""REST API of the programme app; `register(router)` is called by anju/api_urls.py.
 
 /api/v1/inventory/ — the illegal-construction inventory in the user's scope: list (filters as on the page),
 retrieve, create (POST) and change the fields (PATCH) through programme.services. The status is never written
@@ -20,8 +20,8 @@ from accounts import policy
 from accounts.choices import Role
 from accounts.models import User
 from accounts.policy import may
-from api.viewsets import RestrictedReadOnlyViewSet
 from cases.models import EnforcementCase
+from core.api import RestrictedReadOnlyViewSet
 from programme import selectors, services
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
 from programme.forms import STATUS_GROUPS

@@ -6,4 +6,7 @@ class ProgrammeConfig(AppConfig):
     verbose_name = "专项行动 Programmes"
 
     def ready(self):
-        from programme import receivers  # noqa: F401  (connects to cases.signals)
+        from cases import hooks
+        from programme import receivers  # connects to cases.signals
+
+        hooks.register_related_records(receivers.case_related_records)

@@ -2,7 +2,7 @@
 from rest_framework import serializers
 
 from accounts.scope import can_see_personal
-from api.viewsets import RestrictedReadOnlyViewSet
+from core.api import RestrictedReadOnlyViewSet
 from core.masking import mask_name, mask_phone
 from registry.filters import CommunityFilter
 from registry.models import (

@@ -133,14 +133,23 @@ REFERENCE_DATA_MIGRATIONS = [
 ]
 
 
+_MIGRATION_APPS: dict = {}
+
+
 def ensure_reference_data():
     """Load the data migrations' rows again when a transactional test's flush has removed them
     (browser tests run against a live server, so they cannot use a rolled-back transaction)."""
     import importlib
 
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     if Department.objects.exists():
         return
+    loader = None
     for name in REFERENCE_DATA_MIGRATIONS:
-        importlib.import_module(name).load(apps, None)
+        if name not in _MIGRATION_APPS:  # each migration runs with its own models (Holiday was in cases then)
+            loader = loader or MigrationLoader(connection, ignore_no_migrations=True)
+            app_label, _, migration = name.split(".")
+            _MIGRATION_APPS[name] = loader.project_state((app_label, migration), at_end=True).apps
+        importlib.import_module(name).load(_MIGRATION_APPS[name], None)

@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Notification
-from cases import calendar, selectors, services
+from cases import selectors, services
 from cases.choices import CaseState, PartyRole
 from cases.models import EnforcementCase
 from cases.tests.test_paths import add_party, move, open_case, photo, refused, to_investigating
+from core import calendar
 from core.errors import ApplicationError
 from tests.personas import make_user
 

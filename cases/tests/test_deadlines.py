@@ -5,10 +5,12 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from cases import calendar, indicators, services
+from cases import indicators, services
 from cases.choices import CaseState, PartyRole
-from cases.models import EnforcementCase, Holiday
+from cases.models import EnforcementCase
 from cases.tests.test_paths import add_party, move, open_case, photo
+from core import calendar
+from core.models import Holiday
 from registry.models import ViolationType
 
 pytestmark = pytest.mark.django_db

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from cases import calendar, demo, referrals, services, workflow
+from cases import demo, referrals, services, workflow
 from cases.choices import CaseState, ReferralStatus
 from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
+from core import calendar
 from intake.choices import ComplaintStatus
 from intake.models import Complaint
 from registry import demo_data

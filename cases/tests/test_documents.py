@@ -13,10 +13,12 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
-from cases import calendar, documents, fines, services
+from cases import documents, fines, services
 from cases.choices import CaseState, DocumentKind, PaymentStatus
-from cases.models import Document, DocumentSequence, DocumentTemplate, Fine, Holiday, Referral
+from cases.models import Document, DocumentSequence, DocumentTemplate, Fine, Referral
+from core import calendar
 from core.errors import ApplicationError
+from core.models import Holiday
 from intake import services as intake_services
 from intake.choices import Channel
 from registry.models import Department

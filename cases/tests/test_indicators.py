@@ -6,10 +6,12 @@ import pytest
 from django.utils import timezone
 
 from accounts.choices import Role
-from cases import calendar, indicators
+from cases import indicators
 from cases.choices import CaseState
-from cases.models import CaseTransition, EnforcementCase, Evidence, Holiday
+from cases.models import CaseTransition, EnforcementCase, Evidence
 from cases.tests.test_paths import complaint_for
+from core import calendar
+from core.models import Holiday
 from intake.choices import ComplaintStatus
 from registry.models import ViolationType
 from tests.personas import make_user

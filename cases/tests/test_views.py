@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import calendar, referrals, services
+from cases import referrals, services
 from cases.choices import CaseState, ReferralStatus, SupervisionStatus
 from cases.models import EnforcementCase, Referral, SupervisionOrder
+from core import calendar
 from intake import services as intake_services
 from intake.choices import Channel, ComplaintStatus
 from registry.models import Department

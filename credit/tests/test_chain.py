@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.selectors import notifications_for
-from cases import calendar
 from cases import services as case_services
 from cases.choices import CaseState, PartyKind, PartyRole
+from core import calendar
 from credit import selectors, services
 from credit.choices import DutyOutcome, NoticeKind, Subject
 from credit.models import CreditPolicy, CreditRecord, DutyCheck, PunishmentListing

@@ -7,12 +7,11 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from cases import services as case_services
-from cases.choices import HotlineResult, ReferralStatus
-from cases.models import HotlineReply, Referral
+from cases.models import Referral
 from core.errors import ApplicationError
 from intake import dispatch, services
-from intake.choices import Channel, ComplaintStatus, CorrectionField
-from intake.models import Complaint, Correction
+from intake.choices import Channel, ComplaintStatus, CorrectionField, HotlineResult, ReferralStatus
+from intake.models import Complaint, Correction, HotlineReply
 from registry.models import Department
 
 pytestmark = pytest.mark.django_db

@@ -2,8 +2,8 @@
 and committees in /admin/."""
 import pytest
 
-from core.testing import make_user
 from registry.models import Committee, District, Street
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from core.testing import make_user
 from registry.models import Community, District, Street
+from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
 

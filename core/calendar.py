@@ -1,16 +1,17 @@
-"""Working days with the holiday calendar the administrator edits (法定节假日 and 调休 make-up days)."""
+"""Working days with the holiday calendar the administrator edits (法定节假日 and 调休 make-up days): below every
+app, for every deadline counted in working days (case steps, referrals, supervision orders)."""
 from datetime import date, timedelta
 
 from django.core.cache import cache
 
-CACHE_KEY = "cases:calendar:v1"
+from core.models import Holiday
+
+CACHE_KEY = "core:calendar:v1"
 
 
 def _calendar() -> tuple[frozenset, frozenset]:
     cached = cache.get(CACHE_KEY)
     if cached is None:
-        from cases.models import Holiday
-
         rows = list(Holiday.objects.values_list("date", "is_workday"))
         cached = (frozenset(d for d, w in rows if not w), frozenset(d for d, w in rows if w))
         cache.set(CACHE_KEY, cached, 300)

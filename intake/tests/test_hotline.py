@@ -6,14 +6,13 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cases import hotline, services
-from cases.choices import HotlineResult, Satisfaction
-from cases.models import HotlineReply
+from cases import services
 from core import exports
 from core.errors import ApplicationError
+from intake import hotline
 from intake import services as intake_services
-from intake.choices import Channel, ComplaintStatus
-from intake.models import Complaint
+from intake.choices import Channel, ComplaintStatus, HotlineResult, Satisfaction
+from intake.models import Complaint, HotlineReply
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["工单编号", "受理时间", "诉求地址", "内容描述", "小区名称", "街道", "主办单位", "答复市民要点", "办理结果",

@@ -3,19 +3,16 @@ satisfaction (满意度), 退单 of an order sent here wrongly, and the replies 
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import HotlineResult, Satisfaction
-from cases.models import HotlineReply
 from core import exports
 from core.errors import ApplicationError
-from intake.choices import Channel, ComplaintStatus
+from intake.choices import Channel, ComplaintStatus, HotlineResult, Satisfaction
+from intake.models import Complaint, HotlineReply
 
 MAX_RETURN_REASON = 300  # HotlineReply.return_reason
 EXPORT_TITLE = "12345工单答复"
 
 
 def _lock(complaint):
-    from intake.models import Complaint
-
     locked = Complaint.objects.select_for_update().filter(pk=complaint.pk).first()
     if locked is None:
         raise ApplicationError("工单不存在", "no such work order")
@@ -23,8 +20,6 @@ def _lock(complaint):
 
 
 def _check_actor(complaint, actor):
-    from intake.models import Complaint
-
     if not Complaint.objects.restrict(actor, "change").filter(pk=complaint.pk).exists():
         raise ApplicationError("您无权答复该工单", "you cannot answer this work order")
 

@@ -1,3 +1,4 @@
+"""The API under /api/v1/: every app's viewsets on one router (the project package alone wires the apps)."""
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter

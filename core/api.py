@@ -1,9 +1,16 @@
+"""The API's shared pieces, below every app: the base viewset (every API queryset goes through
+`restrict(user, action)`, like the pages) and the exception handler named in settings.REST_FRAMEWORK."""
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError
+
+
+class RestrictedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+    def get_queryset(self):
+        return super().get_queryset().restrict(self.request.user, "view")
 
 
 def exception_handler(exc, context):

@@ -1,3 +1,4 @@
+"""Context for every page: the menu (accounts) and the site names; wiring, so it lives in the project package."""
 from django.conf import settings
 
 from accounts.navigation import menu_for
