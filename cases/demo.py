@@ -6,8 +6,9 @@ that routing sent to a street as enforcement matters — and driven through the 
 fines, referrals, 督办, 12345 replies), so every rule of the workflow holds for the demo as for real use.
 Each case follows a plan drawn from a fixed seed: most clues are verified and either dismissed or filed and
 taken to closing, some are referred, new illegal constructions are stopped and demolished, household waste
-is educated first and fined on refusal, a few closings are reopened (回潮). Steps run while they lie in the
-past; a plan that reaches beyond today leaves its case open, and the slow ones among those are overdue and
+is educated first and fined on refusal, a few closings are reopened (回潮). Steps run while they lie before the
+moment the demo is loaded (`performed`; a case whose opening would come later is not opened: its complaint
+waits); a plan that reaches beyond now leaves its case open, and the slow ones among those are overdue and
 draw a 督办. Afterwards every timestamp is moved to the day its step was planned for (deadlines recomputed
 over the working-day calendar; a case of last year takes last year's number), so the year reads like a real one.
 
@@ -453,6 +454,25 @@ def _add_supervision(plan: Plan, rng, clock: Clock, lead, due: date, done: datet
 
 # --- running a plan ------------------------------------------------------------------------------
 
+def performed(plan: Plan, now: datetime) -> list[Step]:
+    """The steps of `plan` that have happened by `now`, in order: those before it, up to the first that lies
+    at or after it (that one has not happened yet, nor has anything after it). None at all when the first has
+    not — a case not opened yet leaves its complaint waiting where it is."""
+    done = []
+    for step in plan.steps:
+        if step.at >= now:
+            break
+        done.append(step)
+    return done
+
+
+def reply_at(closed: datetime, now: datetime) -> datetime:
+    """When the 12345 reply of a case ended at `closed` was made: two hours later, or halfway to `now` when
+    that would be after it."""
+    later = closed + timedelta(hours=2)
+    return later if later < now else closed + (now - closed) / 2
+
+
 def _png(seed: int, tone: str) -> bytes:
     """A small site photo stand-in: two colour bands (before: warm, after: green), one per case."""
     rng = random.Random(seed)
@@ -484,21 +504,23 @@ class Runner:
         self.updates[(model, pk)].update(values)
 
     def run(self, plan: Plan):
+        """Perform the steps of `plan` that lie before `self.now`; returns the case (None if not opened yet)."""
+        steps = performed(plan, self.now)
         if plan.kind != "case":
-            return self._wrongly_sent(plan)
+            return self._wrongly_sent(plan, steps)
+        if not steps:
+            return None
         from cases import fines, services
         from cases.models import EnforcementCase, Fine, SupervisionOrder
 
         officer = plan.officer
         complaint = plan.complaint
         case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer)
-        self._number(case, plan.steps[0].at)
-        times = [plan.steps[0].at]
+        self._number(case, steps[0].at)
+        times = [steps[0].at]
         fine = referral = None
         orders = {}  # id of a supervise step → the order it made
-        for step in plan.steps[1:]:
-            if step.at >= self.now:
-                break
+        for step in steps[1:]:
             kind, data = step.kind, step.data
             actor = officer or self.lead
             if kind in {"claim", "assign"}:
@@ -560,7 +582,7 @@ class Runner:
         from cases.models import EnforcementCase
 
         year = timezone.localtime(opened).year
-        if year == timezone.localdate().year:
+        if year == timezone.localtime(self.now).year:
             return
         if year not in self.numbers:
             top = (EnforcementCase.objects.filter(number__startswith=f"AJ{year}-").order_by("-number")
@@ -608,7 +630,7 @@ class Runner:
             satisfaction = _weighted(self.rng, SATISFACTION) if self.rng.random() < 0.85 else ""
             reply = hotline.reply_record(complaint=complaint, actor=actor, reply=text, result=result,
                                          satisfaction=satisfaction)
-            self.stamp(HotlineReply, reply.pk, replied_at=step.at + timedelta(hours=2))
+            self.stamp(HotlineReply, reply.pk, replied_at=reply_at(step.at, self.now))
             self.made["replies"] += 1
 
     def _notified(self, officer, at: datetime):
@@ -620,7 +642,7 @@ class Runner:
             if at < self.now - timedelta(days=3):
                 note.read_by.add(officer)
 
-    def _wrongly_sent(self, plan: Plan):
+    def _wrongly_sent(self, plan: Plan, steps: list[Step]):
         """A complaint handled without a case (intake.dispatch) at the planned time: 办结（未立案）, 退单 or
         改派部门. The 12345 orders that repeat it (its duplicates) are answered or returned with it."""
         from cases.models import HotlineReply
@@ -629,9 +651,7 @@ class Runner:
 
         complaint, officer = plan.complaint, plan.officer
         referral = None
-        for step in plan.steps:
-            if step.at >= self.now:
-                break
+        for step in steps:
             handled = [complaint]
             if step.kind in {"settle", "return"}:
                 duplicates = complaint.duplicates.filter(case__isnull=True, status="DUPLICATE")
@@ -757,12 +777,14 @@ def _apply(updates: dict):
 
 # --- the step ------------------------------------------------------------------------------------
 
-def seed(*, tally, progress=None) -> None:
-    _seed_cases(tally=tally, progress=progress)
-    _seed_referrals(tally=tally, progress=progress)
+def seed(*, tally, progress=None, now: datetime | None = None) -> None:
+    """`now`: the moment the demo is loaded (default: the clock's); nothing is dated at or after it."""
+    now = now or timezone.now()
+    _seed_cases(tally=tally, progress=progress, now=now)
+    _seed_referrals(tally=tally, progress=progress, now=now)
 
 
-def _seed_cases(*, tally, progress=None) -> None:
+def _seed_cases(*, tally, progress=None, now: datetime) -> None:
     from accounts.models import User
     from intake.choices import ComplaintStatus
     from intake.models import Complaint
@@ -779,7 +801,6 @@ def _seed_cases(*, tally, progress=None) -> None:
     rng = random.Random(SEED)
     officers = _officers(rng, tally)
     clock = Clock(rng)
-    now = timezone.now()
     duty_codes = set(ViolationType.objects.filter(triggers_duty_check=True).values_list("code", flat=True))
     complaints = list(
         Complaint.objects.filter(status=ComplaintStatus.ROUTED, case__isnull=True, duplicate_of__isnull=True,
@@ -845,7 +866,30 @@ def _triagers(lead) -> dict[int, object]:
     return by_street
 
 
-def _seed_referrals(*, tally, progress=None) -> None:
+def referral_times(complaint, clock: Clock, now: datetime):
+    """When the bureau confirmed (and so referred) `complaint`, its department signed and answered: each None
+    when it has not happened by `now`. Drawn from `clock.rng`; (None, None, None) when it still waits."""
+    rng = clock.rng
+    if rng.random() >= CONFIRM_SHARE:
+        return None, None, None  # still waiting in the queue
+    sent = clock.after(complaint.received_at, rng.choice(CONFIRM_AFTER))
+    if sent >= now:
+        return None, None, None
+    signed = clock.after(sent, rng.choice(SIGN_AFTER))
+    answered = clock.after(signed, rng.choice(ANSWER_AFTER))
+    if sent >= now - PENDING_WITHIN and rng.random() < PENDING_SHARE:
+        # unsigned, or signed and not answered yet: overdue once the deadline has passed
+        answered = None
+        if rng.random() < 0.4:
+            signed = None
+    if signed is not None and signed >= now:
+        signed = answered = None
+    if answered is not None and answered >= now:
+        answered = None
+    return sent, signed, answered
+
+
+def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
     """Confirm and refer the non-enforcement matters waiting 待移交, and have their departments sign and answer,
     each at its planned time (see the module's docstring)."""
     from accounts.models import User
@@ -858,7 +902,6 @@ def _seed_referrals(*, tally, progress=None) -> None:
     lead = User.objects.filter(username="lead").first()
     if lead is None:
         return
-    now = timezone.now()
     waiting = list(Complaint.objects.filter(
         status=ComplaintStatus.REFERRED, type_source=DecisionSource.MODEL, case__isnull=True,
         duplicate_of__isnull=True, department__isnull=False, referrals__isnull=True,
@@ -874,10 +917,8 @@ def _seed_referrals(*, tally, progress=None) -> None:
     confirmed: dict[int, list[datetime]] = {}  # complaint pk → when it was confirmed (and closed)
     for complaint in (progress(waiting, "移交 referrals") if progress else waiting):
         rng = clock.rng = random.Random(f"{SEED}:{complaint.external_no or complaint.pk}")
-        if rng.random() >= CONFIRM_SHARE:
-            continue  # still waiting in the queue
-        sent = clock.after(complaint.received_at, rng.choice(CONFIRM_AFTER))
-        if sent >= now:
+        sent, signed, answered = referral_times(complaint, clock, now)
+        if sent is None:
             continue
         intake_services.complaint_confirm(complaint=complaint, actor=triagers.get(complaint.street_id, lead))
         referral = Referral.objects.filter(complaint=complaint).select_related("department").first()
@@ -885,22 +926,15 @@ def _seed_referrals(*, tally, progress=None) -> None:
             continue
         confirmed[complaint.pk] = [sent]
         tally.add("移交 referrals to departments", "created")
-        signed = clock.after(sent, rng.choice(SIGN_AFTER))
-        answered = clock.after(signed, rng.choice(ANSWER_AFTER))
-        pending = sent >= now - PENDING_WITHIN and rng.random() < PENDING_SHARE
-        if pending:  # unsigned, or signed and not answered yet: overdue once the deadline has passed
-            answered = now + timedelta(days=3650)
-            if rng.random() < 0.4:
-                signed = answered
         department = referral.department.code
         liaison = liaisons.get(department)
         steps = [sent]
         values = {"created_at": sent, "updated_at": sent, "due": clock.deadline(sent, referrals.ANSWER_DAYS)}
-        if liaison is not None and signed < now:
+        if liaison is not None and signed is not None:
             referrals.referral_sign(referral=referral, actor=liaison)
             steps.append(signed)
             values.update(signed_at=signed, updated_at=signed)
-            if answered < now:
+            if answered is not None:
                 answer = rng.choice(REFERRAL_ANSWERS.get(department) or ["已办理，结果已告知诉求人"])
                 referrals.referral_answer(referral=referral, actor=liaison, answer=answer)  # closes the complaint
                 steps.append(answered)

@@ -5,9 +5,9 @@ ranking, and disputes — every write through the real services (credit, cases, 
 How time is made: each chain (an owner case filed → the check → answer → decision → negligence case → fine →
 final → points) is a generator of dated stages. All chains' stages run in date order, each through the services
 at the moment of seeding, and the records each stage wrote are then dated to the stage's day (case and check
-timestamps, transitions, deadlines, fines, documents, points, listings, notices). A stage that would fall after
-today does not happen, so recent chains stay where they would be now (pending checks, negligence cases under
-investigation, fines not yet final).
+timestamps, transitions, deadlines, fines, documents, points, listings, notices). A stage that would fall at or
+after the moment the demo is loaded (even later the same day) does not happen, so recent chains stay where they
+would be now (pending checks, negligence cases under investigation, fines not yet final).
 
 Checks come from the filed demo cases of the triggering types (cases/demo.py, when present); the chains for the
 companies the story needs (three that end up listed, one close to the threshold, the demo login's company) and,
@@ -83,7 +83,7 @@ class Plan:
 
 @dataclass
 class Context:
-    today: date
+    now: datetime                # the moment the demo is loaded: no stage at or after it happens
     lead: object
     officers: dict
     rng: random.Random
@@ -96,14 +96,19 @@ class Context:
     queue: list = field(default_factory=list)
     order: object = field(default_factory=count)
 
+    @property
+    def today(self) -> date:
+        return timezone.localtime(self.now).date()
+
     def spawn(self, steps) -> None:
-        """Schedule a chain (a generator of stage days) by its first stage, unless that is after today."""
+        """Schedule a chain (a generator yielding, before each stage, the latest moment that stage dates
+        anything at) by its next stage, unless that moment is not before now: then the stage has not happened."""
         upcoming = next(steps, None)
-        if upcoming is not None and upcoming <= self.today:
+        if upcoming is not None and upcoming < self.now:
             heapq.heappush(self.queue, (upcoming, next(self.order), steps))
 
     def run(self) -> None:
-        """Every scheduled stage in date order: resuming a chain runs its stage and returns its next day."""
+        """Every scheduled stage in time order: resuming a chain runs its stage and returns its next moment."""
         while self.queue:
             _day, _n, steps = heapq.heappop(self.queue)
             self.spawn(steps)
@@ -200,10 +205,10 @@ def _owner_case_rest(ctx: Context, case, filed: date):
 
     actor = _actor(ctx, case.street_id)
     measures, done = MEASURES.get(case.violation_type.code, (["ORDER_CORRECT"], []))
-    yield filed + timedelta(days=O_INVESTIGATE)
+    yield _at(filed + timedelta(days=O_INVESTIGATE))
     case = _date_case(_move(case, "investigate", actor), _at(filed + timedelta(days=O_INVESTIGATE)))
     decided = filed + timedelta(days=O_DECISION)
-    yield decided
+    yield _at(decided, 11)
     owner = f"{ctx.rng.choice('赵钱孙李周吴郑王')}某"
     case_services.party_add(case=case, actor=actor, role=PartyRole.OWNER, name=owner)
     case = _date_case(_move(case, "decide", actor, measures=measures, reason="责令限期改正"), _at(decided))
@@ -211,9 +216,9 @@ def _owner_case_rest(ctx: Context, case, filed: date):
     case = _move(case, "order_rectification", actor, rectify_due=ctx.today + timedelta(days=RECTIFY_DAYS))
     EnforcementCase.objects.filter(pk=case.pk).update(rectify_due=decided + timedelta(days=RECTIFY_DAYS))
     case = _date_case(case, _at(decided, 11))
-    yield filed + timedelta(days=O_REVIEW)
+    yield _at(filed + timedelta(days=O_REVIEW))
     case = _date_case(_move(case, "review", actor), _at(filed + timedelta(days=O_REVIEW)))
-    yield filed + timedelta(days=O_CLOSE)
+    yield _at(filed + timedelta(days=O_CLOSE), 15)
     case = _move(case, "close_rectified", actor, reason="复查整改到位", files=[_photo("复查照片.jpg")],
                  measures_done=done)
     _date_case(case, _at(filed + timedelta(days=O_CLOSE), 15))
@@ -239,7 +244,7 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     from credit.selectors import add_months, company_points, window_start
 
     policy = CreditPolicy.current()
-    yield filed
+    yield _at(filed, 9, 30)
     if complaint is not None:
         case, check = _owner_case(ctx, complaint, filed)
         if check is None:
@@ -262,8 +267,8 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     officer = _actor(ctx, check.street_id)
 
     if user is not None and (plan.answer or outcome == "FULFILLED" or ctx.rng.random() < 0.5):
-        yield filed + timedelta(days=ANSWER)
         answered = _at(filed + timedelta(days=ANSWER), 16)
+        yield answered
         # the service checks the deadline against the real today: let the company answer now, then date it
         DutyCheck.objects.filter(pk=check.pk).update(answer_due=ctx.today)
         fulfilled = outcome == "FULFILLED"
@@ -274,8 +279,8 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
         _date_notices(ctx, answered)
 
     decide_day = max(filed + timedelta(days=DECIDE), answer_due + timedelta(days=1))
-    yield decide_day
     decided_at = _at(decide_day, 11)
+    yield decided_at
     check.refresh_from_db()
     if outcome == "FULFILLED":
         reasons = ("物业企业在投诉之前已通过平台报告，并劝阻、制止" if check.prior_report_id
@@ -294,13 +299,13 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     def day(offset):
         return decide_day + timedelta(days=offset - DECIDE)
 
-    yield day(N_VERIFY)
+    yield _at(day(N_VERIFY), 10)
     negligence = _date_case(_move(negligence, "start_verification", officer), _at(day(N_VERIFY), 9))
     negligence = _date_case(_move(negligence, "file", officer, files=[_photo("物业巡查台账.jpg")]),
                             _at(day(N_VERIFY), 10))
-    yield day(N_INVESTIGATE)
+    yield _at(day(N_INVESTIGATE))
     negligence = _date_case(_move(negligence, "investigate", officer), _at(day(N_INVESTIGATE)))
-    yield day(N_DECISION)
+    yield _at(day(N_DECISION), 14)
     negligence = _move(negligence, "decide", officer, measures=["ORDER_CORRECT", "FINE"],
                        reason="物业未履行劝阻、制止、报告义务，责令改正并处罚款")
     negligence = _date_case(negligence, _at(day(N_DECISION)))
@@ -309,17 +314,17 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     document = documents.document_issue(case=negligence, kind=DocumentKind.PENALTY_DECISION, actor=officer)
     Document.objects.filter(pk=document.pk).update(issued_at=_at(day(N_DECISION), 14))
     Fine.objects.filter(pk=fine.pk).update(decided_at=day(N_DECISION))
-    yield day(N_PAID)
+    yield _at(day(N_PAID))
     fine = fines.fine_record_payment(fine=fine, actor=officer, status=PaymentStatus.PAID, paid_at=ctx.today)
     Fine.objects.filter(pk=fine.pk).update(paid_at=day(N_PAID))
-    yield day(N_FINAL)
+    yield _at(day(N_FINAL), 15)
     final_day = day(N_FINAL)
     before = set(PunishmentListing.objects.values_list("pk", flat=True))
     fines.fine_make_final(fine=fine, actor=officer)  # the receiver awards the points and evaluates the listing
     records = CreditRecord.objects.filter(fine=fine)
     dispute = None
     lodged = final_day + timedelta(days=1)
-    if plan.dispute and user is not None and lodged <= ctx.today:  # lodged while the record is new
+    if plan.dispute and user is not None and _at(lodged, 10) < ctx.now:  # lodged while the record is new
         dispute = services.credit_dispute_lodge(
             record=records.get(subject=Subject.COMPANY), actor=user,
             reason="事发时我司秩序维护员已当面劝阻并拍照留存，因业主拒不配合未能制止，已于次日报告居委会，请予核查。")
@@ -345,11 +350,13 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
         CreditDispute.objects.filter(pk=dispute.pk).update(
             created_at=_at(lodged, 10), updated_at=_at(lodged, 10), decide_due=decide_due)
         _date_notices(ctx, _at(lodged, 10), {"due": decide_due})
-    yield day(N_CLOSE)
+    yield _at(day(N_CLOSE), 16)
     negligence = _move(negligence, "close_executed", officer, reason="罚款已缴纳，已责令改正")
     _date_case(negligence, _at(day(N_CLOSE), 16))
     if dispute is not None and plan.dispute == "upheld":
         decided = day(N_CLOSE) + timedelta(days=1)
+        if _at(decided, 15) >= ctx.now:
+            return  # not decided yet
         services.credit_dispute_decide(dispute=dispute, actor=ctx.officers.get("HOUSING") or ctx.lead, upheld=True,
                                        decision="经核查，企业提供的劝阻照片和报告记录属实，撤销该次记分")
         CreditDispute.objects.filter(pk=dispute.pk).update(decided_at=_at(decided, 15), updated_at=_at(decided, 15))
@@ -506,7 +513,7 @@ def _date_opening_notices():
 
 # --- the step -------------------------------------------------------------------------------------------------
 
-def seed(*, tally, progress):
+def seed(*, tally, progress, now: datetime | None = None):
     from accounts.choices import Role
     from accounts.models import Notification, User
     from cases.models import EnforcementCase
@@ -540,13 +547,13 @@ def seed(*, tally, progress):
     company_users = {}
     for user in User.objects.filter(role=Role.PROPERTY, is_active=True, property_company__isnull=False).order_by("pk"):
         company_users.setdefault(user.property_company_id, user)
-    ctx = Context(today=timezone.localdate(), lead=lead, officers=officers, rng=random.Random(SEED), tally=tally,
+    ctx = Context(now=now or timezone.now(), lead=lead, officers=officers, rng=random.Random(SEED), tally=tally,
                   company_users=company_users,
                   last_notice=Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     existing = list(DutyCheck.objects.filter(outcome=DutyOutcome.PENDING).select_related("case", "company"))
     chains = _story(ctx, existing)
 
-    # every chain's stages in date order; a stage after today does not happen
+    # every chain's stages in time order; a stage that would fall after now does not happen
     for day, plan, complaint, check in progress(chains, "履职检查 duty-check chains"):
         ctx.spawn(_chain(ctx, filed=day, plan=plan, complaint=complaint, check=check))
     ctx.run()
