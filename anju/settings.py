@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "credit",
     "programme",
     "api",
+    "demo",  # the demo district (seed_demo): above every domain app, which none of them imports
 ]
 
 MIDDLEWARE = [

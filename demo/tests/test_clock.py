@@ -15,9 +15,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from cases import demo
-from credit import demo as credit_demo
-from credit.tests.test_demo import year_of_complaints  # the credit demo's small year, as a fixture
+from demo import cases as case_demo
+from demo import credit as credit_demo
+from demo.tests.test_credit import year_of_complaints  # the credit demo's small year, as a fixture
 from registry.models import ViolationType
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -40,7 +40,7 @@ def _complaints(now: datetime, types) -> list:
     the nine days before that, from each channel, of each type in turn."""
     company = SimpleNamespace(name="上海普安物业管理有限公司", credit_code="91310107MA1G000011")
     community = SimpleNamespace(property_company_id=1, property_company=company)
-    latest = now - demo.LEAVE_RECENT - timedelta(minutes=1)
+    latest = now - case_demo.LEAVE_RECENT - timedelta(minutes=1)
     out = []
     for n in range(9 * 24 * 60 // 100):
         received = latest - timedelta(minutes=100 * n)
@@ -59,26 +59,26 @@ def test_no_planned_step_that_runs_lies_after_now(now):
     officers = {1: [SimpleNamespace(pk=1), SimpleNamespace(pk=2)]}
     lead = SimpleNamespace(pk=3)
     rng = random.Random(now.isoformat())
-    clock = demo.Clock(rng)
+    clock = case_demo.Clock(rng)
     today = now.date()
     for complaint in _complaints(now, types):
-        plan = demo._plan(complaint, rng, clock, officers, lead, {"ILLEGAL_CONSTRUCTION"}, now)
+        plan = case_demo._plan(complaint, rng, clock, officers, lead, {"ILLEGAL_CONSTRUCTION"}, now)
         if plan is None:
             continue
-        done = demo.performed(plan, now)
+        done = case_demo.performed(plan, now)
         assert all(step.at < now for step in done), (now, complaint.received_at, done)
         assert [step.at for step in done] == sorted(step.at for step in done)
         if plan.kind == "case" and done:
             assert done[0].kind == "open"
         for step in done:
-            if step.kind in demo.REPLIES:
-                assert step.at < demo.reply_at(step.at, now) < now
+            if step.kind in case_demo.REPLIES:
+                assert step.at < case_demo.reply_at(step.at, now) < now
             if step.kind in {"fine", "pay"}:
                 assert timezone.localtime(step.at).date() <= today
 
         # the non-enforcement matters' confirmation, signing and answer
-        clock.rng = random.Random(f"{demo.SEED}:{complaint.external_no}")
-        sent, signed, answered = demo.referral_times(complaint, clock, now)
+        clock.rng = random.Random(f"{case_demo.SEED}:{complaint.external_no}")
+        sent, signed, answered = case_demo.referral_times(complaint, clock, now)
         times = [moment for moment in (sent, signed, answered) if moment is not None]
         assert all(complaint.received_at <= moment < now for moment in times), (now, complaint.received_at, times)
         assert times == sorted(times)
@@ -87,12 +87,12 @@ def test_no_planned_step_that_runs_lies_after_now(now):
 
 def test_a_step_at_or_after_now_has_not_happened_nor_has_anything_after_it():
     now = _at(2026, 12, 6, 22, 41)
-    steps = [demo.Step("open", now - timedelta(hours=1)), demo.Step("start_verification", now),
-             demo.Step("dismiss", now - timedelta(minutes=1))]
-    plan = demo.Plan(complaint=None, officer=None, opener=None, steps=steps)
-    assert demo.performed(plan, now) == steps[:1]
-    plan.steps = [demo.Step("open", now + timedelta(hours=12))]
-    assert demo.performed(plan, now) == []
+    steps = [case_demo.Step("open", now - timedelta(hours=1)), case_demo.Step("start_verification", now),
+             case_demo.Step("dismiss", now - timedelta(minutes=1))]
+    plan = case_demo.Plan(complaint=None, officer=None, opener=None, steps=steps)
+    assert case_demo.performed(plan, now) == steps[:1]
+    plan.steps = [case_demo.Step("open", now + timedelta(hours=12))]
+    assert case_demo.performed(plan, now) == []
 
 
 # --- real seeding with the clock frozen ---------------------------------------------------------------------
@@ -128,15 +128,15 @@ def test_cases_seeded_on_a_sunday_night_are_dated_before_it(sunday_night, world)
             status=ComplaintStatus.ROUTED)
     complaints = list(Complaint.objects.select_related("violation_type", "community__property_company", "street")
                       .order_by("received_at", "pk"))
-    rng = random.Random(demo.SEED)
-    clock = demo.Clock(rng)
-    plans = [plan for plan in (demo._plan(c, rng, clock, {world.caoyang.pk: [world.oscar]}, world.alice, set(), now)
+    rng = random.Random(case_demo.SEED)
+    clock = case_demo.Clock(rng)
+    plans = [plan for plan in (case_demo._plan(c, rng, clock, {world.caoyang.pk: [world.oscar]}, world.alice, set(), now)
                                for c in complaints) if plan]
     assert any(plan.steps[0].at >= now for plan in plans), "some would open on Monday"
-    runner = demo.Runner(lead=world.alice, departments={}, dept_users={}, now=now, clock=clock, rng=rng)
+    runner = case_demo.Runner(lead=world.alice, departments={}, dept_users={}, now=now, clock=clock, rng=rng)
     for plan in plans:
         runner.run(plan)
-    demo._backdate(runner)
+    case_demo._backdate(runner)
 
     assert EnforcementCase.objects.exists()
     assert not EnforcementCase.objects.filter(created_at__gte=now).exists()
@@ -162,7 +162,7 @@ def awkward_moment(request):
 @pytest.fixture
 def recent_complaints(world, year_of_complaints):
     """One more complaint a day over the last four months, so that some chain has a stage on the very day."""
-    from credit.tests.test_demo import TYPES
+    from demo.tests.test_credit import TYPES
     from intake.choices import Channel, ComplaintStatus
     from intake.models import Complaint
 
@@ -179,7 +179,7 @@ def recent_complaints(world, year_of_complaints):
 
 def test_credit_chains_seeded_at_awkward_moments_are_dated_before_them(awkward_moment, recent_complaints):
     from credit.models import DutyCheck
-    from credit.tests.test_demo import run
+    from demo.tests.test_credit import run
 
     now = timezone.now()
     run()
@@ -190,9 +190,9 @@ def test_credit_chains_seeded_at_awkward_moments_are_dated_before_them(awkward_m
 def test_a_credit_stage_later_today_has_not_happened_yet(world):
     """Monday 00:20: a check filed on Saturday is answered on Monday at 16:00 — not yet."""
     from credit.models import DutyCheck
+    from demo.district import Tally
     from intake.choices import Channel, ComplaintStatus
     from intake.models import Complaint
-    from registry.demo_data import Tally
 
     with time_machine.travel(_at(2026, 12, 7, 0, 20), tick=True):
         now = timezone.now()

@@ -34,6 +34,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from demo import backdate
+
 SEED = 2026_0401
 KIND = "执法案件 cases"
 OFFICER_PREFIX = "zf_"
@@ -142,7 +144,7 @@ def _officers(rng: random.Random, tally) -> dict[int, list]:
     from accounts.choices import Role
     from accounts.models import User
     from accounts.services import user_create
-    from registry import demo_data
+    from demo import district
     from registry.models import Street
 
     streets = list(Street.objects.order_by("code", "name"))
@@ -150,7 +152,7 @@ def _officers(rng: random.Random, tally) -> dict[int, list]:
         username = f"{OFFICER_PREFIX}{street.code or street.pk}"
         if not User.objects.filter(username=username).exists():
             user_create(username=username, password=secrets.token_urlsafe(24), role=Role.OFFICER,
-                        display_name=f"{demo_data.person_name(rng)}（执法队员）", streets=[street])
+                        display_name=f"{district.person_name(rng)}（执法队员）", streets=[street])
             tally.add("执法队员 officers", "created")
     by_street: dict[int, list] = defaultdict(list)
     officers = User.objects.filter(role=Role.OFFICER, is_active=True).prefetch_related("streets")
@@ -224,10 +226,10 @@ def _measures(rng, code: str, in_progress: bool, path: str) -> tuple[list[str], 
 
 
 def _parties(rng, code: str, community) -> list[dict]:
-    from registry import demo_data
+    from demo import district
 
     def person(role):
-        return {"role": role, "name": demo_data.person_name(rng), "phone": demo_data.mobile(rng)}
+        return {"role": role, "name": district.person_name(rng), "phone": district.mobile(rng)}
 
     if code == "PROPERTY_NEGLIGENCE":
         company = community.property_company
@@ -495,13 +497,13 @@ class Runner:
     def __init__(self, *, lead, departments: dict, dept_users: dict, now: datetime, clock: Clock, rng):
         self.lead, self.departments, self.dept_users, self.now, self.clock = lead, departments, dept_users, now, clock
         self.rng = rng
-        self.updates: dict = defaultdict(dict)    # (model, pk) → {field: value}
+        self.updates = backdate.Stamps()           # (model, pk) → {field: value}
+        self.rectify: dict[int, date] = {}          # case pk → the rectification deadline of its planned day
         self.stamps: dict[int, list[datetime]] = {}  # case pk → times of its timeline rows, in order
         self.made: Counter = Counter()
-        self.numbers: dict[int, int] = {}           # year → last number given to an earlier year's case
 
     def stamp(self, model, pk, **values):
-        self.updates[(model, pk)].update(values)
+        self.updates.stamp(model, pk, **values)
 
     def run(self, plan: Plan):
         """Perform the steps of `plan` that lie before `self.now`; returns the case (None if not opened yet)."""
@@ -515,8 +517,9 @@ class Runner:
 
         officer = plan.officer
         complaint = plan.complaint
-        case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer)
-        self._number(case, steps[0].at)
+        # a case opened last year takes last year's number (the service numbers by the opening's year)
+        case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer,
+                                                 opened_at=steps[0].at)
         times = [steps[0].at]
         fine = referral = None
         orders = {}  # id of a supervise step → the order it made
@@ -576,29 +579,12 @@ class Runner:
         self.made["cases"] += 1
         return case
 
-    def _number(self, case, opened: datetime):
-        """A case opened in an earlier year takes that year's next number at once (before any other record
-        names it); this year's cases are numbered by the service, in the order they are opened."""
-        from cases.models import EnforcementCase
-
-        year = timezone.localtime(opened).year
-        if year == timezone.localtime(self.now).year:
-            return
-        if year not in self.numbers:
-            top = (EnforcementCase.objects.filter(number__startswith=f"AJ{year}-").order_by("-number")
-                   .values_list("number", flat=True).first())
-            self.numbers[year] = int(top.rsplit("-", 1)[1]) if top else 0
-        self.numbers[year] += 1
-        case.number = f"AJ{year}-{self.numbers[year]:06d}"
-        EnforcementCase.objects.filter(pk=case.pk).update(number=case.number)
-        EnforcementCase.history.filter(id=case.pk).update(number=case.number)
-
     def _referred(self, referrals_qs, step: Step):
         from cases import referrals
         from cases.models import Referral
 
         referral = referrals_qs.select_related("department").exclude(status="WITHDRAWN").get()
-        due = self.clock.deadline(step.at, referrals.ANSWER_DAYS)
+        due = referrals.answer_due(timezone.localtime(step.at).date())
         self.stamp(Referral, referral.pk, created_at=step.at, updated_at=step.at, due=due)
         return referral
 
@@ -697,14 +683,14 @@ class Runner:
         if "rectify_days" in data:
             days = data.pop("rectify_days")
             data["rectify_due"] = timezone.localdate() + timedelta(days=days + 1)  # valid now; moved back below
-            self.updates[("rectify", case.pk)] = {"rectify_due": self.clock.deadline(step.at, days)}
+            self.rectify[case.pk] = self.clock.deadline(step.at, days)
         case = services.case_transition(case=case, action=step.kind, actor=actor, version=case.version, files=files,
                                         **data)
         if "rectify_due" in data:  # the timeline states the deadline the case was given
             from cases.models import CaseTransition
 
             step_row = CaseTransition.objects.filter(case=case).order_by("-id").values("id", "payload").first()
-            due = self.updates[("rectify", case.pk)]["rectify_due"]
+            due = self.rectify[case.pk]
             self.stamp(CaseTransition, step_row["id"], payload={**step_row["payload"], "rectify_due": due.isoformat()})
         return case
 
@@ -739,40 +725,20 @@ def _backdate(runner: Runner):
     for pk, transition_id in Evidence.objects.filter(transition_id__in=list(by_transition)).values_list(
             "pk", "transition_id"):
         runner.stamp(Evidence, pk, uploaded_at=by_transition[transition_id])
-    _apply(runner.updates)
+    runner.updates.apply()
 
     # the cases themselves: opened, last moved (events keep the state), closed, and the deadline now running
     for case in EnforcementCase.objects.filter(pk__in=list(runner.stamps)).select_related("violation_type"):
         times = runner.stamps[case.pk]
         entered = [at for row, at in zip(transitions[case.pk], times, strict=True)
                    if row["action"] not in workflow.EVENTS or row["action"] == "register"][-1]
-        rectify = runner.updates.get(("rectify", case.pk), {}).get("rectify_due")
+        rectify = runner.rectify.get(case.pk)
         if rectify:
             case.rectify_due = rectify
-        case.state_due = services._deadline(case, case.state, timezone.localtime(entered).date())
-        EnforcementCase.objects.filter(pk=case.pk).update(
+        case.state_due = services.stage_deadline(case, case.state, timezone.localtime(entered).date())
+        backdate.restamp(EnforcementCase.objects.filter(pk=case.pk),
             created_at=times[0], updated_at=times[-1], state_entered_at=entered, state_due=case.state_due,
             rectify_due=case.rectify_due, closed_at=entered if case.closed_at else None)
-
-
-def _apply(updates: dict):
-    """One UPDATE … WHERE pk = … per row, sent in batches (executemany), values adapted per field."""
-    from django.db import connection
-
-    grouped = defaultdict(list)
-    for (model, pk), values in updates.items():
-        if isinstance(model, str):
-            continue
-        grouped[(model, tuple(sorted(values)))].append((pk, values))
-    with connection.cursor() as cursor:
-        for (model, names), rows in grouped.items():
-            meta = model._meta
-            fields = [meta.get_field(name) for name in names]
-            sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-            sql = (f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {sets} "
-                   f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s")
-            params = [[f.get_db_prep_value(values[f.name], connection) for f in fields] + [pk] for pk, values in rows]
-            cursor.executemany(sql, params)
 
 
 # --- the step ------------------------------------------------------------------------------------
@@ -834,7 +800,7 @@ def _liaisons(tally) -> dict[str, object]:
     from accounts.choices import Role
     from accounts.models import User
     from accounts.services import user_create
-    from registry import demo_data
+    from demo import district
     from registry.models import Department
 
     rng = random.Random(SEED + 7)
@@ -847,7 +813,7 @@ def _liaisons(tally) -> dict[str, object]:
             continue
         users[department.code] = user_create(
             username=f"{LIAISON_PREFIX}{department.code.lower()}", password=secrets.token_urlsafe(24),
-            role=Role.DEPARTMENT, display_name=f"{demo_data.person_name(rng)}（{department.name}）",
+            role=Role.DEPARTMENT, display_name=f"{district.person_name(rng)}（{department.name}）",
             department=department)
         tally.add("部门联络员 department liaisons", "created")
     return users
@@ -911,7 +877,7 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
     liaisons = _liaisons(tally)
     triagers = _triagers(lead)
     clock = Clock(random.Random(SEED))
-    updates: dict = defaultdict(dict)      # (model, pk) → {field: value}, as Runner.stamp
+    updates = backdate.Stamps()
     started = timezone.now()
     times: dict[int, list[datetime]] = {}  # referral pk → when it was sent, signed, answered
     confirmed: dict[int, list[datetime]] = {}  # complaint pk → when it was confirmed (and closed)
@@ -929,7 +895,7 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
         department = referral.department.code
         liaison = liaisons.get(department)
         steps = [sent]
-        values = {"created_at": sent, "updated_at": sent, "due": clock.deadline(sent, referrals.ANSWER_DAYS)}
+        values = {"created_at": sent, "updated_at": sent, "due": referrals.answer_due(timezone.localtime(sent).date())}
         if liaison is not None and signed is not None:
             referrals.referral_sign(referral=referral, actor=liaison)
             steps.append(signed)
@@ -940,7 +906,7 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
                 steps.append(answered)
                 confirmed[complaint.pk].append(answered)
                 values.update(answered_at=answered, updated_at=answered)
-        updates[(Referral, referral.pk)].update(values)
+        updates.stamp(Referral, referral.pk, **values)
         times[referral.pk] = steps
     # the history rows written just now, moved to the times they stand for
     history = Referral.history.model
@@ -953,5 +919,5 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
             "id", "history_id").values("history_id", "id"):
         steps = confirmed[row["id"]]
         updates[(complaint_history, row["history_id"])]["history_date"] = steps.pop(0) if len(steps) > 1 else steps[0]
-    _apply(updates)
+    updates.apply()
 

@@ -1,0 +1,3 @@
+from core.testing import world  # noqa: F401
+from credit.tests.helpers import media  # noqa: F401
+from intake.tests.fakes import keyword_classifier  # noqa: F401
