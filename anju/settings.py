@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "cases",
     "credit",
     "programme",
+    "demo",  # the demo district (seed_demo): above every domain app, which none of them imports
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_import.py [--rows 100000] [--backends sqlite,postgres] [--profile N]
 
-Generates ROWS work orders with intake.demo_hotline (one year, the demo district) into a CSV file (not timed),
+Generates ROWS work orders with demo.hotline (one year, the demo district) into a CSV file (not timed),
 then, for each database in a fresh process:
   1. a fresh database: SQLite file /tmp/anju_bench.sqlite3, or PostgreSQL database anju_bench on
      postgres@127.0.0.1:5432 (created and dropped here; --pg-name names another); migrate, then the registry
@@ -76,10 +76,11 @@ def worker(backend: str, rows: int, seed: int, profile: int, no_helper: bool = F
     from django.utils import timezone
 
     from core.tabular import read_table
-    from intake import demo_hotline, services
+    from demo import district as demo_data
+    from demo import hotline as demo_hotline
+    from intake import services
     from intake.choices import Channel, ComplaintStatus
     from intake.models import Complaint, ImportBatch
-    from registry import demo_data
 
     result = {"backend": backend, "rows": rows, "vendor": connection.vendor}
     started = time.perf_counter()
@@ -242,7 +243,7 @@ def main():
         results.append(json.loads(lines[-1][7:]))
 
     print()
-    print(f"12345 import benchmark — {args.rows:,} work orders (intake.demo_hotline, seed {args.seed}), "
+    print(f"12345 import benchmark — {args.rows:,} work orders (demo.hotline, seed {args.seed}), "
           f"{os.cpu_count()} CPUs, target ≥ {TARGET:,} rows/s end to end")
     header = (f"{'database':<9} {'e2e s':>7} {'rows/s':>7} {'CPU s':>6} {'helper':>6} {'rows/CPU s':>10} "
               f"{'bulk_create s':>13} {'rows/s':>7} {'e2e/raw':>7} {'writer s':>8} {'rows/s':>7} "

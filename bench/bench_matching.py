@@ -41,7 +41,7 @@ def setup(database: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from registry import demo_data
+    from demo import district as demo_data
     from registry.models import Community
 
     call_command("migrate", verbosity=0)

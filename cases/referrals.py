@@ -1,5 +1,7 @@
 """移交: matters sent to the department that owns them. The department signs for each (签收),
 handles it and answers (反馈) within the deadline; overdue referrals reach supervisors."""
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -10,6 +12,11 @@ from core import calendar
 from core.errors import ApplicationError
 
 ANSWER_DAYS = 5  # 一般求助/投诉: 5 working days (沪府办〔2018〕62号 as applied)
+
+
+def answer_due(sent: date, days: int = ANSWER_DAYS) -> date:
+    """The department's deadline for a referral sent on `sent`: `days` working days."""
+    return calendar.add_working_days(sent, days)
 
 
 @transaction.atomic
@@ -23,7 +30,7 @@ def referral_send(*, department, matter: str, actor, complaint=None, case=None, 
         return existing
     return Referral.objects.create(
         complaint=complaint, case=case, department=department, street_id=street_id, matter=matter[:4000],
-        sent_by=actor, due=calendar.add_working_days(timezone.localdate(), days),
+        sent_by=actor, due=answer_due(timezone.localdate(), days),
     )
 
 

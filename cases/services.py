@@ -35,6 +35,11 @@ def _deadline(case: EnforcementCase, state: str, start: date) -> date | None:
     return calendar.add_working_days(start, days) if days is not None else None
 
 
+def stage_deadline(case: EnforcementCase, state: str, start: date) -> date | None:
+    """The deadline `case` has in `state` when it entered it on `start` (None: no deadline in that state)."""
+    return _deadline(case, state, start)
+
+
 def next_case_number(year: int) -> str:
     prefix = f"AJ{year}-"
     last = (EnforcementCase.objects.filter(number__startswith=prefix).order_by("-number")
@@ -43,7 +48,7 @@ def next_case_number(year: int) -> str:
     return f"{prefix}{seq:06d}"
 
 
-def _save_numbered(case: EnforcementCase, attempts: int = 5):
+def _save_numbered(case: EnforcementCase, attempts: int = 5, year: int | None = None):
     """Two cases opened at the same moment may read the same last number: the unique constraint
     refuses the second, which takes the next number instead."""
     from django.db import IntegrityError
@@ -57,7 +62,7 @@ def _save_numbered(case: EnforcementCase, attempts: int = 5):
             if not EnforcementCase.objects.filter(number=case.number).exists():
                 raise
             case.pk = None
-            case.number = next_case_number(timezone.localdate().year)
+            case.number = next_case_number(year or timezone.localdate().year)
     raise ApplicationError("案件编号分配冲突，请重试", "could not allocate a case number: retry")
 
 
@@ -71,9 +76,10 @@ def check_may_open(actor):
 
 
 @transaction.atomic
-def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCase:
+def case_open_from_complaint(*, complaint, actor, officer=None, opened_at=None) -> EnforcementCase:
     """A complaint confirmed as an enforcement matter opens a case — or joins the open case of its
-    duplicate's original."""
+    duplicate's original. `opened_at`: when it was opened, if earlier than now (a case recorded after the
+    year turned takes its own year's number)."""
     from intake.models import Complaint
 
     check_may_open(actor)
@@ -95,7 +101,7 @@ def case_open_from_complaint(*, complaint, actor, officer=None) -> EnforcementCa
         location=complaint.address_text, summary=complaint.content, officer=officer or _default_officer(actor),
         actor=actor, reason=text(gettext_noop("由诉件 {complaint} 登记"), complaint=str(complaint)),
         payload={"complaint": complaint.pk}, origin="complaint",
-        complaints=[complaint])
+        complaints=[complaint], opened_at=opened_at)
     return case
 
 
@@ -119,18 +125,19 @@ def case_open(*, violation_type, community=None, street=None, summary: str, acto
 
 
 def _open(*, violation_type, community, street_id, location, summary, officer, actor, reason, payload, origin,
-          complaints=()) -> EnforcementCase:
+          complaints=(), opened_at=None) -> EnforcementCase:
     from cases.signals import case_opened
     from intake.models import Complaint
 
     now = timezone.now()
+    year = timezone.localtime(min(opened_at or now, now)).year
     case = EnforcementCase(
-        number=next_case_number(timezone.localdate().year),
+        number=next_case_number(year),
         violation_type=violation_type, community=community, street_id=street_id,
         location=location[:300], summary=summary, officer=officer, state=CaseState.REGISTERED, state_entered_at=now,
     )
     case.state_due = _deadline(case, CaseState.REGISTERED, timezone.localdate())
-    _save_numbered(case)
+    _save_numbered(case, year=year)
     reason, parts = stored(reason)
     CaseTransition.objects.create(case=case, action="register", from_state="", to_state=CaseState.REGISTERED,
                                   actor=actor, reason=reason, reason_parts=parts, payload={**payload, "origin": origin})

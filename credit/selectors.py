@@ -67,6 +67,16 @@ def record_counts(record: CreditRecord, *, on: date | None = None, policy: Credi
     return window_start(on, policy) < record.occurred_on <= on < record.expires_on
 
 
+def duty_answer_due(opened: date, policy: CreditPolicy | None = None) -> date:
+    """The last working day for the company's answer to a check opened on `opened`."""
+    return calendar.add_working_days(opened, (policy or CreditPolicy.current()).duty_answer_days)
+
+
+def dispute_decide_due(lodged: date, policy: CreditPolicy | None = None) -> date:
+    """The last working day for deciding a dispute lodged on `lodged`."""
+    return calendar.add_working_days(lodged, (policy or CreditPolicy.current()).dispute_decide_days)
+
+
 def dispute_due(record: CreditRecord, policy: CreditPolicy | None = None) -> date:
     """The last working day on which the company may dispute the record."""
     return calendar.add_working_days(record.occurred_on, (policy or CreditPolicy.current()).dispute_days)

@@ -25,7 +25,6 @@ from accounts.messages import render, text, typed
 from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
 from accounts.scope import role_of
 from cases.choices import PartyKind, PartyRole
-from core import calendar
 from core.errors import ApplicationError
 from core.uploads import upload_check
 from credit import selectors
@@ -157,7 +156,7 @@ def duty_check_open(*, case, actor) -> DutyCheck | None:
     if manager is not None and manager.company_id != company.pk:
         manager = None  # a manager left over from the previous company is not this company's
     check = DutyCheck(case=case, community=community, street_id=case.street_id, company=company,
-                      project_manager=manager, answer_due=calendar.add_working_days(_today(), policy.duty_answer_days))
+                      project_manager=manager, answer_due=selectors.duty_answer_due(_today(), policy))
     prior = prior_report_for(case, company, policy)
     if prior is not None:
         raw = prior.raw_row or {}
@@ -477,7 +476,7 @@ def credit_dispute_lodge(*, record, actor, reason: str) -> CreditDispute:
         raise ApplicationError("请填写异议理由", "write the reason")
     policy = CreditPolicy.current()
     dispute = CreditDispute(record=record, reason=reason.strip(), lodged_by=actor,
-                            decide_due=calendar.add_working_days(_today(), policy.dispute_decide_days))
+                            decide_due=selectors.dispute_decide_due(_today(), policy))
     dispute._history_user = actor
     dispute.full_clean()
     dispute.save()

@@ -23,10 +23,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from intake import demo_hotline, hotline_import, services
+from demo import hotline as demo_hotline
+from demo.management.commands import seed_demo
+from intake import hotline_import, services
 from intake.models import Complaint, ImportBatch
 from intake.tests.helper_fakes import InHelper
-from registry.management.commands import seed_demo
 
 EXPECTED = Path(__file__).resolve().parent / "data" / "import_expected.json"
 WRITE = os.environ.get("ANJU_WRITE_IMPORT_EXPECTED") == "1"

@@ -7,7 +7,8 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 
-from intake import demo_hotline, hotline_import, services
+from demo import hotline as demo_hotline
+from intake import hotline_import, services
 from intake.hotline_import import ImportHelperError, RowDecider
 from intake.models import Complaint, ImportBatch
 from intake.tests.helper_fakes import InHelper

@@ -2,7 +2,7 @@
 matched, routed and de-duplicated, re-import idempotent, CSV/XLSX and header variants alike, raw rows kept.
 
 The classifier is the real model (intake/ml); the texts written here are ones it is sure about. The 57 generated
-rows come from intake.demo_hotline for the three communities of tests.personas's world."""
+rows come from demo.hotline for the three communities of tests.personas's world."""
 import csv
 from datetime import date
 
@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from intake import demo_hotline, services
+from demo import hotline as demo_hotline
+from intake import services
 from intake.choices import Channel, ComplaintStatus
 from intake.models import Complaint, ImportBatch
 

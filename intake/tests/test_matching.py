@@ -2,7 +2,7 @@
 `match_address` command (CONTRACTS.md).
 
 The registry part of the demo is seeded once for the module inside a transaction rolled back at the end
-(as in registry/tests/test_seed_demo.py). seed_demo's activity steps (a year of complaints) are left out:
+(as in demo/tests/test_seed_demo.py). seed_demo's activity steps (a year of complaints) are left out:
 matching needs only streets, communities, addresses and aliases, and the complaints would take minutes.
 """
 import csv
@@ -18,9 +18,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from demo.management.commands import seed_demo
 from intake.matching import CommunityIndex
 from registry.addresses import parse_all
-from registry.management.commands import seed_demo
 
 CASES = Path(settings.BASE_DIR) / "data" / "intake" / "address_cases.csv"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

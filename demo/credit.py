@@ -5,11 +5,11 @@ ranking, and disputes — every write through the real services (credit, cases, 
 How time is made: each chain (an owner case filed → the check → answer → decision → negligence case → fine →
 final → points) is a generator of dated stages. All chains' stages run in date order, each through the services
 at the moment of seeding, and the records each stage wrote are then dated to the stage's day (case and check
-timestamps, transitions, deadlines, fines, documents, points, listings, notices). A stage that would fall after
-today does not happen, so recent chains stay where they would be now (pending checks, negligence cases under
-investigation, fines not yet final).
+timestamps, transitions, deadlines, fines, documents, points, listings, notices). A stage that would fall at or
+after the moment the demo is loaded (even later the same day) does not happen, so recent chains stay where they
+would be now (pending checks, negligence cases under investigation, fines not yet final).
 
-Checks come from the filed demo cases of the triggering types (cases/demo.py, when present); the chains for the
+Checks come from the filed demo cases of the triggering types (demo/cases.py, when present); the chains for the
 companies the story needs (three that end up listed, one close to the threshold, the demo login's company) and,
 when the cases demo filed too few, a year's worth more are opened from the demo complaints. Deterministic
 (random.Random with a fixed seed) and idempotent: once checks have been decided the step only opens the checks
@@ -23,9 +23,9 @@ from itertools import count
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from registry import demo_data
+from demo import backdate, district
 
-SEED = demo_data.SEED + 505
+SEED = district.SEED + 505
 KIND_CHECKS = "履职检查 duty checks"
 KIND_RECORDS = "失信记分 credit records"
 KIND_LISTINGS = "联合惩戒名单 listings"
@@ -83,7 +83,7 @@ class Plan:
 
 @dataclass
 class Context:
-    today: date
+    now: datetime                # the moment the demo is loaded: no stage at or after it happens
     lead: object
     officers: dict
     rng: random.Random
@@ -96,54 +96,25 @@ class Context:
     queue: list = field(default_factory=list)
     order: object = field(default_factory=count)
 
+    @property
+    def today(self) -> date:
+        return timezone.localtime(self.now).date()
+
     def spawn(self, steps) -> None:
-        """Schedule a chain (a generator of stage days) by its first stage, unless that is after today."""
+        """Schedule a chain (a generator yielding, before each stage, the latest moment that stage dates
+        anything at) by its next stage, unless that moment is not before now: then the stage has not happened."""
         upcoming = next(steps, None)
-        if upcoming is not None and upcoming <= self.today:
+        if upcoming is not None and upcoming < self.now:
             heapq.heappush(self.queue, (upcoming, next(self.order), steps))
 
     def run(self) -> None:
-        """Every scheduled stage in date order: resuming a chain runs its stage and returns its next day."""
+        """Every scheduled stage in time order: resuming a chain runs its stage and returns its next moment."""
         while self.queue:
             _day, _n, steps = heapq.heappop(self.queue)
             self.spawn(steps)
 
 
 # --- dating what a stage wrote ----------------------------------------------------------------------------
-
-def _due(case, entered: date):
-    from cases import workflow
-    from cases.choices import CaseState
-    from core import calendar
-
-    if case.state == CaseState.RECTIFYING and case.rectify_due:
-        return case.rectify_due
-    stage = workflow.STATE_STAGE.get(case.state)
-    days = (case.violation_type.stage_deadlines or {}).get(stage) if stage else None
-    return calendar.add_working_days(entered, int(days)) if days else None
-
-
-def _date_case(case, when: datetime, *, created: bool = False):
-    """The case's last move (and its files) happened at `when`; its stage deadline counts from then."""
-    from cases.choices import CaseState
-    from cases.models import CaseTransition, EnforcementCase, Evidence
-
-    case.refresh_from_db()
-    values = {"state_entered_at": when, "updated_at": when, "state_due": _due(case, when.date())}
-    if created:
-        values["created_at"] = when
-        CaseTransition.objects.filter(case=case).update(at=when)
-        Evidence.objects.filter(case=case).update(uploaded_at=when)
-    else:
-        last = case.transitions.order_by("-at", "-id").first()
-        CaseTransition.objects.filter(pk=last.pk).update(at=when)
-        Evidence.objects.filter(transition=last).update(uploaded_at=when)
-    if case.state == CaseState.CLOSED:
-        values.update(closed_at=when, state_due=None)
-    EnforcementCase.objects.filter(pk=case.pk).update(**values)
-    case.refresh_from_db()
-    return case
-
 
 def _date_notices(ctx: Context, when: datetime, values: dict | None = None):
     """Date the notices sent since the last call; `values` restates what the services wrote from the real today
@@ -152,7 +123,7 @@ def _date_notices(ctx: Context, when: datetime, values: dict | None = None):
     from accounts.models import Notification
 
     notices = Notification.objects.filter(pk__gt=ctx.last_notice)
-    notices.update(created_at=when)
+    backdate.restamp(notices, created_at=when)
     changed = []
     for notice in notices if values else ():
         for part in notice.title_parts + notice.body_parts:
@@ -183,10 +154,10 @@ def _owner_case(ctx: Context, complaint, filed: date):
     from credit.models import DutyCheck
 
     actor = _actor(ctx, complaint.street_id)
-    case = case_services.case_open_from_complaint(complaint=complaint, actor=actor)
+    case = case_services.case_open_from_complaint(complaint=complaint, actor=actor, opened_at=_at(filed, 9, 30))
     case = _move(case, "start_verification", actor)
     case = _move(case, "file", actor, files=[_photo("现场照片.jpg")])
-    _date_case(case, _at(filed, 9, 30), created=True)
+    backdate.case_moved(case, _at(filed, 9, 30), created=True)
     check = DutyCheck.objects.filter(case=case).first()
     if check is not None:
         ctx.tally.add(KIND_CHECKS, "created")
@@ -201,23 +172,23 @@ def _owner_case_rest(ctx: Context, case, filed: date):
 
     actor = _actor(ctx, case.street_id)
     measures, done = MEASURES.get(case.violation_type.code, (["ORDER_CORRECT"], []))
-    yield filed + timedelta(days=O_INVESTIGATE)
-    case = _date_case(_move(case, "investigate", actor), _at(filed + timedelta(days=O_INVESTIGATE)))
+    yield _at(filed + timedelta(days=O_INVESTIGATE))
+    case = backdate.case_moved(_move(case, "investigate", actor), _at(filed + timedelta(days=O_INVESTIGATE)))
     decided = filed + timedelta(days=O_DECISION)
-    yield decided
+    yield _at(decided, 11)
     owner = f"{ctx.rng.choice('赵钱孙李周吴郑王')}某"
     case_services.party_add(case=case, actor=actor, role=PartyRole.OWNER, name=owner)
-    case = _date_case(_move(case, "decide", actor, measures=measures, reason="责令限期改正"), _at(decided))
+    case = backdate.case_moved(_move(case, "decide", actor, measures=measures, reason="责令限期改正"), _at(decided))
     # the deadline is checked against the real today: give one, then date it from the decision
     case = _move(case, "order_rectification", actor, rectify_due=ctx.today + timedelta(days=RECTIFY_DAYS))
-    EnforcementCase.objects.filter(pk=case.pk).update(rectify_due=decided + timedelta(days=RECTIFY_DAYS))
-    case = _date_case(case, _at(decided, 11))
-    yield filed + timedelta(days=O_REVIEW)
-    case = _date_case(_move(case, "review", actor), _at(filed + timedelta(days=O_REVIEW)))
-    yield filed + timedelta(days=O_CLOSE)
+    backdate.restamp(EnforcementCase.objects.filter(pk=case.pk), rectify_due=decided + timedelta(days=RECTIFY_DAYS))
+    case = backdate.case_moved(case, _at(decided, 11))
+    yield _at(filed + timedelta(days=O_REVIEW))
+    case = backdate.case_moved(_move(case, "review", actor), _at(filed + timedelta(days=O_REVIEW)))
+    yield _at(filed + timedelta(days=O_CLOSE), 15)
     case = _move(case, "close_rectified", actor, reason="复查整改到位", files=[_photo("复查照片.jpg")],
                  measures_done=done)
-    _date_case(case, _at(filed + timedelta(days=O_CLOSE), 15))
+    backdate.case_moved(case, _at(filed + timedelta(days=O_CLOSE), 15))
 
 
 def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None):
@@ -227,7 +198,6 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     from cases import documents, fines
     from cases.choices import DocumentKind, PaymentStatus
     from cases.models import Document, Fine
-    from core import calendar
     from credit import selectors, services
     from credit.choices import Subject
     from credit.models import (
@@ -241,14 +211,14 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     from credit.selectors import add_months, company_points, window_start
 
     policy = CreditPolicy.current()
-    yield filed
+    yield _at(filed, 9, 30)
     if complaint is not None:
         case, check = _owner_case(ctx, complaint, filed)
         if check is None:
             return
         ctx.spawn(_owner_case_rest(ctx, case, filed))
-    answer_due = calendar.add_working_days(filed, policy.duty_answer_days)
-    DutyCheck.objects.filter(pk=check.pk).update(created_at=_at(filed, 9, 30), updated_at=_at(filed, 9, 30),
+    answer_due = selectors.duty_answer_due(filed, policy)
+    backdate.restamp(DutyCheck.objects.filter(pk=check.pk), created_at=_at(filed, 9, 30), updated_at=_at(filed, 9, 30),
                                                  answer_due=answer_due)
     _date_notices(ctx, _at(filed, 9, 30), {"due": answer_due})
     check.refresh_from_db()
@@ -264,20 +234,21 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     officer = _actor(ctx, check.street_id)
 
     if user is not None and (plan.answer or outcome == "FULFILLED" or ctx.rng.random() < 0.5):
-        yield filed + timedelta(days=ANSWER)
         answered = _at(filed + timedelta(days=ANSWER), 16)
+        yield answered
         # the service checks the deadline against the real today: let the company answer now, then date it
-        DutyCheck.objects.filter(pk=check.pk).update(answer_due=ctx.today)
+        backdate.restamp(DutyCheck.objects.filter(pk=check.pk), answer_due=ctx.today)
         fulfilled = outcome == "FULFILLED"
         services.duty_check_answer(check=check, actor=user, statement=ANSWERS[0 if fulfilled else 2],
                                    files=[_photo("劝阻照片.jpg")] if fulfilled else [], dissuaded=fulfilled or None)
-        DutyCheck.objects.filter(pk=check.pk).update(answered_at=answered, updated_at=answered, answer_due=answer_due)
-        DutyCheckAttachment.objects.filter(duty_check=check).update(uploaded_at=answered)
+        backdate.restamp(DutyCheck.objects.filter(pk=check.pk), answered_at=answered, updated_at=answered,
+                         answer_due=answer_due)
+        backdate.restamp(DutyCheckAttachment.objects.filter(duty_check=check), uploaded_at=answered)
         _date_notices(ctx, answered)
 
     decide_day = max(filed + timedelta(days=DECIDE), answer_due + timedelta(days=1))
-    yield decide_day
     decided_at = _at(decide_day, 11)
+    yield decided_at
     check.refresh_from_db()
     if outcome == "FULFILLED":
         reasons = ("物业企业在投诉之前已通过平台报告，并劝阻、制止" if check.prior_report_id
@@ -287,45 +258,45 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
         rule = plan.rule or ctx.rng.choice(["NOT_DISCOVERED", "NOT_STOPPED", "NOT_REPORTED"])
         check = services.duty_check_decide(check=check, actor=officer, outcome=outcome, failure_rule=rule,
                                            reasons=ctx.rng.choice(DECISION_REASONS["FAILED"]))
-    DutyCheck.objects.filter(pk=check.pk).update(decided_at=decided_at, updated_at=decided_at)
+    backdate.restamp(DutyCheck.objects.filter(pk=check.pk), decided_at=decided_at, updated_at=decided_at)
     _date_notices(ctx, decided_at)
     if outcome != "FAILED":
         return
-    negligence = _date_case(check.negligence_case, decided_at, created=True)
+    negligence = backdate.case_moved(check.negligence_case, decided_at, created=True)
 
     def day(offset):
         return decide_day + timedelta(days=offset - DECIDE)
 
-    yield day(N_VERIFY)
-    negligence = _date_case(_move(negligence, "start_verification", officer), _at(day(N_VERIFY), 9))
-    negligence = _date_case(_move(negligence, "file", officer, files=[_photo("物业巡查台账.jpg")]),
+    yield _at(day(N_VERIFY), 10)
+    negligence = backdate.case_moved(_move(negligence, "start_verification", officer), _at(day(N_VERIFY), 9))
+    negligence = backdate.case_moved(_move(negligence, "file", officer, files=[_photo("物业巡查台账.jpg")]),
                             _at(day(N_VERIFY), 10))
-    yield day(N_INVESTIGATE)
-    negligence = _date_case(_move(negligence, "investigate", officer), _at(day(N_INVESTIGATE)))
-    yield day(N_DECISION)
+    yield _at(day(N_INVESTIGATE))
+    negligence = backdate.case_moved(_move(negligence, "investigate", officer), _at(day(N_INVESTIGATE)))
+    yield _at(day(N_DECISION), 14)
     negligence = _move(negligence, "decide", officer, measures=["ORDER_CORRECT", "FINE"],
                        reason="物业未履行劝阻、制止、报告义务，责令改正并处罚款")
-    negligence = _date_case(negligence, _at(day(N_DECISION)))
+    negligence = backdate.case_moved(negligence, _at(day(N_DECISION)))
     fine = fines.fine_impose(case=negligence, amount=ctx.rng.choice(["2000", "3000", "5000", "8000"]),
                              actor=officer, party=negligence.parties.get())
     document = documents.document_issue(case=negligence, kind=DocumentKind.PENALTY_DECISION, actor=officer)
-    Document.objects.filter(pk=document.pk).update(issued_at=_at(day(N_DECISION), 14))
-    Fine.objects.filter(pk=fine.pk).update(decided_at=day(N_DECISION))
-    yield day(N_PAID)
+    backdate.restamp(Document.objects.filter(pk=document.pk), issued_at=_at(day(N_DECISION), 14))
+    backdate.restamp(Fine.objects.filter(pk=fine.pk), decided_at=day(N_DECISION))
+    yield _at(day(N_PAID))
     fine = fines.fine_record_payment(fine=fine, actor=officer, status=PaymentStatus.PAID, paid_at=ctx.today)
-    Fine.objects.filter(pk=fine.pk).update(paid_at=day(N_PAID))
-    yield day(N_FINAL)
+    backdate.restamp(Fine.objects.filter(pk=fine.pk), paid_at=day(N_PAID))
+    yield _at(day(N_FINAL), 15)
     final_day = day(N_FINAL)
     before = set(PunishmentListing.objects.values_list("pk", flat=True))
     fines.fine_make_final(fine=fine, actor=officer)  # the receiver awards the points and evaluates the listing
     records = CreditRecord.objects.filter(fine=fine)
     dispute = None
     lodged = final_day + timedelta(days=1)
-    if plan.dispute and user is not None and lodged <= ctx.today:  # lodged while the record is new
+    if plan.dispute and user is not None and _at(lodged, 10) < ctx.now:  # lodged while the record is new
         dispute = services.credit_dispute_lodge(
             record=records.get(subject=Subject.COMPANY), actor=user,
             reason="事发时我司秩序维护员已当面劝阻并拍照留存，因业主拒不配合未能制止，已于次日报告居委会，请予核查。")
-    records.update(occurred_on=final_day, expires_on=add_months(final_day, policy.expiry_months),
+    backdate.restamp(records, occurred_on=final_day, expires_on=add_months(final_day, policy.expiry_months),
                    created_at=_at(final_day, 15))
     restated = {}
     for record in records:
@@ -335,7 +306,8 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
         start = window_start(final_day, policy)
         points = company_points(listing.company, on=final_day)
         listing.listed_on, listing.window_start, listing.points = final_day, start, points
-        PunishmentListing.objects.filter(pk=listing.pk).update(
+        backdate.restamp(
+            PunishmentListing.objects.filter(pk=listing.pk),
             listed_on=final_day, window_start=start, points=points, created_at=_at(final_day, 15),
             updated_at=_at(final_day, 15),
             reason=render(services.listing_reason(listing, policy), translate=False))
@@ -343,19 +315,23 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
         ctx.tally.add(KIND_LISTINGS, "created")
     _date_notices(ctx, _at(final_day, 15), restated)
     if dispute is not None:
-        decide_due = calendar.add_working_days(lodged, policy.dispute_decide_days)
-        CreditDispute.objects.filter(pk=dispute.pk).update(
+        decide_due = selectors.dispute_decide_due(lodged, policy)
+        backdate.restamp(
+            CreditDispute.objects.filter(pk=dispute.pk),
             created_at=_at(lodged, 10), updated_at=_at(lodged, 10), decide_due=decide_due)
         _date_notices(ctx, _at(lodged, 10), {"due": decide_due})
-    yield day(N_CLOSE)
+    yield _at(day(N_CLOSE), 16)
     negligence = _move(negligence, "close_executed", officer, reason="罚款已缴纳，已责令改正")
-    _date_case(negligence, _at(day(N_CLOSE), 16))
+    backdate.case_moved(negligence, _at(day(N_CLOSE), 16))
     if dispute is not None and plan.dispute == "upheld":
         decided = day(N_CLOSE) + timedelta(days=1)
+        if _at(decided, 15) >= ctx.now:
+            return  # not decided yet
         services.credit_dispute_decide(dispute=dispute, actor=ctx.officers.get("HOUSING") or ctx.lead, upheld=True,
                                        decision="经核查，企业提供的劝阻照片和报告记录属实，撤销该次记分")
-        CreditDispute.objects.filter(pk=dispute.pk).update(decided_at=_at(decided, 15), updated_at=_at(decided, 15))
-        CreditRecord.objects.filter(reverses__fine=fine).update(created_at=_at(decided, 15))
+        backdate.restamp(CreditDispute.objects.filter(pk=dispute.pk), decided_at=_at(decided, 15),
+                         updated_at=_at(decided, 15))
+        backdate.restamp(CreditRecord.objects.filter(reverses__fine=fine), created_at=_at(decided, 15))
         _date_notices(ctx, _at(decided, 15))
 
 
@@ -508,7 +484,7 @@ def _date_opening_notices():
 
 # --- the step -------------------------------------------------------------------------------------------------
 
-def seed(*, tally, progress):
+def seed(*, tally, progress, now: datetime | None = None):
     from accounts.choices import Role
     from accounts.models import Notification, User
     from cases.models import EnforcementCase
@@ -542,13 +518,13 @@ def seed(*, tally, progress):
     company_users = {}
     for user in User.objects.filter(role=Role.PROPERTY, is_active=True, property_company__isnull=False).order_by("pk"):
         company_users.setdefault(user.property_company_id, user)
-    ctx = Context(today=timezone.localdate(), lead=lead, officers=officers, rng=random.Random(SEED), tally=tally,
+    ctx = Context(now=now or timezone.now(), lead=lead, officers=officers, rng=random.Random(SEED), tally=tally,
                   company_users=company_users,
                   last_notice=Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0)
     existing = list(DutyCheck.objects.filter(outcome=DutyOutcome.PENDING).select_related("case", "company"))
     chains = _story(ctx, existing)
 
-    # every chain's stages in date order; a stage after today does not happen
+    # every chain's stages in time order; a stage that would fall after now does not happen
     for day, plan, complaint, check in progress(chains, "履职检查 duty-check chains"):
         ctx.spawn(_chain(ctx, filed=day, plan=plan, complaint=complaint, check=check))
     ctx.run()

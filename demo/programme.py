@@ -5,7 +5,7 @@ years — most in the survey of July four years back (沪城管执〔2022〕52�
 that has cleared most of what remained: each street planned its items by quarter (计划完成日期) and clears at
 its own pace, so the streets' burn-downs differ and some items are overdue. About one in ten are new ones
 (在建) found by patrols, nearly all demolished within days. When the demo has illegal-construction cases
-(cases/demo.py), each one with a community is tied to the ledger: an open case takes over a waiting item of its
+(demo/cases.py), each one with a community is tied to the ledger: an open case takes over a waiting item of its
 community (which goes 在办), any other case registers the structure it found, linked, so it follows the case.
 
 Deterministic (random.Random with a fixed seed) and idempotent: the items are written through
@@ -126,7 +126,7 @@ def plan(communities, today: date) -> list[dict]:
     return rows
 
 
-def seed(*, tally, progress):
+def seed(*, tally, progress, now=None):
     from cases.models import EnforcementCase
     from programme import services
     from programme.models import IllegalStructure
@@ -136,7 +136,7 @@ def seed(*, tally, progress):
     communities = list(Community.objects.select_related("street").order_by("street__code", "name"))
     if not communities:
         return
-    rows = plan(communities, timezone.localdate())
+    rows = plan(communities, timezone.localdate(now))
     existing = set(IllegalStructure.objects.filter(number__in=[r["number"] for r in rows])
                    .values_list("number", flat=True))
     for row in progress(rows, "存量违建台账"):

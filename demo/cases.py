@@ -6,8 +6,9 @@ that routing sent to a street as enforcement matters — and driven through the 
 fines, referrals, 督办, 12345 replies), so every rule of the workflow holds for the demo as for real use.
 Each case follows a plan drawn from a fixed seed: most clues are verified and either dismissed or filed and
 taken to closing, some are referred, new illegal constructions are stopped and demolished, household waste
-is educated first and fined on refusal, a few closings are reopened (回潮). Steps run while they lie in the
-past; a plan that reaches beyond today leaves its case open, and the slow ones among those are overdue and
+is educated first and fined on refusal, a few closings are reopened (回潮). Steps run while they lie before the
+moment the demo is loaded (`performed`; a case whose opening would come later is not opened: its complaint
+waits); a plan that reaches beyond now leaves its case open, and the slow ones among those are overdue and
 draw a 督办. Afterwards every timestamp is moved to the day its step was planned for (deadlines recomputed
 over the working-day calendar; a case of last year takes last year's number), so the year reads like a real one.
 
@@ -32,6 +33,8 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+
+from demo import backdate
 
 SEED = 2026_0401
 KIND = "执法案件 cases"
@@ -141,7 +144,7 @@ def _officers(rng: random.Random, tally) -> dict[int, list]:
     from accounts.choices import Role
     from accounts.models import User
     from accounts.services import user_create
-    from registry import demo_data
+    from demo import district
     from registry.models import Street
 
     streets = list(Street.objects.order_by("code", "name"))
@@ -149,7 +152,7 @@ def _officers(rng: random.Random, tally) -> dict[int, list]:
         username = f"{OFFICER_PREFIX}{street.code or street.pk}"
         if not User.objects.filter(username=username).exists():
             user_create(username=username, password=secrets.token_urlsafe(24), role=Role.OFFICER,
-                        display_name=f"{demo_data.person_name(rng)}（执法队员）", streets=[street])
+                        display_name=f"{district.person_name(rng)}（执法队员）", streets=[street])
             tally.add("执法队员 officers", "created")
     by_street: dict[int, list] = defaultdict(list)
     officers = User.objects.filter(role=Role.OFFICER, is_active=True).prefetch_related("streets")
@@ -223,10 +226,10 @@ def _measures(rng, code: str, in_progress: bool, path: str) -> tuple[list[str], 
 
 
 def _parties(rng, code: str, community) -> list[dict]:
-    from registry import demo_data
+    from demo import district
 
     def person(role):
-        return {"role": role, "name": demo_data.person_name(rng), "phone": demo_data.mobile(rng)}
+        return {"role": role, "name": district.person_name(rng), "phone": district.mobile(rng)}
 
     if code == "PROPERTY_NEGLIGENCE":
         company = community.property_company
@@ -453,6 +456,25 @@ def _add_supervision(plan: Plan, rng, clock: Clock, lead, due: date, done: datet
 
 # --- running a plan ------------------------------------------------------------------------------
 
+def performed(plan: Plan, now: datetime) -> list[Step]:
+    """The steps of `plan` that have happened by `now`, in order: those before it, up to the first that lies
+    at or after it (that one has not happened yet, nor has anything after it). None at all when the first has
+    not — a case not opened yet leaves its complaint waiting where it is."""
+    done = []
+    for step in plan.steps:
+        if step.at >= now:
+            break
+        done.append(step)
+    return done
+
+
+def reply_at(closed: datetime, now: datetime) -> datetime:
+    """When the 12345 reply of a case ended at `closed` was made: two hours later, or halfway to `now` when
+    that would be after it."""
+    later = closed + timedelta(hours=2)
+    return later if later < now else closed + (now - closed) / 2
+
+
 def _png(seed: int, tone: str) -> bytes:
     """A small site photo stand-in: two colour bands (before: warm, after: green), one per case."""
     rng = random.Random(seed)
@@ -475,30 +497,33 @@ class Runner:
     def __init__(self, *, lead, departments: dict, dept_users: dict, now: datetime, clock: Clock, rng):
         self.lead, self.departments, self.dept_users, self.now, self.clock = lead, departments, dept_users, now, clock
         self.rng = rng
-        self.updates: dict = defaultdict(dict)    # (model, pk) → {field: value}
+        self.updates = backdate.Stamps()           # (model, pk) → {field: value}
+        self.rectify: dict[int, date] = {}          # case pk → the rectification deadline of its planned day
         self.stamps: dict[int, list[datetime]] = {}  # case pk → times of its timeline rows, in order
         self.made: Counter = Counter()
-        self.numbers: dict[int, int] = {}           # year → last number given to an earlier year's case
 
     def stamp(self, model, pk, **values):
-        self.updates[(model, pk)].update(values)
+        self.updates.stamp(model, pk, **values)
 
     def run(self, plan: Plan):
+        """Perform the steps of `plan` that lie before `self.now`; returns the case (None if not opened yet)."""
+        steps = performed(plan, self.now)
         if plan.kind != "case":
-            return self._wrongly_sent(plan)
+            return self._wrongly_sent(plan, steps)
+        if not steps:
+            return None
         from cases import fines, services
         from cases.models import EnforcementCase, Fine, SupervisionOrder
 
         officer = plan.officer
         complaint = plan.complaint
-        case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer)
-        self._number(case, plan.steps[0].at)
-        times = [plan.steps[0].at]
+        # a case opened last year takes last year's number (the service numbers by the opening's year)
+        case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer,
+                                                 opened_at=steps[0].at)
+        times = [steps[0].at]
         fine = referral = None
         orders = {}  # id of a supervise step → the order it made
-        for step in plan.steps[1:]:
-            if step.at >= self.now:
-                break
+        for step in steps[1:]:
             kind, data = step.kind, step.data
             actor = officer or self.lead
             if kind in {"claim", "assign"}:
@@ -554,29 +579,12 @@ class Runner:
         self.made["cases"] += 1
         return case
 
-    def _number(self, case, opened: datetime):
-        """A case opened in an earlier year takes that year's next number at once (before any other record
-        names it); this year's cases are numbered by the service, in the order they are opened."""
-        from cases.models import EnforcementCase
-
-        year = timezone.localtime(opened).year
-        if year == timezone.localdate().year:
-            return
-        if year not in self.numbers:
-            top = (EnforcementCase.objects.filter(number__startswith=f"AJ{year}-").order_by("-number")
-                   .values_list("number", flat=True).first())
-            self.numbers[year] = int(top.rsplit("-", 1)[1]) if top else 0
-        self.numbers[year] += 1
-        case.number = f"AJ{year}-{self.numbers[year]:06d}"
-        EnforcementCase.objects.filter(pk=case.pk).update(number=case.number)
-        EnforcementCase.history.filter(id=case.pk).update(number=case.number)
-
     def _referred(self, referrals_qs, step: Step):
         from cases import referrals
         from cases.models import Referral
 
         referral = referrals_qs.select_related("department").exclude(status="WITHDRAWN").get()
-        due = self.clock.deadline(step.at, referrals.ANSWER_DAYS)
+        due = referrals.answer_due(timezone.localtime(step.at).date())
         self.stamp(Referral, referral.pk, created_at=step.at, updated_at=step.at, due=due)
         return referral
 
@@ -608,7 +616,7 @@ class Runner:
             satisfaction = _weighted(self.rng, SATISFACTION) if self.rng.random() < 0.85 else ""
             reply = hotline.reply_record(complaint=complaint, actor=actor, reply=text, result=result,
                                          satisfaction=satisfaction)
-            self.stamp(HotlineReply, reply.pk, replied_at=step.at + timedelta(hours=2))
+            self.stamp(HotlineReply, reply.pk, replied_at=reply_at(step.at, self.now))
             self.made["replies"] += 1
 
     def _notified(self, officer, at: datetime):
@@ -620,7 +628,7 @@ class Runner:
             if at < self.now - timedelta(days=3):
                 note.read_by.add(officer)
 
-    def _wrongly_sent(self, plan: Plan):
+    def _wrongly_sent(self, plan: Plan, steps: list[Step]):
         """A complaint handled without a case (intake.dispatch) at the planned time: 办结（未立案）, 退单 or
         改派部门. The 12345 orders that repeat it (its duplicates) are answered or returned with it."""
         from intake import dispatch
@@ -628,9 +636,7 @@ class Runner:
 
         complaint, officer = plan.complaint, plan.officer
         referral = None
-        for step in plan.steps:
-            if step.at >= self.now:
-                break
+        for step in steps:
             handled = [complaint]
             if step.kind in {"settle", "return"}:
                 duplicates = complaint.duplicates.filter(case__isnull=True, status="DUPLICATE")
@@ -676,14 +682,14 @@ class Runner:
         if "rectify_days" in data:
             days = data.pop("rectify_days")
             data["rectify_due"] = timezone.localdate() + timedelta(days=days + 1)  # valid now; moved back below
-            self.updates[("rectify", case.pk)] = {"rectify_due": self.clock.deadline(step.at, days)}
+            self.rectify[case.pk] = self.clock.deadline(step.at, days)
         case = services.case_transition(case=case, action=step.kind, actor=actor, version=case.version, files=files,
                                         **data)
         if "rectify_due" in data:  # the timeline states the deadline the case was given
             from cases.models import CaseTransition
 
             step_row = CaseTransition.objects.filter(case=case).order_by("-id").values("id", "payload").first()
-            due = self.updates[("rectify", case.pk)]["rectify_due"]
+            due = self.rectify[case.pk]
             self.stamp(CaseTransition, step_row["id"], payload={**step_row["payload"], "rectify_due": due.isoformat()})
         return case
 
@@ -718,50 +724,32 @@ def _backdate(runner: Runner):
     for pk, transition_id in Evidence.objects.filter(transition_id__in=list(by_transition)).values_list(
             "pk", "transition_id"):
         runner.stamp(Evidence, pk, uploaded_at=by_transition[transition_id])
-    _apply(runner.updates)
+    runner.updates.apply()
 
     # the cases themselves: opened, last moved (events keep the state), closed, and the deadline now running
     for case in EnforcementCase.objects.filter(pk__in=list(runner.stamps)).select_related("violation_type"):
         times = runner.stamps[case.pk]
         entered = [at for row, at in zip(transitions[case.pk], times, strict=True)
                    if row["action"] not in workflow.EVENTS or row["action"] == "register"][-1]
-        rectify = runner.updates.get(("rectify", case.pk), {}).get("rectify_due")
+        rectify = runner.rectify.get(case.pk)
         if rectify:
             case.rectify_due = rectify
-        case.state_due = services._deadline(case, case.state, timezone.localtime(entered).date())
-        EnforcementCase.objects.filter(pk=case.pk).update(
+        case.state_due = services.stage_deadline(case, case.state, timezone.localtime(entered).date())
+        backdate.restamp(EnforcementCase.objects.filter(pk=case.pk),
             created_at=times[0], updated_at=times[-1], state_entered_at=entered, state_due=case.state_due,
             rectify_due=case.rectify_due, closed_at=entered if case.closed_at else None)
 
 
-def _apply(updates: dict):
-    """One UPDATE … WHERE pk = … per row, sent in batches (executemany), values adapted per field."""
-    from django.db import connection
-
-    grouped = defaultdict(list)
-    for (model, pk), values in updates.items():
-        if isinstance(model, str):
-            continue
-        grouped[(model, tuple(sorted(values)))].append((pk, values))
-    with connection.cursor() as cursor:
-        for (model, names), rows in grouped.items():
-            meta = model._meta
-            fields = [meta.get_field(name) for name in names]
-            sets = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-            sql = (f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {sets} "
-                   f"WHERE {connection.ops.quote_name(meta.pk.column)} = %s")
-            params = [[f.get_db_prep_value(values[f.name], connection) for f in fields] + [pk] for pk, values in rows]
-            cursor.executemany(sql, params)
-
-
 # --- the step ------------------------------------------------------------------------------------
 
-def seed(*, tally, progress=None) -> None:
-    _seed_cases(tally=tally, progress=progress)
-    _seed_referrals(tally=tally, progress=progress)
+def seed(*, tally, progress=None, now: datetime | None = None) -> None:
+    """`now`: the moment the demo is loaded (default: the clock's); nothing is dated at or after it."""
+    now = now or timezone.now()
+    _seed_cases(tally=tally, progress=progress, now=now)
+    _seed_referrals(tally=tally, progress=progress, now=now)
 
 
-def _seed_cases(*, tally, progress=None) -> None:
+def _seed_cases(*, tally, progress=None, now: datetime) -> None:
     from accounts.models import User
     from intake.choices import ComplaintStatus
     from intake.models import Complaint
@@ -778,7 +766,6 @@ def _seed_cases(*, tally, progress=None) -> None:
     rng = random.Random(SEED)
     officers = _officers(rng, tally)
     clock = Clock(rng)
-    now = timezone.now()
     duty_codes = set(ViolationType.objects.filter(triggers_duty_check=True).values_list("code", flat=True))
     complaints = list(
         Complaint.objects.filter(status=ComplaintStatus.ROUTED, case__isnull=True, duplicate_of__isnull=True,
@@ -812,7 +799,7 @@ def _liaisons(tally) -> dict[str, object]:
     from accounts.choices import Role
     from accounts.models import User
     from accounts.services import user_create
-    from registry import demo_data
+    from demo import district
     from registry.models import Department
 
     rng = random.Random(SEED + 7)
@@ -825,7 +812,7 @@ def _liaisons(tally) -> dict[str, object]:
             continue
         users[department.code] = user_create(
             username=f"{LIAISON_PREFIX}{department.code.lower()}", password=secrets.token_urlsafe(24),
-            role=Role.DEPARTMENT, display_name=f"{demo_data.person_name(rng)}（{department.name}）",
+            role=Role.DEPARTMENT, display_name=f"{district.person_name(rng)}（{department.name}）",
             department=department)
         tally.add("部门联络员 department liaisons", "created")
     return users
@@ -844,7 +831,30 @@ def _triagers(lead) -> dict[int, object]:
     return by_street
 
 
-def _seed_referrals(*, tally, progress=None) -> None:
+def referral_times(complaint, clock: Clock, now: datetime):
+    """When the bureau confirmed (and so referred) `complaint`, its department signed and answered: each None
+    when it has not happened by `now`. Drawn from `clock.rng`; (None, None, None) when it still waits."""
+    rng = clock.rng
+    if rng.random() >= CONFIRM_SHARE:
+        return None, None, None  # still waiting in the queue
+    sent = clock.after(complaint.received_at, rng.choice(CONFIRM_AFTER))
+    if sent >= now:
+        return None, None, None
+    signed = clock.after(sent, rng.choice(SIGN_AFTER))
+    answered = clock.after(signed, rng.choice(ANSWER_AFTER))
+    if sent >= now - PENDING_WITHIN and rng.random() < PENDING_SHARE:
+        # unsigned, or signed and not answered yet: overdue once the deadline has passed
+        answered = None
+        if rng.random() < 0.4:
+            signed = None
+    if signed is not None and signed >= now:
+        signed = answered = None
+    if answered is not None and answered >= now:
+        answered = None
+    return sent, signed, answered
+
+
+def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
     """Confirm and refer the non-enforcement matters waiting 待移交, and have their departments sign and answer,
     each at its planned time (see the module's docstring)."""
     from accounts.models import User
@@ -857,7 +867,6 @@ def _seed_referrals(*, tally, progress=None) -> None:
     lead = User.objects.filter(username="lead").first()
     if lead is None:
         return
-    now = timezone.now()
     waiting = list(Complaint.objects.filter(
         status=ComplaintStatus.REFERRED, type_source=DecisionSource.MODEL, case__isnull=True,
         duplicate_of__isnull=True, department__isnull=False, referrals__isnull=True,
@@ -867,16 +876,14 @@ def _seed_referrals(*, tally, progress=None) -> None:
     liaisons = _liaisons(tally)
     triagers = _triagers(lead)
     clock = Clock(random.Random(SEED))
-    updates: dict = defaultdict(dict)      # (model, pk) → {field: value}, as Runner.stamp
+    updates = backdate.Stamps()
     started = timezone.now()
     times: dict[int, list[datetime]] = {}  # referral pk → when it was sent, signed, answered
     confirmed: dict[int, list[datetime]] = {}  # complaint pk → when it was confirmed (and closed)
     for complaint in (progress(waiting, "移交 referrals") if progress else waiting):
         rng = clock.rng = random.Random(f"{SEED}:{complaint.external_no or complaint.pk}")
-        if rng.random() >= CONFIRM_SHARE:
-            continue  # still waiting in the queue
-        sent = clock.after(complaint.received_at, rng.choice(CONFIRM_AFTER))
-        if sent >= now:
+        sent, signed, answered = referral_times(complaint, clock, now)
+        if sent is None:
             continue
         intake_services.complaint_confirm(complaint=complaint, actor=triagers.get(complaint.street_id, lead))
         referral = Referral.objects.filter(complaint=complaint).select_related("department").first()
@@ -884,28 +891,21 @@ def _seed_referrals(*, tally, progress=None) -> None:
             continue
         confirmed[complaint.pk] = [sent]
         tally.add("移交 referrals to departments", "created")
-        signed = clock.after(sent, rng.choice(SIGN_AFTER))
-        answered = clock.after(signed, rng.choice(ANSWER_AFTER))
-        pending = sent >= now - PENDING_WITHIN and rng.random() < PENDING_SHARE
-        if pending:  # unsigned, or signed and not answered yet: overdue once the deadline has passed
-            answered = now + timedelta(days=3650)
-            if rng.random() < 0.4:
-                signed = answered
         department = referral.department.code
         liaison = liaisons.get(department)
         steps = [sent]
-        values = {"created_at": sent, "updated_at": sent, "due": clock.deadline(sent, referrals.ANSWER_DAYS)}
-        if liaison is not None and signed < now:
+        values = {"created_at": sent, "updated_at": sent, "due": referrals.answer_due(timezone.localtime(sent).date())}
+        if liaison is not None and signed is not None:
             referrals.referral_sign(referral=referral, actor=liaison)
             steps.append(signed)
             values.update(signed_at=signed, updated_at=signed)
-            if answered < now:
+            if answered is not None:
                 answer = rng.choice(REFERRAL_ANSWERS.get(department) or ["已办理，结果已告知诉求人"])
                 referrals.referral_answer(referral=referral, actor=liaison, answer=answer)  # closes the complaint
                 steps.append(answered)
                 confirmed[complaint.pk].append(answered)
                 values.update(answered_at=answered, updated_at=answered)
-        updates[(Referral, referral.pk)].update(values)
+        updates.stamp(Referral, referral.pk, **values)
         times[referral.pk] = steps
     # the history rows written just now, moved to the times they stand for
     history = Referral.history.model
@@ -918,5 +918,5 @@ def _seed_referrals(*, tally, progress=None) -> None:
             "id", "history_id").values("history_id", "id"):
         steps = confirmed[row["id"]]
         updates[(complaint_history, row["history_id"])]["history_date"] = steps.pop(0) if len(steps) > 1 else steps[0]
-    _apply(updates)
+    updates.apply()
 

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from programme import demo, selectors, services
+from demo import district
+from demo import programme as programme_demo
+from programme import selectors, services
 from programme.choices import CLEARED
 from programme.models import IllegalStructure
-from registry import demo_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,10 +19,10 @@ def no_progress(items, label):
 
 
 def test_the_demo_inventory_is_credible_and_a_second_run_writes_nothing():
-    demo_data.load_registry(tally=demo_data.Tally(), progress=no_progress)
-    tally = demo_data.Tally()
+    district.load_registry(tally=district.Tally(), progress=no_progress)
+    tally = district.Tally()
     started = time.monotonic()
-    demo.seed(tally=tally, progress=no_progress)
+    programme_demo.seed(tally=tally, progress=no_progress)
     elapsed = time.monotonic() - started
     created = tally.created
     assert 300 <= created <= 600, created
@@ -29,7 +30,7 @@ def test_the_demo_inventory_is_credible_and_a_second_run_writes_nothing():
     today = timezone.localdate()
     items = IllegalStructure.objects.all()
     assert items.values("street").distinct().count() == 10
-    year = demo.campaign_year(today)
+    year = programme_demo.campaign_year(today)
     cleared_this_year = items.filter(cleared_on__year=year).count()
     existing_at_start = items.filter(kind="EXISTING", found_on__lt=date(year, 1, 1)).exclude(
         cleared_on__lt=date(year, 1, 1)).count()
@@ -42,8 +43,8 @@ def test_the_demo_inventory_is_credible_and_a_second_run_writes_nothing():
                                                           "RECTIFIED"}
     assert IllegalStructure.history.values("id").distinct().count() == created  # through the services: history
 
-    again = demo_data.Tally()
-    demo.seed(tally=again, progress=no_progress)
+    again = district.Tally()
+    programme_demo.seed(tally=again, progress=no_progress)
     assert again.created == 0 and again.updated == 0
     assert IllegalStructure.objects.count() == created
 
@@ -53,11 +54,11 @@ def test_the_demo_inventory_is_credible_and_a_second_run_writes_nothing():
 def test_the_demo_plan_holds_on_any_day_it_is_loaded(today):
     """The demo is loaded on whatever day `make run` first runs: nothing in it may lie after that day, and each
     item is cleared after it was found (the services refuse otherwise, and seed_demo would stop)."""
-    demo_data.load_registry(tally=demo_data.Tally(), progress=no_progress)
+    district.load_registry(tally=district.Tally(), progress=no_progress)
     from registry.models import Community
 
     communities = list(Community.objects.select_related("street").order_by("street__code", "name"))
-    rows = demo.plan(communities, today)
+    rows = programme_demo.plan(communities, today)
     assert len(rows) > 300
     for row in rows:
         values = {key: value for key, value in row.items() if key != "number"}

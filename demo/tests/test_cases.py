@@ -1,4 +1,4 @@
-"""The demo year of cases (cases.demo): made through the workflow's own services, consistent once back-dated
+"""The demo year of cases (demo.cases): made through the workflow's own services, consistent once back-dated
 (times in order and in the past, deadlines recomputed, numbers of the right year), varied, and idempotent.
 
 A small district year (the demo registry, its logins and 500 generated 12345 orders) is seeded once for the
@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from cases import demo, referrals, services, workflow
+from cases import referrals, services, workflow
 from cases.choices import CaseState, ReferralStatus
 from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
 from core import calendar
+from demo import cases as case_demo
+from demo import district
 from intake.choices import ComplaintStatus
 from intake.models import Complaint
-from registry import demo_data
 from registry.models import Street
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -28,17 +29,17 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
-    from intake import demo_hotline
+    from demo import hotline
 
     media = tmp_path_factory.mktemp("media")  # the demo's photos and documents, not into var/media
     with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS, MEDIA_ROOT=str(media)):
         with transaction.atomic():
             connection.ensure_connection()
-            tally = demo_data.Tally()
-            demo_data.load_registry(tally=tally)
-            demo_data.load_users(tally=tally)
-            demo_hotline.load_complaints(tally=tally, orders=500, patrols=40, reports=20)
-            demo.seed(tally=tally)
+            tally = district.Tally()
+            district.load_registry(tally=tally)
+            district.load_users(tally=tally)
+            hotline.load_complaints(tally=tally, orders=500, patrols=40, reports=20)
+            case_demo.seed(tally=tally)
             yield tally
             transaction.set_rollback(True)
 
@@ -77,7 +78,7 @@ def test_every_case_reads_like_its_year():
         if case.state == CaseState.CLOSED:
             assert case.closed_at == moved[-1].at
         entered = timezone.localtime(case.state_entered_at).date()
-        assert case.state_due == services._deadline(case, case.state, entered), case
+        assert case.state_due == services.stage_deadline(case, case.state, entered), case
         ordered = [step for step in steps if step.action == "order_rectification"]
         if ordered:  # the timeline states the deadline the case has
             assert ordered[-1].payload["rectify_due"] == case.rectify_due.isoformat()
@@ -113,7 +114,7 @@ def test_recent_complaints_wait_in_the_queue():
 
 def _non_enforcement_orders():
     return Complaint.objects.filter(violation_type__code="NON_ENFORCEMENT", duplicate_of__isnull=True,
-                                    received_at__lt=timezone.now() - demo.LEAVE_RECENT)
+                                    received_at__lt=timezone.now() - case_demo.LEAVE_RECENT)
 
 
 def test_the_bureau_refers_most_non_enforcement_matters_and_the_departments_answer():
@@ -141,7 +142,7 @@ def test_the_bureau_refers_most_non_enforcement_matters_and_the_departments_answ
 
 def test_referrals_read_like_their_year():
     now = timezone.now()
-    overdue_since = timezone.localdate() - timedelta(days=(demo.PENDING_WITHIN + timedelta(days=10)).days)
+    overdue_since = timezone.localdate() - timedelta(days=(case_demo.PENDING_WITHIN + timedelta(days=10)).days)
     for referral in Referral.objects.filter(complaint__isnull=False, case__isnull=True,
                                             complaint__type_source="STAFF").select_related("complaint", "department"):
         complaint = referral.complaint
@@ -149,8 +150,7 @@ def test_referrals_read_like_their_year():
             continue  # 改派部门 of the cases step (intake.dispatch), not a confirmation
         assert complaint.department_id == referral.department_id
         assert complaint.received_at <= referral.created_at <= now
-        assert referral.due == calendar.add_working_days(timezone.localtime(referral.created_at).date(),
-                                                         referrals.ANSWER_DAYS)
+        assert referral.due == referrals.answer_due(timezone.localtime(referral.created_at).date())
         if referral.signed_at:
             assert referral.signed_by.department_id == referral.department_id
             assert referral.created_at <= referral.signed_at <= now
@@ -172,6 +172,6 @@ def test_a_second_run_adds_nothing(seeded):
                 Counter(Complaint.objects.values_list("status", "type_source")))
 
     before = counts()
-    tally = demo_data.Tally()
-    demo.seed(tally=tally)
+    tally = district.Tally()
+    case_demo.seed(tally=tally)
     assert counts() == before and tally.created == 0

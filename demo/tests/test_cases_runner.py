@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from cases import demo
 from cases.choices import SupervisionStatus
 from cases.models import SupervisionOrder
 from cases.tests.test_paths import complaint_for
+from demo import cases as case_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -19,16 +19,16 @@ def test_two_supervision_orders_of_one_stage_are_each_answered_when_they_interle
     rng = random.Random(7)
     start = timezone.now() - timedelta(days=30)
     at = [start + timedelta(days=day) for day in range(6)]
-    supervise_a = demo.Step("supervise", at[2], {"lead": world.alice})
-    supervise_b = demo.Step("supervise", at[3], {"lead": world.alice})
-    plan = demo.Plan(complaint=complaint_for("EBIKE_CHARGING", world.caoyang_a), officer=world.oscar,
+    supervise_a = case_demo.Step("supervise", at[2], {"lead": world.alice})
+    supervise_b = case_demo.Step("supervise", at[3], {"lead": world.alice})
+    plan = case_demo.Plan(complaint=complaint_for("EBIKE_CHARGING", world.caoyang_a), officer=world.oscar,
                      opener=world.oscar, steps=[
-                         demo.Step("open", at[0]), demo.Step("start_verification", at[1]),
+                         case_demo.Step("open", at[0]), case_demo.Step("start_verification", at[1]),
                          supervise_a, supervise_b,
-                         demo.Step("respond", at[4], {"order": supervise_a}),
-                         demo.Step("respond", at[5], {"order": supervise_b})])
-    runner = demo.Runner(lead=world.alice, departments={}, dept_users={}, now=timezone.now(),
-                         clock=demo.Clock(rng), rng=rng)
+                         case_demo.Step("respond", at[4], {"order": supervise_a}),
+                         case_demo.Step("respond", at[5], {"order": supervise_b})])
+    runner = case_demo.Runner(lead=world.alice, departments={}, dept_users={}, now=timezone.now(),
+                         clock=case_demo.Clock(rng), rng=rng)
 
     case = runner.run(plan)
 

@@ -19,7 +19,8 @@ from django.test import override_settings
 
 from accounts.choices import Role
 from accounts.models import User
-from registry import addresses, credit_code, demo_data
+from demo import district as demo_district
+from registry import addresses, credit_code
 from registry.models import (
     Committee,
     Community,
@@ -99,14 +100,14 @@ def test_communities_look_like_real_ones():
     assert all(1952 <= c.built_year <= 2022 and c.grade in "ABC" and c.committee_id for c in communities)
     assert all(c.committee.street_id == c.street_id for c in communities)
     pilots = [c for c in communities if c.is_pilot]
-    assert len(pilots) == demo_data.PILOT_COUNT and {c.pilot_batch for c in pilots} == {"2024-第一批"}
+    assert len(pilots) == demo_district.PILOT_COUNT and {c.pilot_batch for c in pilots} == {"2024-第一批"}
     assert len({c.street_id for c in pilots}) == 10
     assert Community.objects.filter(aliases__isnull=False).distinct().count() >= len(communities) // 5
     assert len({c.name for c in communities}) == len(communities)
 
 
 def test_every_address_parses_back_to_its_road_and_number():
-    roads_of = {s.name: {road for road, _low, _high in s.roads} for s in demo_data.STREETS}
+    roads_of = {s.name: {road for road, _low, _high in s.roads} for s in demo_district.STREETS}
     doors = Counter()
     for address in CommunityAddress.objects.select_related("community__street"):
         parsed = addresses.parse(address.raw)
@@ -130,8 +131,8 @@ def test_seeding_again_resets_a_changed_demo_password():
     officer = User.objects.get(username="officer")
     officer.set_password("Something-Else-2026")
     officer.save()
-    demo_data.load_users(tally=demo_data.Tally())  # the users' step of seed_demo
-    assert User.objects.get(username="officer").check_password(demo_data.DEMO_PASSWORD)
+    demo_district.load_users(tally=demo_district.Tally())  # the users' step of seed_demo
+    assert User.objects.get(username="officer").check_password(demo_district.DEMO_PASSWORD)
 
 
 def test_each_demo_user_has_its_role_and_scope():
@@ -140,11 +141,11 @@ def test_each_demo_user_has_its_role_and_scope():
     def streets(name):
         return set(users[name].streets.values_list("name", flat=True))
 
-    assert all(users[spec.username].check_password(demo_data.DEMO_PASSWORD) for spec in demo_data.DEMO_USERS)
-    # beyond the logins, the cases step adds one officer per street (cases.demo.OFFICER_PREFIX), not logins
+    assert all(users[spec.username].check_password(demo_district.DEMO_PASSWORD) for spec in demo_district.DEMO_USERS)
+    # beyond the logins, the cases step adds one officer per street (demo.cases.OFFICER_PREFIX), not logins
     colleagues = {name for name in users if name.startswith("zf_")}
     assert all(users[name].role == Role.OFFICER for name in colleagues)
-    # … and a referral liaison for each department without a login (cases.demo.LIAISON_PREFIX)
+    # … and a referral liaison for each department without a login (demo.cases.LIAISON_PREFIX)
     liaisons = {name for name in users if name.startswith("bm_")}
     assert all(users[name].role == Role.DEPARTMENT and users[name].department_id for name in liaisons)
     colleagues |= liaisons
@@ -179,15 +180,15 @@ def test_demo_logins_prints_every_login():
     out = StringIO()
     call_command("demo_logins", stdout=out)
     table = out.getvalue()
-    for spec in demo_data.DEMO_USERS:
+    for spec in demo_district.DEMO_USERS:
         assert spec.username in table
-    assert demo_data.DEMO_PASSWORD in table
+    assert demo_district.DEMO_PASSWORD in table
     assert "执法队员" in table and "曹杨新村街道、真如镇街道" in table
 
 
 DIGEST = (
-    "import dataclasses, hashlib, json; from registry import demo_data; "
-    "print(hashlib.sha256(json.dumps(dataclasses.asdict(demo_data.build()), sort_keys=True).encode()).hexdigest())"
+    "import dataclasses, hashlib, json; from demo import district; "
+    "print(hashlib.sha256(json.dumps(dataclasses.asdict(district.build()), sort_keys=True).encode()).hexdigest())"
 )
 
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.choices import Role
 from accounts.models import User
-from registry import demo_data
+from demo import district
 
 
 def _width(text: str) -> int:
@@ -37,13 +37,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         rows = [("用户名 user", "密码 password", "角色 role", "范围 scope")]
         missing = []
-        for spec in demo_data.DEMO_USERS:
+        for spec in district.DEMO_USERS:
             user = User.objects.filter(username=spec.username).select_related(
                 "department", "property_company").first()
             if user is None:
                 missing.append(spec.username)
                 continue
-            rows.append((user.username, demo_data.DEMO_PASSWORD, str(Role(user.role).label), scope_of(user)))
+            rows.append((user.username, district.DEMO_PASSWORD, str(Role(user.role).label), scope_of(user)))
         widths = [max(_width(row[i]) for row in rows) for i in range(4)]
         rule = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
         self.stdout.write(rule)

@@ -7,12 +7,13 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
-from credit import demo, selectors
+from credit import selectors
 from credit.choices import DutyOutcome, Subject
 from credit.models import CreditPolicy, CreditRecord, DutyCheck, PunishmentListing
+from demo import credit as credit_demo
+from demo.district import Tally
 from intake.choices import Channel, ComplaintStatus
 from intake.models import Complaint
-from registry.demo_data import Tally
 from registry.models import Community, ProjectManager, ViolationType
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def year_of_complaints(world):
 
 def run():
     tally = Tally()
-    demo.seed(tally=tally, progress=lambda items, label: items)
+    credit_demo.seed(tally=tally, progress=lambda items, label: items)
     return tally
 
 
@@ -48,7 +49,7 @@ def test_the_demo_makes_a_consistent_year_and_is_idempotent(world, year_of_compl
     today = timezone.localdate()
     checks = DutyCheck.objects.all()
     # both companies are in the story: company B ends listed, the demo login's company disputes
-    assert tally.counts[demo.KIND_CHECKS]["created"] == checks.count() >= 10
+    assert tally.counts[credit_demo.KIND_CHECKS]["created"] == checks.count() >= 10
     assert PunishmentListing.objects.filter(company=world.company_b).exists()
     assert checks.filter(outcome=DutyOutcome.FAILED).exists() and checks.filter(outcome=DutyOutcome.FULFILLED).exists()
     for check in checks:

@@ -30,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
-from registry import demo_data
+from demo import district
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "intake" / "corpus.csv"
 
@@ -141,11 +141,11 @@ AFFINITY = {
     "tower": {"USE_CHANGE": 1.8, "GROUP_RENTING": 1.2, "EBIKE_PARKING": 0.8, "GREEN_DAMAGE": 0.4,
               "ILLEGAL_CONSTRUCTION": 0.5, "HOUSING": 1.3},
 }
-_KIND_BY_SUFFIX = sorted(((s, k) for s, k in demo_data._SUFFIX_KIND.items()), key=lambda s: -len(s[0]))
+_KIND_BY_SUFFIX = sorted(((s, k) for s, k in district._SUFFIX_KIND.items()), key=lambda s: -len(s[0]))
 
 # --- the corpus's own invented places, to be replaced by demo ones -------------------------------
-_ROADS = sorted({road for s in demo_data.STREETS for road, _lo, _hi in s.roads}, key=len, reverse=True)
-_STREET_NAMES = sorted({s.name for s in demo_data.STREETS}, key=len, reverse=True)
+_ROADS = sorted({road for s in district.STREETS for road, _lo, _hi in s.roads}, key=len, reverse=True)
+_STREET_NAMES = sorted({s.name for s in district.STREETS}, key=len, reverse=True)
 _COMM_SUFFIX = "公寓|花园|新苑|家园|雅苑|名庭|小区|新村|佳苑|华庭|苑|园|庭|居|邸|坊"
 _PLACE_TOKEN = re.compile(
     rf"(?P<anchor>(?:上海市)?普陀区|{'|'.join(_STREET_NAMES)}|[瑞锦嘉和康泰安悦丰秀翠福盛汇怡祥宁德景沁茗鸿佳润熙岚]{{2}}"
@@ -463,11 +463,11 @@ def _caller(rng: random.Random) -> tuple[str, str]:
     if x < 0.08:
         return "匿名", ""
     if x < 0.12:
-        return "市民", demo_data.mobile(rng)
-    name = demo_data.person_name(rng)
+        return "市民", district.mobile(rng)
+    name = district.person_name(rng)
     if x < 0.42:
         name = name[0] + rng.choice(("先生", "女士", "阿姨", "老师"))
-    phone = demo_data.landline(rng) if rng.random() < 0.1 else demo_data.mobile(rng)
+    phone = district.landline(rng) if rng.random() < 0.1 else district.mobile(rng)
     return name, phone
 
 
@@ -494,7 +494,7 @@ def _as_datetime(value) -> datetime:
     return datetime.combine(value, time(0))
 
 
-def generate(n: int, *, start, end, seed: int = demo_data.SEED, places: list[Place] | None = None) -> list[dict]:
+def generate(n: int, *, start, end, seed: int = district.SEED, places: list[Place] | None = None) -> list[dict]:
     """`n` work orders received from `start` up to (not including) `end`, oldest first.
 
     `start` and `end` are dates (midnight) or datetimes (aware ones are taken in local time); `places` defaults
@@ -748,13 +748,19 @@ def summary(rows: list[dict]) -> dict:
 YEAR_ORDERS = 7_500  # 12345 orders a year about residential communities for ~1.24 M people (invented)
 PATROL_FINDINGS = 300  # by the demo officer, in the streets he works
 PROPERTY_REPORTS = 150  # by the demo property user, in its company's communities
-SEED_HOTLINE, SEED_PATROL, SEED_PROPERTY = demo_data.SEED + 12345, demo_data.SEED + 101, demo_data.SEED + 102
+SEED_HOTLINE, SEED_PATROL, SEED_PROPERTY = district.SEED + 12345, district.SEED + 101, district.SEED + 102
 KIND = "诉件 complaints"
 
 
+def seed(*, tally, progress=None, now=None) -> None:
+    """seed_demo's step: load_complaints with the full year."""
+    load_complaints(tally=tally, progress=progress, now=now)
+
+
 def load_complaints(*, tally, progress=None, orders: int = YEAR_ORDERS, patrols: int = PATROL_FINDINGS,
-                    reports: int = PROPERTY_REPORTS) -> None:
-    """A year of complaints ending now, when the database has none yet (so a second run adds nothing).
+                    reports: int = PROPERTY_REPORTS, now=None) -> None:
+    """A year of complaints received before `now` (default: the clock's), when the database has none yet (so a
+    second run adds nothing).
 
     12345 orders go through a CSV file and `import_hotline`, the path of the command and the upload page;
     patrol findings and property reports through `complaint_receive`, as the forms file them."""
@@ -772,7 +778,7 @@ def load_complaints(*, tally, progress=None, orders: int = YEAR_ORDERS, patrols:
     if existing:
         tally.counts.setdefault(KIND, Counter())["unchanged"] += existing
         return
-    end = timezone.localtime().replace(microsecond=0)
+    end = timezone.localtime(now).replace(microsecond=0)  # generated moments are before end
     start = end - timedelta(days=365)
     places = load_places()
     rows = generate(orders, start=start, end=end, seed=SEED_HOTLINE, places=places)
