@@ -97,7 +97,9 @@ def _rows(rows, key):
     return {row[key]: row for row in rows}
 
 
-PERIOD = {"start": timezone.localdate() - timedelta(days=30), "end": timezone.localdate()}
+def period() -> dict:
+    """The last 30 days, taken when the test runs (a module-level value went stale across midnight)."""
+    return {"start": timezone.localdate() - timedelta(days=30), "end": timezone.localdate()}
 
 
 def _pick(row, *names):
@@ -109,7 +111,7 @@ NAMES = ("opened", "open_now", "closed", "overdue", "untouched_cases", "untouche
 
 
 def test_per_officer(world, data):
-    rows = _rows(indicators.officer_rows(world.alice, **PERIOD), "officer_id")
+    rows = _rows(indicators.officer_rows(world.alice, **period()), "officer_id")
     assert set(rows) == {world.oscar.pk, data.pk, None}
     assert _pick(rows[world.oscar.pk], *NAMES) == {
         "opened": 5, "open_now": 4, "closed": 1, "overdue": 1, "untouched_cases": 1, "untouched_complaints": 0,
@@ -125,7 +127,7 @@ def test_per_officer(world, data):
 
 
 def test_per_street(world, data):
-    rows = _rows(indicators.street_rows(world.alice, **PERIOD), "street_id")
+    rows = _rows(indicators.street_rows(world.alice, **period()), "street_id")
     assert list(rows) == [world.caoyang.pk, world.changfeng.pk]
     assert _pick(rows[world.caoyang.pk], *NAMES) == {
         "opened": 5, "open_now": 4, "closed": 1, "overdue": 1, "untouched_cases": 1, "untouched_complaints": 1,
@@ -137,21 +139,21 @@ def test_per_street(world, data):
 
 
 def test_a_longer_period_counts_the_older_closing(world, data):
-    rows = _rows(indicators.officer_rows(world.alice, start=PERIOD["end"] - timedelta(days=90),
-                                         end=PERIOD["end"]), "officer_id")
+    rows = _rows(indicators.officer_rows(world.alice, start=timezone.localdate() - timedelta(days=90),
+                                         end=timezone.localdate()), "officer_id")
     assert _pick(rows[world.oscar.pk], "opened", "closed", "closed_without_evidence") == {
         "opened": 5, "closed": 2, "closed_without_evidence": 2}
 
 
 def test_rows_follow_the_users_scope(world, data):
-    assert set(_rows(indicators.officer_rows(world.oscar, **PERIOD), "officer_id")) == {world.oscar.pk}
-    assert list(_rows(indicators.street_rows(world.oscar, **PERIOD), "street_id")) == [world.caoyang.pk]
-    assert set(_rows(indicators.officer_rows(world.sam, **PERIOD), "officer_id")) == {data.pk, None}
-    sam = _rows(indicators.street_rows(world.sam, **PERIOD), "street_id")
+    assert set(_rows(indicators.officer_rows(world.oscar, **period()), "officer_id")) == {world.oscar.pk}
+    assert list(_rows(indicators.street_rows(world.oscar, **period()), "street_id")) == [world.caoyang.pk]
+    assert set(_rows(indicators.officer_rows(world.sam, **period()), "officer_id")) == {data.pk, None}
+    sam = _rows(indicators.street_rows(world.sam, **period()), "street_id")
     assert list(sam) == [world.changfeng.pk] and sam[world.changfeng.pk]["untouched_complaints"] == 1
-    assert indicators.officer_rows(world.paul, **PERIOD) == []
+    assert indicators.officer_rows(world.paul, **period()) == []
     # a department sees only the cases referred to it: none of these are
-    hana = indicators.street_rows(world.hana, **PERIOD)
+    hana = indicators.street_rows(world.hana, **period())
     assert all(row[name] == 0 for row in hana for name in NAMES)
 
 
@@ -172,6 +174,6 @@ def test_a_routed_complaint_is_untouched_after_more_than_three_working_days(worl
 def test_indicators_take_a_fixed_number_of_queries(world, data, django_assert_max_num_queries):
     for user in (world.alice, world.sam):
         with django_assert_max_num_queries(6):
-            indicators.officer_rows(user, **PERIOD)
+            indicators.officer_rows(user, **period())
         with django_assert_max_num_queries(6):
-            indicators.street_rows(user, **PERIOD)
+            indicators.street_rows(user, **period())

@@ -113,7 +113,8 @@ def sunday_night():
 def test_cases_seeded_on_a_sunday_night_are_dated_before_it(sunday_night, world):
     """Complaints received on Friday afternoon: those not opened before Sunday 22:41 wait in the queue."""
     from accounts.models import Notification
-    from cases.models import CaseTransition, EnforcementCase, HotlineReply
+    from cases.models import CaseTransition, EnforcementCase
+    from intake.models import HotlineReply
     from intake.choices import Channel, ComplaintStatus
     from intake.models import Complaint
 
