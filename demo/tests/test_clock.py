@@ -114,9 +114,8 @@ def test_cases_seeded_on_a_sunday_night_are_dated_before_it(sunday_night, world)
     """Complaints received on Friday afternoon: those not opened before Sunday 22:41 wait in the queue."""
     from accounts.models import Notification
     from cases.models import CaseTransition, EnforcementCase
-    from intake.models import HotlineReply
     from intake.choices import Channel, ComplaintStatus
-    from intake.models import Complaint
+    from intake.models import Complaint, HotlineReply
 
     now = timezone.now()
     types = {code: ViolationType.objects.get(code=code) for code in ("EBIKE_PARKING", "HOUSEHOLD_WASTE")}
