@@ -112,10 +112,17 @@ def worker(backend: str, rows: int, seed: int, profile: int, no_helper: bool = F
     if no_helper:
         services.HELPER_MIN_ROWS = 10 ** 12
 
+    from intake import models as intake_models
+
+    # the complaints' transition rows (intake.workflow), where the import writes them
+    transitions = getattr(intake_models, "ComplaintTransition", None)
+
     def wipe():
         """Empty the complaint and history tables in SQL (a queryset delete would write a "-" history row each)."""
         with transaction.atomic(), connection.cursor() as cursor:
-            for model in (Complaint.history.model, Complaint, ImportBatch):
+            for model in (transitions, Complaint.history.model, Complaint, ImportBatch):
+                if model is None:
+                    continue
                 cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
 
     if profile:
@@ -155,6 +162,7 @@ def worker(backend: str, rows: int, seed: int, profile: int, no_helper: bool = F
     result.update(created=report.created, rejected=len(report.errors), duplicates=report.duplicates,
                   referred=report.referred, triage=report.triage)
     result["history_rows"] = Complaint.history.count()
+    result["transition_rows"] = transitions.objects.count() if transitions is not None else 0
     result["matched"] = Complaint.objects.filter(community__isnull=False).count()
     result["consultation"] = Complaint.objects.filter(needs_consultation=True).count()
 
@@ -268,7 +276,8 @@ def main():
     for r in results:
         print(f"{r['backend']}: created {r['created']:,}, rejected {r['rejected']}, duplicates {r['duplicates']:,}, "
               f"referred {r['referred']:,}, triage {r['triage']:,}, matched {r['matched']:,}, "
-              f"consultation {r['consultation']:,}, history rows {r['history_rows']:,}; chunks decided by the "
+              f"consultation {r['consultation']:,}, history rows {r['history_rows']:,}, "
+              f"transition rows {r.get('transition_rows', 0):,}; chunks decided by the "
               f"helper {r['helped']}, by the importing process {r['stolen']}; setup {r['setup_s']:.1f} s"
               + (f"; generated the file in {r['generate_s']:.1f} s" if "generate_s" in r else "")
               + f"; file {r['file_mb']:.1f} MB")

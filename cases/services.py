@@ -19,6 +19,7 @@ from core import calendar
 from core.errors import ApplicationError
 from core.uploads import upload_check
 from intake.choices import ComplaintStatus
+from intake.services import complaint_transition
 
 
 class StaleCase(ApplicationError):
@@ -142,7 +143,10 @@ def _open(*, violation_type, community, street_id, location, summary, officer, a
     CaseTransition.objects.create(case=case, action="register", from_state="", to_state=CaseState.REGISTERED,
                                   actor=actor, reason=reason, reason_parts=parts, payload={**payload, "origin": origin})
     for complaint in complaints:
-        Complaint.objects.filter(pk=complaint.pk).update(case=case, status=ComplaintStatus.IN_CASE)
+        complaint.case = case
+        complaint._change_reason = f"立案 {case.number}"
+        complaint_transition(complaint=complaint, action="open_case", actor=actor, fields=["case"],
+                             reason=text(gettext_noop("立案 {case}"), case=case.number), payload={"case": case.pk})
         Complaint.objects.filter(duplicate_of=complaint, case__isnull=True).update(case=case)
     case_opened.send(sender=EnforcementCase, case=case, actor=actor, origin=origin)
     return case
@@ -231,18 +235,25 @@ def case_transition(*, case: EnforcementCase, action: str, actor, version: int |
 
         referrals.referral_send(case=locked, department=locked.referred_to, matter=locked.summary, actor=actor)
     if move.target == CaseState.CLOSED:
-        _close_complaints(locked)
+        _close_complaints(locked, actor)
     from cases.signals import case_moved
 
     case_moved.send(sender=EnforcementCase, case=locked, move=move, source=source, actor=actor, transition=step)
     return locked
 
 
-def _close_complaints(case):
+def _close_complaints(case, actor):
+    """The complaints handled in the case are closed with it, each through intake's own move (a 12345 order
+    returned to the hotline, or one already closed, stays as it is)."""
     from intake.models import Complaint
 
-    Complaint.objects.filter(case=case).exclude(status=ComplaintStatus.RETURNED).update(
-        status=ComplaintStatus.CLOSED)
+    for complaint in (Complaint.objects.filter(case=case).exclude(status__in=[ComplaintStatus.RETURNED,
+                                                                              ComplaintStatus.CLOSED])
+                      .order_by("received_at", "pk")):
+        complaint._change_reason = f"案件 {case.number} 结案"
+        complaint._history_user = actor
+        complaint_transition(complaint=complaint, action="case_closed", actor=actor, fields=[],
+                             reason=text(gettext_noop("案件 {case} 结案"), case=case.number), payload={"case": case.pk})
 
 
 # --- parties and evidence ----------------------------------------------------------------------

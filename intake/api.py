@@ -2,7 +2,7 @@
 per staff decision. Status is never writable directly."""
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -18,7 +18,7 @@ from core.masking import mask_name, mask_phone
 from intake import dispatch, selectors, services
 from intake.choices import Channel
 from intake.filters import ComplaintFilter
-from intake.models import Complaint
+from intake.models import Complaint, ComplaintTransition
 from registry.models import Community
 
 CHANNEL_SLUGS = {
@@ -58,6 +58,30 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     def get_caller_phone(self, obj) -> str:
         return obj.caller_phone if self._personal() else mask_phone(obj.caller_phone)
+
+
+class ComplaintTransitionSerializer(serializers.ModelSerializer):
+    """One move of the complaint (intake.workflow), read only."""
+
+    actor = serializers.StringRelatedField()
+
+    class Meta:
+        model = ComplaintTransition
+        fields = ["id", "action", "from_status", "to_status", "actor", "at", "reason", "payload"]
+        read_only_fields = fields
+
+
+class ComplaintDetailSerializer(ComplaintSerializer):
+    transitions = serializers.SerializerMethodField()
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = ComplaintSerializer.Meta.fields + ["transitions"]
+        read_only_fields = fields
+
+    @extend_schema_field(ComplaintTransitionSerializer(many=True))
+    def get_transitions(self, obj) -> list:
+        steps = selectors.timeline(user=self.context["request"].user, complaint=obj)
+        return ComplaintTransitionSerializer(steps, many=True).data
 
 
 class ComplaintInputSerializer(serializers.Serializer):
@@ -159,6 +183,9 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
                                                 "street").order_by("-received_at")
     serializer_class = ComplaintSerializer
     filterset_class = ComplaintFilter
+
+    def get_serializer_class(self):
+        return ComplaintDetailSerializer if self.action == "retrieve" else ComplaintSerializer
 
     def _changeable(self, pk):
         if not may(self.request.user, policy.COMPLAINT_TRIAGE):

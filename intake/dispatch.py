@@ -11,11 +11,13 @@ Each move is kept: the complaint's history names it with its reason, a re-route 
 the automatic routing got wrong), and a referral the matter no longer needs is withdrawn, not left pending.
 Nothing is moved once a case is open: a case has its own 移交 and the hotline its reply."""
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from accounts import policy
+from accounts.messages import text, typed
 from accounts.scope import reroute_street_q
 from core.errors import ApplicationError
-from intake import hooks, hotline, routing
+from intake import hooks, hotline, routing, services
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, HotlineResult, ReferralStatus
 from intake.models import Complaint, Correction
 
@@ -163,7 +165,11 @@ def complaint_reroute_street(*, complaint: Complaint, actor, reason: str, street
                                   new_value=after[:100], reason=reason[:200], actor=actor)
         item._change_reason = f"改派街镇 {old or '未匹配'}→{after}：{reason}"[:100]
         item._history_user = actor
-        item.save()
+        services.complaint_transition(
+            complaint=item, action="reroute_street", actor=actor, to=item.status,
+            reason=text(gettext_noop("{before} → {after}；理由："), before=old or "未匹配", after=after)
+            + typed(reason),
+            payload={"street": street.pk, "community": community.pk if community is not None else None})
     locked.moved_with = len(moved) - 1
     locked.previous_place = before
     return locked
@@ -185,7 +191,8 @@ def complaint_reroute_department(*, complaint: Complaint, actor, department, rea
         raise ApplicationError(f"该诉件已移交{department.name}", "already referred to that department")
     _withdraw_referrals(locked, actor, f"改派{department.name}：{reason}", keep=department)
     return services.complaint_correct_type(complaint=locked, type_code=routing.NON_ENFORCEMENT,
-                                           department_code=department.code, actor=actor, reason=reason)
+                                           department_code=department.code, actor=actor, reason=reason,
+                                           action="reroute_department")
 
 
 @transaction.atomic
@@ -204,9 +211,9 @@ def complaint_settle(*, complaint: Complaint, actor, reply: str, result: str = "
         hotline._record_reply(locked, actor=actor, reply=reply, result=result, satisfaction=satisfaction,
                               return_reason="")
     _withdraw_referrals(locked, actor, f"已办结：{reply}")
-    locked.status = ComplaintStatus.CLOSED
     locked.routing_note = f"未立案办结：{reply}"[:200]
     locked._change_reason = "办结（未立案）"
     locked._history_user = actor
-    locked.save(update_fields=["status", "routing_note", "updated_at"])
+    services.complaint_transition(complaint=locked, action="settle", actor=actor, reason=typed(reply),
+                                  fields=["routing_note"], payload={"result": result} if result else None)
     return locked

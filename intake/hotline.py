@@ -7,6 +7,7 @@ from core import exports
 from core.errors import ApplicationError
 from intake.choices import Channel, ComplaintStatus, HotlineResult, Satisfaction
 from intake.models import Complaint, HotlineReply
+from intake.services import complaint_transition
 
 MAX_RETURN_REASON = 300  # HotlineReply.return_reason
 EXPORT_TITLE = "12345工单答复"
@@ -76,11 +77,11 @@ def _record_reply(complaint, *, actor, reply: str, result: str, satisfaction: st
     record.save()
 
     if result == HotlineResult.RETURNED and complaint.status != ComplaintStatus.RETURNED:
-        complaint.status = ComplaintStatus.RETURNED
         complaint.routing_note = f"不办理退单：{return_reason}"[:200]
         complaint._change_reason = "退单"
         complaint._history_user = actor
-        complaint.save(update_fields=["status", "routing_note", "updated_at"])
+        complaint_transition(complaint=complaint, action="return", actor=actor, reason=return_reason,
+                             fields=["routing_note"])
     return record
 
 

@@ -4,7 +4,8 @@ from django.utils.translation import gettext as _
 
 from accounts.scope import can_see_personal
 from core.masking import mask_name, mask_phone
-from intake.models import Complaint, ImportBatch
+from intake import workflow
+from intake.models import Complaint, ComplaintTransition, ImportBatch
 
 
 def complaint_list(*, user):
@@ -23,6 +24,15 @@ def complaint_get(*, user, pk: int) -> Complaint:
         ),
         pk=pk,
     )
+
+
+def timeline(*, user, complaint: Complaint) -> list[ComplaintTransition]:
+    """The complaint's moves, oldest first (who, when, from → to, why), as this user may see them."""
+    steps = list(ComplaintTransition.objects.restrict(user, "view").filter(complaint=complaint)
+                 .select_related("actor"))
+    for step in steps:
+        step.label = workflow.label_of(step.action)
+    return steps
 
 
 def find_by_number(*, user, value: str) -> Complaint | None:

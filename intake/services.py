@@ -7,18 +7,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from itertools import chain
 from operator import attrgetter
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
+from accounts.messages import stored, text, typed
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
 from core.uploads import MAX_PHOTO_BYTES, upload_check
-from intake import hooks, routing
+from intake import hooks, routing, workflow
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, ReferralStatus
 from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
 from intake.hotline_import import (
@@ -40,7 +41,7 @@ from intake.hotline_import import (
     insert_rows,
 )
 from intake.matching import CommunityIndex
-from intake.models import Complaint, ComplaintPhoto, Correction, ImportBatch
+from intake.models import Complaint, ComplaintPhoto, ComplaintTransition, Correction, ImportBatch
 from registry.models import Community, Department, ViolationType
 
 HOTLINE_COLUMNS = {
@@ -187,6 +188,62 @@ def _check(data: ComplaintInput):
                                f"number {data.external_no} was already received", extra={"code": "exists"})
 
 
+# --- the complaint's moves -----------------------------------------------------------------------
+
+def _source(label) -> str:
+    """The Chinese source of a translatable label (refusals are given in Chinese and English)."""
+    with translation.override(None):
+        return str(label)
+
+
+def _status_label(status: str) -> str:
+    return _source(ComplaintStatus(status).label) if status else "受理前"
+
+
+@transaction.atomic
+def complaint_transition(*, complaint: Complaint, action: str, actor, reason: str | list = "", to: str | None = None,
+                         payload: dict | None = None, fields: Iterable[str] | None = None) -> ComplaintTransition:
+    """The one way a complaint's status changes. The move `action` of intake.workflow, from the status the
+    complaint has in the database (read under its row lock; a complaint not saved yet is being received) to
+    `to` (by default the move's only target). The complaint is saved with the other changes the caller made to
+    it (`fields`: only those fields besides the status), and the move recorded: who, when, from, to, why.
+
+    `reason`: words a person typed, or accounts.messages parts for a reason the platform writes (shown in the
+    reader's language). A move the table does not allow raises ApplicationError and nothing is changed."""
+    if complaint._state.adding:
+        source = workflow.RECEIVED
+    else:
+        source = (Complaint.objects.select_for_update().filter(pk=complaint.pk)
+                  .values_list("status", flat=True).first())
+        if source is None:
+            raise ApplicationError("诉件不存在", "no such complaint")
+    if action not in workflow.ACTIONS:
+        raise ApplicationError(f"未知的诉件操作“{action}”", f"unknown complaint move '{action}'")
+    move = workflow.find(source, action)
+    name = _source(workflow.label_of(action))
+    if move is None:
+        raise ApplicationError(f"诉件当前状态“{_status_label(source)}”不能{name}",
+                               f"'{action}' is not allowed from {source or 'receipt'}",
+                               extra={"code": "illegal_move", "status": source})
+    target = to if to is not None else (next(iter(move.targets)) if len(move.targets) == 1 else None)
+    if target not in move.targets:
+        raise ApplicationError(
+            f"“{name}”不能使诉件由“{_status_label(source)}”变为“{_status_label(target or '')}”",
+            f"'{action}' cannot take a complaint from {source or 'receipt'} to {target}",
+            extra={"code": "illegal_move", "status": source})
+    reason_text, parts = stored(reason)
+    if "reason" in move.needs and not reason_text.strip():
+        raise ApplicationError("请填写理由", "a reason is required", extra={"requirement": "reason"})
+    complaint.status = target
+    if fields is None or complaint._state.adding:
+        complaint.save()
+    else:
+        complaint.save(update_fields=sorted({*fields, "status", "updated_at"}))
+    return ComplaintTransition.objects.create(complaint=complaint, action=action, from_status=source,
+                                              to_status=target, actor=actor, reason=reason_text,
+                                              reason_parts=parts, payload=payload or {})
+
+
 @transaction.atomic
 def complaint_receive(*, data: ComplaintInput, ctx: Context | None = None, photos: Iterable = ()) -> Complaint:
     """One complaint from a form or the API."""
@@ -199,7 +256,7 @@ def complaint_receive(*, data: ComplaintInput, ctx: Context | None = None, photo
     if primary is not None:
         complaint.duplicate_of_id = primary.id if primary.id is not None else primary.obj.pk
     complaint.full_clean(exclude=["raw_row"])
-    complaint.save()
+    complaint_transition(complaint=complaint, action="receive", actor=data.reporter, to=complaint.status)
     for upload in photos:
         photo_add(complaint=complaint, upload=upload)
     return complaint
@@ -313,6 +370,9 @@ DEDUP_COLUMNS = ("status", "routing_note", "duplicate_of_id", "duplicate_score",
                  "needs_consultation")
 IMPORT_COLUMNS = ORDER_COLUMNS + DECIDED_COLUMNS + DEDUP_COLUMNS
 _DUPLICATE_OF = IMPORT_COLUMNS.index("duplicate_of_id")
+_STATUS = IMPORT_COLUMNS.index("status")
+# Each imported complaint's receipt (intake.workflow "receive"): these per row, the rest the same for all.
+RECEIPT_COLUMNS = ("complaint_id", "to_status")
 
 
 def _hotline_order(line: int, row: dict, raw: dict, tz, adapt_datetime, adapt_date) -> _Order:
@@ -403,6 +463,11 @@ def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatc
                      "history_change_reason": None, "history_type": "+",
                      "history_user_id": actor.pk if actor is not None else None}
     with_history = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    # the receipt of each complaint, as complaint_transition records it (the import is its one bulk path)
+    receipt = workflow.find(workflow.RECEIVED, "receive")
+    receipt_fixed = {"action": receipt.action, "from_status": workflow.RECEIVED, "at": now,
+                     "actor_id": actor.pk if actor is not None else None, "reason": "", "reason_parts": [],
+                     "payload": {"batch": batch.pk}}
     duplicate_status, duplicate_note = ComplaintStatus.DUPLICATE.value, "同一事项重复反映，并入原诉件办理"
     referred, triage = ComplaintStatus.REFERRED.value, ComplaintStatus.NEW.value
 
@@ -425,8 +490,12 @@ def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatc
             row[_DUPLICATE_OF] = primary.id if primary.id is not None else primary.obj[0]
         ids += insert_rows(Complaint, IMPORT_COLUMNS, [row for row, _ in duplicates], fixed=fixed, returning=True,
                            connection=db)
+        rows = [*(row for row, _, _ in roots), *(row for row, _ in duplicates)]
+        receipts = [(pk, row[_STATUS]) for row, pk in zip(rows, ids, strict=True)]
+        if not {status for _pk, status in receipts} <= receipt.targets:  # routing and dedup give only these
+            raise ApplicationError("导入的诉件状态不在流转表内", "an imported complaint's status is not a receipt's")
+        insert_rows(ComplaintTransition, RECEIPT_COLUMNS, receipts, fixed=receipt_fixed, connection=db)
         if with_history:
-            rows = chain((row for row, _, _ in roots), (row for row, _ in duplicates))
             insert_rows(history_model, history_names, [history_row(row, pk) for row, pk in zip(rows, ids, strict=True)],
                         fixed=history_fixed, connection=db)
         for _row, holder, entry in roots:  # later duplicates of these primaries need their ids
@@ -496,15 +565,32 @@ def complaint_confirm(*, complaint: Complaint, actor) -> Complaint:
     complaint.type_source = DecisionSource.STAFF
     _reroute(complaint, confirmed=True)
     complaint._change_reason = "确认"
-    complaint.save()
-    _send_referral(complaint, actor)
+    _save_decision(complaint, "confirm", actor)
     return complaint
+
+
+def _save_decision(complaint: Complaint, action: str, actor, reason: str = ""):
+    """Save a staff decision. In the queue the route was decided again (_reroute): a move of intake.workflow,
+    recorded, and a confirmed matter for another department is referred to it. Elsewhere (a duplicate, a
+    complaint in a case or ended) the status stays and only the decision is saved (its Correction records it)."""
+    if complaint.status not in workflow.QUEUE:
+        complaint.save()
+        return
+    referred = _will_refer(complaint)
+    complaint_transition(complaint=complaint, action=action, actor=actor, reason=typed(reason), to=complaint.status,
+                         payload={"referred_to": complaint.department.code} if referred else None)
+    if referred:
+        _send_referral(complaint, actor)
+
+
+def _will_refer(complaint: Complaint) -> bool:
+    return complaint.status == ComplaintStatus.REFERRED and complaint.type_source == DecisionSource.STAFF
 
 
 def _send_referral(complaint: Complaint, actor):
     """Once a person has confirmed a non-enforcement matter, it is referred (移交) to its department,
     which signs for it and answers within the deadline."""
-    if complaint.status != ComplaintStatus.REFERRED or complaint.type_source != DecisionSource.STAFF:
+    if not _will_refer(complaint):
         return
     hooks.referral_send(department=complaint.department, matter=complaint.content, actor=actor, complaint=complaint)
 
@@ -521,17 +607,19 @@ def complaint_referral_ended(*, complaint: Complaint, referral, actor) -> Compla
     if referral.status == ReferralStatus.ANSWERED:
         if complaint.referrals.filter(status__in=[ReferralStatus.SENT, ReferralStatus.SIGNED]).exists():
             return complaint
-        complaint.status = ComplaintStatus.CLOSED
+        action, reason = "referral_answered", text(gettext_noop("{department}已反馈："), department=name)
         complaint.routing_note = f"{name}已反馈：{referral.answer}"[:200]
         complaint._change_reason = "主管部门已反馈，办结"
     elif referral.status == ReferralStatus.RETURNED:
-        complaint.status = ComplaintStatus.NEW
+        action, reason = "referral_returned", text(gettext_noop("{department}退回："), department=name)
         complaint.routing_note = f"{name}{referral.answer}，请更正类型或部门后重新分派"[:200]
         complaint._change_reason = "主管部门退回"
     else:
         return complaint
     complaint._history_user = actor
-    complaint.save()
+    complaint_transition(complaint=complaint, action=action, actor=actor,
+                         reason=reason + typed(referral.answer.removeprefix("退回：")),
+                         payload={"department": referral.department.code, "referral": referral.pk})
     return complaint
 
 
@@ -554,7 +642,9 @@ def _reroute(complaint: Complaint, *, confirmed: bool):
 
 @transaction.atomic
 def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, department_code: str = "",
-                           reason: str = "") -> Complaint:
+                           reason: str = "", action: str = "correct_type") -> Complaint:
+    """The type staff set (and the department, for a matter not the bureau's). `action`: the move recorded,
+    "reroute_department" when intake.dispatch re-routes the complaint to a department through it."""
     complaint = _lock(complaint)
     vtype = ViolationType.objects.filter(code=type_code).first()
     if vtype is None:
@@ -576,8 +666,7 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
         _correction(complaint, CorrectionField.DEPARTMENT, old_dept, department.code, actor, reason)
     _reroute(complaint, confirmed=True)
     complaint._change_reason = f"更正类型 {old}→{vtype.code}"
-    complaint.save()
-    _send_referral(complaint, actor)
+    _save_decision(complaint, action, actor, reason)
     return complaint
 
 
@@ -592,8 +681,7 @@ def complaint_correct_community(*, complaint: Complaint, community: Community, a
     _correction(complaint, CorrectionField.COMMUNITY, old, community.name, actor, reason)
     _reroute(complaint, confirmed=complaint.type_source == DecisionSource.STAFF)
     complaint._change_reason = f"更正小区 {old}→{community.name}"
-    complaint.save()
-    _send_referral(complaint, actor)
+    _save_decision(complaint, "correct_community", actor, reason)
     return complaint
 
 
@@ -604,11 +692,13 @@ def complaint_mark_duplicate(*, complaint: Complaint, primary: Complaint, actor,
     if root.pk == complaint.pk:
         raise ApplicationError("不能标记为自身的重复件", "a complaint cannot duplicate itself")
     complaint.duplicate_of = root
-    complaint.status = ComplaintStatus.DUPLICATE
     complaint.routing_note = "人工标记为重复件，并入原诉件办理"
     _correction(complaint, CorrectionField.DUPLICATE, "", str(root), actor, reason)
     complaint._change_reason = f"标记为 {root} 的重复件"
-    complaint.save()
+    complaint_transition(complaint=complaint, action="mark_duplicate", actor=actor,
+                         reason=text(gettext_noop("重复于 {original}"), original=str(root))
+                         + (text(gettext_noop("；理由：")) + typed(reason) if reason else []),
+                         payload={"duplicate_of": root.pk})
     return complaint
 
 
@@ -624,5 +714,6 @@ def complaint_unmark_duplicate(*, complaint: Complaint, actor, reason: str = "")
     _reroute(complaint, confirmed=complaint.type_source == DecisionSource.STAFF)
     _correction(complaint, CorrectionField.DUPLICATE, old, "非重复", actor, reason)
     complaint._change_reason = "取消重复件标记"
-    complaint.save()
+    complaint_transition(complaint=complaint, action="unmark_duplicate", actor=actor, reason=typed(reason),
+                         to=complaint.status)
     return complaint

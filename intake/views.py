@@ -90,6 +90,7 @@ def _detail_context(request, complaint, *, bound=None, error=""):
         "dispatch_error": error,
         "reply": _reply(complaint),
         "history": _history(complaint),
+        "timeline": selectors.timeline(user=request.user, complaint=complaint),
         "referrals": _referrals(request.user, complaint),
         "c": complaint,
         "caller": selectors.caller(request.user, complaint),
