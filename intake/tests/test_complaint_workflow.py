@@ -11,13 +11,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import hotline, referrals
+from cases import referrals
 from cases import services as case_services
-from cases.choices import HotlineResult
 from cases.models import Referral
 from core.errors import ApplicationError
-from intake import demo_hotline, dispatch, services, workflow
-from intake.choices import Channel, ComplaintStatus
+from demo import hotline as demo_hotline
+from intake import dispatch, hotline, services, workflow
+from intake.choices import Channel, ComplaintStatus, HotlineResult
 from intake.models import Complaint, ComplaintTransition
 from registry.models import Department
 
