@@ -41,7 +41,7 @@ DEPARTMENT_LIST = "registry.departments"
 VIOLATION_TYPE_LIST = "registry.violation_types"
 
 COMPLAINT_QUEUE = "complaint.queue"
-COMPLAINT_TRIAGE = "complaint.triage"          # confirm, correct, mark duplicates, enter by hand, export replies
+COMPLAINT_TRIAGE = "complaint.triage"          # confirm, correct, mark duplicates, answer and export 12345 replies
 COMPLAINT_IMPORT = "complaint.import"          # 12345 files
 COMPLAINT_RETURN = "complaint.return"          # 退单 (intake.dispatch)
 COMPLAINT_REROUTE_STREET = "complaint.reroute_street"

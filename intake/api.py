@@ -6,11 +6,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import policy
-from accounts.policy import may
+from accounts.policy import MayPermission, may
 from accounts.scope import can_see_personal
 from core.api import RestrictedReadOnlyViewSet
 from core.errors import ApplicationError
@@ -179,6 +180,11 @@ class RerouteDepartmentInput(serializers.Serializer):
 
 
 class ComplaintViewSet(RestrictedReadOnlyViewSet):
+    """The complaints in the user's scope, as the pages show them: the queue (policy.COMPLAINT_QUEUE), or a
+    company's own reports (policy.FILE_PROPERTY_REPORT, on the property-report page). Each decision asks the
+    action the page asks, and the service asks it again."""
+
+    permission_classes = [IsAuthenticated, MayPermission.of(policy.COMPLAINT_QUEUE, policy.FILE_PROPERTY_REPORT)]
     queryset = Complaint.objects.select_related("violation_type", "predicted_type", "department", "community",
                                                 "street").order_by("-received_at")
     serializer_class = ComplaintSerializer
@@ -188,9 +194,14 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
         return ComplaintDetailSerializer if self.action == "retrieve" else ComplaintSerializer
 
     def _changeable(self, pk):
+        """A staff decision (policy.COMPLAINT_TRIAGE, as on the pages and in intake.services): 403 for a role that
+        may not decide, 404 outside the user's scope."""
         if not may(self.request.user, policy.COMPLAINT_TRIAGE):
             raise PermissionDenied("您的角色不能更正诉件 / your role cannot change complaints")
-        return get_object_or_404(Complaint.objects.restrict(self.request.user, "change"), pk=pk)
+        complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
+        if not may(self.request.user, policy.COMPLAINT_TRIAGE, complaint):
+            raise NotFound
+        return complaint
 
     def _done(self, complaint):
         return Response(ComplaintSerializer(complaint, context={"request": self.request}).data)
@@ -241,12 +252,12 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
         return self._done(services.complaint_unmark_duplicate(complaint=self._changeable(pk), actor=request.user))
 
 
-    # 派单纠错 (intake.dispatch): 404 outside the user's scope, 403 for a role that may not make the move
+    # 派单纠错 (intake.dispatch): 404 outside the user's scope, 403 unless the move's policy action allows it
+    # on the complaint (dispatch.DISPATCH_ACTIONS, as on the page and in the service)
 
     def _dispatchable(self, pk, move):
         complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
-        if not dispatch.may(self.request.user, move) or not Complaint.objects.restrict(
-                self.request.user, "change").filter(pk=complaint.pk).exists():
+        if not dispatch.may(self.request.user, move, complaint):
             raise PermissionDenied("您不能改派或退回该诉件 / you cannot re-route or return this complaint")
         return complaint
 

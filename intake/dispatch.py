@@ -37,6 +37,7 @@ MAX_REASON = 300  # HotlineReply.return_reason; the corrections keep 200 of it
 
 
 def may(user, move: str, complaint: Complaint | None = None) -> bool:
+    """accounts.policy.may for the move's action (on the complaint when given): the one rule of who moves it."""
     return policy.may(user, DISPATCH_ACTIONS[move], complaint)
 
 
@@ -45,14 +46,12 @@ def open_moves(user, complaint: Complaint) -> list[str]:
     what could not succeed)."""
     if complaint.case_id or complaint.status in SETTLED:
         return []
-    if not Complaint.objects.restrict(user, "change").filter(pk=complaint.pk).exists():
-        return []
     moves = [m for m in DISPATCH_ACTIONS if may(user, m)]
     if complaint.channel != Channel.HOTLINE:
         moves = [m for m in moves if m != RETURN]
     if complaint.status == ComplaintStatus.DUPLICATE:
         moves = [m for m in moves if m in DUPLICATE_MOVES]
-    return moves
+    return [m for m in moves if may(user, m, complaint)]
 
 
 def _reason(reason: str) -> str:
@@ -66,11 +65,9 @@ def _reason(reason: str) -> str:
 
 def _locked(complaint: Complaint, actor, move: str, *, related: bool = False) -> Complaint:
     """The complaint under a row lock, after the checks every move shares (`related`: with its type, place
-    and department, which re-routing reads)."""
-    if not may(actor, move):
-        raise ApplicationError("您的角色不能办理该操作", "your role cannot do this")
-    if not Complaint.objects.restrict(actor, "change").filter(pk=complaint.pk).exists():
-        raise ApplicationError("该诉件不在您的办理范围内", "this complaint is outside your scope")
+    and department, which re-routing reads). The actor must be allowed the move's policy action on the
+    complaint (intake.services.check_may: a person, never the system actor None)."""
+    services.check_may(actor, DISPATCH_ACTIONS[move], complaint)
     query = Complaint.objects.select_for_update(of=("self",))
     if related:
         query = query.select_related("violation_type", "community", "street", "department")
@@ -102,8 +99,8 @@ def complaint_return(*, complaint: Complaint, actor, reason: str) -> Complaint:
                                "only 12345 work orders are returned; re-route the others")
     reason = _reason(reason)
     _withdraw_referrals(locked, actor, f"工单已退单：{reason}")
-    hotline.reply_record(complaint=locked, actor=actor, result=HotlineResult.RETURNED, return_reason=reason,
-                         reply=f"经核实，该工单不属于本单位办理范围，予以退单。理由：{reason}")
+    hotline._record_reply(locked, actor=actor, result=HotlineResult.RETURNED, return_reason=reason, satisfaction="",
+                          reply=f"经核实，该工单不属于本单位办理范围，予以退单。理由：{reason}")
     return Complaint.objects.get(pk=locked.pk)
 
 
@@ -180,8 +177,6 @@ def complaint_reroute_department(*, complaint: Complaint, actor, department, rea
     """改派部门: not an enforcement matter — it is referred (移交) to the department that owns it, through the
     type correction of intake (its Correction rows feed the classifier's retraining); referrals to other
     departments still pending are withdrawn."""
-    from intake import services
-
     locked = _locked(complaint, actor, DEPARTMENT, related=True)
     reason = _reason(reason)
     if department is None or department.code == routing.ENFORCEMENT_DEPARTMENT:

@@ -3,11 +3,12 @@ satisfaction (满意度), 退单 of an order sent here wrongly, and the replies 
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import policy
 from core import exports
 from core.errors import ApplicationError
 from intake.choices import Channel, ComplaintStatus, HotlineResult, Satisfaction
 from intake.models import Complaint, HotlineReply
-from intake.services import complaint_transition
+from intake.services import check_may, complaint_transition
 
 MAX_RETURN_REASON = 300  # HotlineReply.return_reason
 EXPORT_TITLE = "12345工单答复"
@@ -21,8 +22,10 @@ def _lock(complaint):
 
 
 def _check_actor(complaint, actor):
-    if not Complaint.objects.restrict(actor, "change").filter(pk=complaint.pk).exists():
-        raise ApplicationError("您无权答复该工单", "you cannot answer this work order")
+    """Those who may handle the complaint answer its order (policy.COMPLAINT_TRIAGE on it: the bureau, and the
+    officers and street staff of its street); a person, never the system actor (intake.services.check_may)."""
+    check_may(actor, policy.COMPLAINT_TRIAGE, complaint,
+              refusal=("您无权答复该工单", "you cannot answer this work order"))
 
 
 def _check_satisfaction(satisfaction: str):

@@ -15,6 +15,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from accounts import policy
 from accounts.messages import stored, text, typed
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
@@ -188,6 +189,37 @@ def _check(data: ComplaintInput):
                                f"number {data.external_no} was already received", extra={"code": "exists"})
 
 
+# --- who may act -----------------------------------------------------------------------------------
+
+REFUSED_ROLE = ("您的角色不能办理该操作", "your role cannot do this")
+REFUSED_SCOPE = ("该诉件不在您的办理范围内", "this complaint is outside your scope")
+REFUSED_NOBODY = ("该操作须由工作人员办理", "a person must do this: no user was given")
+
+
+def check_may(actor, action: str, complaint: Complaint | None = None, *,
+              refusal: tuple[str, str] | None = None) -> None:
+    """The services' own refusal: ApplicationError, with nothing changed, unless accounts.policy.may(actor,
+    action, complaint) allows it, the same rule the pages and the API ask first (a service may be called
+    without them: a command, a later API). `refusal`: the wording of the refusal, when not the general one.
+
+    The system actor is `None`: the platform acting with no person behind it. Only the services the platform
+    runs on its own accept it, and they skip this check for it: the 12345 file import (`import_hotline`: the
+    management command, the demo's loader, the bench) and `complaint_receive` with no reporter (a feed).
+    Every decision of a person needs a user, and None is refused here like a user the policy refuses: confirm,
+    the corrections, (un)marking duplicates, 派单纠错 (intake.dispatch), the 12345 reply (intake.hotline).
+
+    Moves that follow an action already checked by their caller ask nothing and record their actor as given:
+    `complaint_transition` itself, `complaint_referral_ended` (a department's answer, checked by cases.referrals
+    against policy.REFERRAL_HANDLE) and the complaints closed with their case (cases.services, a case move
+    checked there)."""
+    if actor is None:
+        raise ApplicationError(*REFUSED_NOBODY)
+    if not policy.may(actor, action):
+        raise ApplicationError(*(refusal or REFUSED_ROLE))
+    if complaint is not None and not policy.may(actor, action, complaint):
+        raise ApplicationError(*(refusal or REFUSED_SCOPE))
+
+
 # --- the complaint's moves -----------------------------------------------------------------------
 
 def _source(label) -> str:
@@ -246,8 +278,12 @@ def complaint_transition(*, complaint: Complaint, action: str, actor, reason: st
 
 @transaction.atomic
 def complaint_receive(*, data: ComplaintInput, ctx: Context | None = None, photos: Iterable = ()) -> Complaint:
-    """One complaint from a form or the API."""
+    """One complaint from a form or the API, filed by `data.reporter` through a channel the policy lets them use
+    (accounts.policy.file_action); no reporter is the platform's own feed (check_may)."""
     _check(data)
+    if data.reporter is not None:
+        check_may(data.reporter, policy.file_action(data.channel),
+                  refusal=("您的角色不能通过该渠道登记诉件", "your role cannot file through this channel"))
     photos = _checked_photos(photos)
     ctx = ctx or Context(since=data.received_at)
     prediction = ctx.classifier.predict_many([data.content])[0]
@@ -405,7 +441,12 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
     its line and reason and stored not at all; the good rows classified, matched, routed, de-duplicated.
 
     Orders are decided and written in time order, CHUNK at a time, each chunk in one transaction. What an order's
-    own text decides is made ahead, in a helper process for a large file (hotline_import.Ahead)."""
+    own text decides is made ahead, in a helper process for a large file (hotline_import.Ahead).
+
+    `actor`: the user importing (the upload page), who must be allowed policy.COMPLAINT_IMPORT; None for the
+    platform itself (the command, the demo; check_may)."""
+    if actor is not None:
+        check_may(actor, policy.COMPLAINT_IMPORT)
     report = HotlineReport()
     orders: list[_Order] = []
     first_seen: dict[str, int] = {}
@@ -559,6 +600,7 @@ def _lock(complaint: Complaint) -> Complaint:
 @transaction.atomic
 def complaint_confirm(*, complaint: Complaint, actor) -> Complaint:
     """Staff agree with the automatic decisions: the type counts as confirmed training data."""
+    check_may(actor, policy.COMPLAINT_TRIAGE, complaint)
     complaint = _lock(complaint)
     if complaint.violation_type is None:
         raise ApplicationError("尚未确定类型，请先更正类型", "no type yet: correct the type first")
@@ -599,7 +641,8 @@ def _send_referral(complaint: Complaint, actor):
 def complaint_referral_ended(*, complaint: Complaint, referral, actor) -> Complaint:
     """The department answered (反馈) a complaint referred to it: once no other referral of it is pending,
     the complaint is closed (已办结). The department returned it (退回, not theirs): it waits in the queue
-    again (待分拣) for staff to correct its type or department."""
+    again (待分拣) for staff to correct its type or department. A move that follows the department's answer,
+    which cases.referrals checked (policy.REFERRAL_HANDLE): it asks nothing itself (check_may)."""
     complaint = _lock(complaint)
     if complaint.status != ComplaintStatus.REFERRED:
         return complaint
@@ -640,11 +683,20 @@ def _reroute(complaint: Complaint, *, confirmed: bool):
     complaint.routing_note = decided.note
 
 
+# The policy action each move made through complaint_correct_type needs.
+CORRECT_TYPE_ACTIONS = {"correct_type": policy.COMPLAINT_TRIAGE,
+                        "reroute_department": policy.COMPLAINT_REROUTE_DEPARTMENT}
+
+
 @transaction.atomic
 def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, department_code: str = "",
                            reason: str = "", action: str = "correct_type") -> Complaint:
     """The type staff set (and the department, for a matter not the bureau's). `action`: the move recorded,
-    "reroute_department" when intake.dispatch re-routes the complaint to a department through it."""
+    "reroute_department" when intake.dispatch re-routes the complaint to a department through it; the actor
+    must be allowed that move's policy action (CORRECT_TYPE_ACTIONS)."""
+    if action not in CORRECT_TYPE_ACTIONS:
+        raise ApplicationError(f"未知的诉件操作“{action}”", f"unknown complaint move '{action}'")
+    check_may(actor, CORRECT_TYPE_ACTIONS[action], complaint)
     complaint = _lock(complaint)
     vtype = ViolationType.objects.filter(code=type_code).first()
     if vtype is None:
@@ -672,6 +724,10 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
 
 @transaction.atomic
 def complaint_correct_community(*, complaint: Complaint, community: Community, actor, reason: str = "") -> Complaint:
+    """The community staff set; it must be one they may see (as the page and the API offer)."""
+    check_may(actor, policy.COMPLAINT_TRIAGE, complaint)
+    if not Community.objects.restrict(actor, "view").filter(pk=community.pk).exists():
+        raise ApplicationError("该小区不在您的范围内", "that community is outside your scope")
     complaint = _lock(complaint)
     old = complaint.community.name if complaint.community else ""
     complaint.community = community
@@ -687,6 +743,10 @@ def complaint_correct_community(*, complaint: Complaint, community: Community, a
 
 @transaction.atomic
 def complaint_mark_duplicate(*, complaint: Complaint, primary: Complaint, actor, reason: str = "") -> Complaint:
+    """The complaint repeats `primary` (or the original `primary` itself repeats), which the actor must see."""
+    check_may(actor, policy.COMPLAINT_TRIAGE, complaint)
+    if not Complaint.objects.restrict(actor, "view").filter(pk=primary.pk).exists():
+        raise ApplicationError("原诉件不在您的范围内", "the original complaint is outside your scope")
     complaint = _lock(complaint)
     root = primary.duplicate_of or primary
     if root.pk == complaint.pk:
@@ -704,6 +764,7 @@ def complaint_mark_duplicate(*, complaint: Complaint, primary: Complaint, actor,
 
 @transaction.atomic
 def complaint_unmark_duplicate(*, complaint: Complaint, actor, reason: str = "") -> Complaint:
+    check_may(actor, policy.COMPLAINT_TRIAGE, complaint)
     complaint = _lock(complaint)
     if complaint.duplicate_of_id is None:
         raise ApplicationError("该诉件不是重复件", "this complaint is not a duplicate")

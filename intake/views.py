@@ -36,11 +36,6 @@ from intake.models import HotlineReply
 from registry.models import ViolationType
 
 
-def _require_triage(user):
-    if not may(user, policy.COMPLAINT_TRIAGE):
-        raise PermissionDenied
-
-
 @login_required
 def queue(request):
     if not may(request.user, policy.COMPLAINT_QUEUE):
@@ -141,10 +136,13 @@ def detail(request, pk):
     return render(request, "intake/detail.html", _detail_context(request, complaint))
 
 
-def _changeable(request, pk):
-    _require_triage(request.user)
+def _changeable(request, pk, action=policy.COMPLAINT_TRIAGE):
+    """The complaint the user acts on with the policy `action` (the one the service asks again): 403 when the
+    role may not, 404 outside the user's scope."""
+    if not may(request.user, action):
+        raise PermissionDenied
     complaint = selectors.complaint_get(user=request.user, pk=pk)
-    if not type(complaint).objects.restrict(request.user, "change").filter(pk=pk).exists():
+    if not may(request.user, action, complaint):
         raise Http404
     return complaint
 
@@ -275,9 +273,7 @@ def dispatch_move(request, pk, move):
     """退单 / 改派街镇 / 改派部门 of a complaint the user may change; refused input is shown again."""
     if move not in dispatch.DISPATCH_ACTIONS:
         raise Http404
-    complaint = _changeable(request, pk)
-    if not dispatch.may(request.user, move):
-        raise PermissionDenied
+    complaint = _changeable(request, pk, dispatch.DISPATCH_ACTIONS[move])
     form = _dispatch_forms(request, complaint)[move](request.POST)
     error = ""
     if not form.is_valid():
@@ -370,7 +366,8 @@ def property_report(request):
 
 @login_required
 def import_hotline(request):
-    _require_triage(request.user)
+    if not may(request.user, policy.COMPLAINT_IMPORT):
+        raise PermissionDenied
     form = HotlineUploadForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
