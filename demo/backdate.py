@@ -81,22 +81,25 @@ def complaint_marks() -> tuple[int, int]:
     return mark(ComplaintTransition), mark(Complaint.history.model)
 
 
-def complaints_moved(stamps: Stamps | None, marks: tuple[int, int], when: datetime) -> int:
+def complaints_moved(stamps: Stamps | None, marks: tuple[int, int], when: datetime) -> tuple[int, int]:
     """Date at `when` (or at the complaint's receipt, when that is later) the complaint transition rows and
-    history rows written since `marks`; into `stamps`, or at once when it is None. Returns the number of
-    transition rows."""
+    history rows written since `marks`; into `stamps`, or at once when it is None. Returns the marks after
+    them (for the next step, when nothing else writes such rows in between)."""
     from intake.models import Complaint, ComplaintTransition
 
     history = Complaint.history.model
     own = stamps if stamps is not None else Stamps()
-    moved = ComplaintTransition.objects.filter(pk__gt=marks[0]).values_list("pk", "complaint__received_at")
-    for pk, received in moved:
+    last_move, last_save = marks
+    for pk, received in ComplaintTransition.objects.filter(pk__gt=last_move).values_list(
+            "pk", "complaint__received_at"):
         own.stamp(ComplaintTransition, pk, at=max(when, received))
-    for pk, received in history.objects.filter(pk__gt=marks[1]).values_list("pk", "received_at"):
+        last_move = max(last_move, pk)
+    for pk, received in history.objects.filter(pk__gt=last_save).values_list("pk", "received_at"):
         own.stamp(history, pk, history_date=max(when, received))
+        last_save = max(last_save, pk)
     if stamps is None:
         own.apply()
-    return len(moved)
+    return last_move, last_save
 
 
 def complaints_received(marks: tuple[int, int]) -> int:

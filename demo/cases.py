@@ -521,13 +521,12 @@ class Runner:
         marks = backdate.complaint_marks()
         case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer,
                                                  opened_at=steps[0].at)
-        backdate.complaints_moved(self.updates, marks, steps[0].at)
+        marks = backdate.complaints_moved(self.updates, marks, steps[0].at)  # 立案 of its complaint
         times = [steps[0].at]
         fine = referral = None
         orders = {}  # id of a supervise step → the order it made
         for step in steps[1:]:
             kind, data = step.kind, step.data
-            marks = backdate.complaint_marks()
             actor = officer or self.lead
             if kind in {"claim", "assign"}:
                 officer = data["officer"]
@@ -577,7 +576,7 @@ class Runner:
                     referral = self._referred(case.referrals, step)
                 if kind in REPLIES:
                     self._reply(case.complaints.all(), actor, step)
-            backdate.complaints_moved(self.updates, marks, step.at)  # 结案 of its complaints, a referral answered
+            marks = backdate.complaints_moved(self.updates, marks, step.at)  # 结案 of its complaints, 反馈
         case = EnforcementCase.objects.get(pk=case.pk)
         self.stamps[case.pk] = times
         self.made["cases"] += 1
@@ -640,8 +639,8 @@ class Runner:
 
         complaint, officer = plan.complaint, plan.officer
         referral = None
+        marks = backdate.complaint_marks()
         for step in steps:
-            marks = backdate.complaint_marks()
             handled = [complaint]
             if step.kind in {"settle", "return"}:
                 duplicates = complaint.duplicates.filter(case__isnull=True, status="DUPLICATE")
@@ -669,7 +668,7 @@ class Runner:
                 for pk in HotlineReply.objects.filter(complaint=item).values_list("pk", flat=True):
                     self.stamp(HotlineReply, pk, replied_at=step.at)
                 self.made[plan.kind] += 1
-            backdate.complaints_moved(self.updates, marks, step.at)  # 办结 / 退单 / 改派, with its repeats
+            marks = backdate.complaints_moved(self.updates, marks, step.at)  # 办结 / 退单 / 改派, with its repeats
 
 
     def _move(self, case, step: Step, actor):
@@ -881,14 +880,14 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
     updates = backdate.Stamps()
     started = timezone.now()
     times: dict[int, list[datetime]] = {}  # referral pk → when it was sent, signed, answered
+    marks = backdate.complaint_marks()  # the complaints' moves and history rows written since: dated per step
     for complaint in (progress(waiting, "移交 referrals") if progress else waiting):
         rng = clock.rng = random.Random(f"{SEED}:{complaint.external_no or complaint.pk}")
         sent, signed, answered = referral_times(complaint, clock, now)
         if sent is None:
             continue
-        marks = backdate.complaint_marks()
         intake_services.complaint_confirm(complaint=complaint, actor=triagers.get(complaint.street_id, lead))
-        backdate.complaints_moved(updates, marks, sent)
+        marks = backdate.complaints_moved(updates, marks, sent)
         referral = Referral.objects.filter(complaint=complaint).select_related("department").first()
         if referral is None:
             continue
@@ -899,13 +898,13 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
         values = {"created_at": sent, "updated_at": sent, "due": referrals.answer_due(timezone.localtime(sent).date())}
         if liaison is not None and signed is not None:
             referrals.referral_sign(referral=referral, actor=liaison)
+            marks = backdate.complaints_moved(updates, marks, signed)
             steps.append(signed)
             values.update(signed_at=signed, updated_at=signed)
             if answered is not None:
                 answer = rng.choice(REFERRAL_ANSWERS.get(department) or ["已办理，结果已告知诉求人"])
-                marks = backdate.complaint_marks()
                 referrals.referral_answer(referral=referral, actor=liaison, answer=answer)  # closes the complaint
-                backdate.complaints_moved(updates, marks, answered)
+                marks = backdate.complaints_moved(updates, marks, answered)
                 steps.append(answered)
                 values.update(answered_at=answered, updated_at=answered)
         updates.stamp(Referral, referral.pk, **values)

@@ -51,7 +51,8 @@ def test_a_complaints_moves_are_dated_at_their_step_and_never_before_its_receipt
     for complaint in complaints:
         complaint_transition(complaint=complaint, action="settle", actor=world.oscar, reason="已劝离")
     stamps = backdate.Stamps()
-    assert backdate.complaints_moved(stamps, marks, step) == 2
+    after = backdate.complaints_moved(stamps, marks, step)
+    assert after == backdate.complaint_marks() and after[0] == marks[0] + 2
     stamps.apply()
     earlier, later = (ComplaintTransition.objects.get(complaint=c) for c in complaints)
     assert (earlier.at, later.at) == (step, complaints[1].received_at)  # a repeat that came later: at its receipt
