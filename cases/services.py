@@ -285,8 +285,18 @@ def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "",
 
 # --- supervision (督办) -------------------------------------------------------------------------
 
+SUPERVISION_RESPONSE_DAYS = 3
+
+
+def supervision_response_due(issued_on: date, response_days: int = SUPERVISION_RESPONSE_DAYS) -> date:
+    """The day a supervision order issued on `issued_on` must be answered by: `response_days` working days
+    later (core.calendar)."""
+    return calendar.add_working_days(issued_on, response_days)
+
+
 @transaction.atomic
-def supervision_issue(*, case: EnforcementCase, actor, instruction: str, response_days: int = 3):
+def supervision_issue(*, case: EnforcementCase, actor, instruction: str,
+                      response_days: int = SUPERVISION_RESPONSE_DAYS):
     from cases.models import SupervisionOrder
 
     if not may(actor, policy.CASE_SUPERVISE):
@@ -295,7 +305,7 @@ def supervision_issue(*, case: EnforcementCase, actor, instruction: str, respons
         raise ApplicationError("请填写督办要求", "write the instruction")
     return SupervisionOrder.objects.create(
         case=case, issued_by=actor, instruction=instruction.strip(),
-        response_due=calendar.add_working_days(timezone.localdate(), response_days))
+        response_due=supervision_response_due(timezone.localdate(), response_days))
 
 
 @transaction.atomic

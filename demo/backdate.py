@@ -12,6 +12,11 @@ history row, no `auto_now`). Two ways, both generic over models:
 a service call wrote: `before = mark(ComplaintTransition)`, the call, then
 `stamp_since(stamps, ComplaintTransition, before, at=moment)`.
 
+`complaint_marks()` and `complaints_moved(...)` do the same for a complaint's moves: its transition rows
+(intake.models.ComplaintTransition) and its history rows, written by a service call between the two, are
+dated at the moment of the step (never before a complaint's receipt: a repeat that came in after its
+primary's case was opened follows it when it arrives). `complaints_received` dates the receipts.
+
 `case_moved` restates a case after its last move (used by the credit chains); the cases step dates whole
 timelines in demo.cases._backdate with the same pieces. Deadlines come from the cases app
 (`cases.services.stage_deadline`), never recomputed here."""
@@ -67,6 +72,47 @@ def stamp_since(stamps: Stamps, model, since: int, **values) -> list:
     for pk in pks:
         stamps.stamp(model, pk, **values)
     return pks
+
+
+def complaint_marks() -> tuple[int, int]:
+    """Marks of the complaints' transition rows and history rows, for `complaints_moved`."""
+    from intake.models import Complaint, ComplaintTransition
+
+    return mark(ComplaintTransition), mark(Complaint.history.model)
+
+
+def complaints_moved(stamps: Stamps | None, marks: tuple[int, int], when: datetime) -> tuple[int, int]:
+    """Date at `when` (or at the complaint's receipt, when that is later) the complaint transition rows and
+    history rows written since `marks`; into `stamps`, or at once when it is None. Returns the marks after
+    them (for the next step, when nothing else writes such rows in between)."""
+    from intake.models import Complaint, ComplaintTransition
+
+    history = Complaint.history.model
+    own = stamps if stamps is not None else Stamps()
+    last_move, last_save = marks
+    for pk, received in ComplaintTransition.objects.filter(pk__gt=last_move).values_list(
+            "pk", "complaint__received_at"):
+        own.stamp(ComplaintTransition, pk, at=max(when, received))
+        last_move = max(last_move, pk)
+    for pk, received in history.objects.filter(pk__gt=last_save).values_list("pk", "received_at"):
+        own.stamp(history, pk, history_date=max(when, received))
+        last_save = max(last_save, pk)
+    if stamps is None:
+        own.apply()
+    return last_move, last_save
+
+
+def complaints_received(marks: tuple[int, int]) -> int:
+    """The complaints received since `marks` (an import, the forms): their receipts (the `receive` rows and
+    the history rows that created them) at their `received_at`."""
+    from django.db.models import F, OuterRef, Subquery
+
+    from intake.models import Complaint, ComplaintTransition
+
+    received = Complaint.objects.filter(pk=OuterRef("complaint_id")).values("received_at")[:1]
+    count = restamp(ComplaintTransition.objects.filter(pk__gt=marks[0], action="receive"), at=Subquery(received))
+    restamp(Complaint.history.model.objects.filter(pk__gt=marks[1], history_type="+"), history_date=F("received_at"))
+    return count
 
 
 def case_moved(case, when: datetime, *, created: bool = False):

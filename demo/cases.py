@@ -518,8 +518,10 @@ class Runner:
         officer = plan.officer
         complaint = plan.complaint
         # a case opened last year takes last year's number (the service numbers by the opening's year)
+        marks = backdate.complaint_marks()
         case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer,
                                                  opened_at=steps[0].at)
+        marks = backdate.complaints_moved(self.updates, marks, steps[0].at)  # 立案 of its complaint
         times = [steps[0].at]
         fine = referral = None
         orders = {}  # id of a supervise step → the order it made
@@ -561,7 +563,7 @@ class Runner:
                 order = services.supervision_issue(case=case, actor=data["lead"],
                                                    instruction="该案已超过本阶段办理期限，请于3个工作日内办结并回复")
                 self.stamp(SupervisionOrder, order.pk, issued_at=step.at,
-                           response_due=self.clock.deadline(step.at, 3))
+                           response_due=services.supervision_response_due(timezone.localtime(step.at).date()))
                 orders[id(step)] = order
             elif kind == "respond":
                 order = orders[id(data["order"])]
@@ -574,6 +576,7 @@ class Runner:
                     referral = self._referred(case.referrals, step)
                 if kind in REPLIES:
                     self._reply(case.complaints.all(), actor, step)
+            marks = backdate.complaints_moved(self.updates, marks, step.at)  # 结案 of its complaints, 反馈
         case = EnforcementCase.objects.get(pk=case.pk)
         self.stamps[case.pk] = times
         self.made["cases"] += 1
@@ -632,10 +635,11 @@ class Runner:
         """A complaint handled without a case (intake.dispatch) at the planned time: 办结（未立案）, 退单 or
         改派部门. The 12345 orders that repeat it (its duplicates) are answered or returned with it."""
         from intake import dispatch
-        from intake.models import Complaint, Correction, HotlineReply
+        from intake.models import Correction, HotlineReply
 
         complaint, officer = plan.complaint, plan.officer
         referral = None
+        marks = backdate.complaint_marks()
         for step in steps:
             handled = [complaint]
             if step.kind in {"settle", "return"}:
@@ -663,11 +667,8 @@ class Runner:
                     continue
                 for pk in HotlineReply.objects.filter(complaint=item).values_list("pk", flat=True):
                     self.stamp(HotlineReply, pk, replied_at=step.at)
-                history = Complaint.history.model
-                for pk in history.objects.filter(id=item.pk, history_date__gte=self.now).values_list(
-                        "history_id", flat=True):
-                    self.stamp(history, pk, history_date=step.at)
                 self.made[plan.kind] += 1
+            marks = backdate.complaints_moved(self.updates, marks, step.at)  # 办结 / 退单 / 改派, with its repeats
 
 
     def _move(self, case, step: Step, actor):
@@ -879,17 +880,17 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
     updates = backdate.Stamps()
     started = timezone.now()
     times: dict[int, list[datetime]] = {}  # referral pk → when it was sent, signed, answered
-    confirmed: dict[int, list[datetime]] = {}  # complaint pk → when it was confirmed (and closed)
+    marks = backdate.complaint_marks()  # the complaints' moves and history rows written since: dated per step
     for complaint in (progress(waiting, "移交 referrals") if progress else waiting):
         rng = clock.rng = random.Random(f"{SEED}:{complaint.external_no or complaint.pk}")
         sent, signed, answered = referral_times(complaint, clock, now)
         if sent is None:
             continue
         intake_services.complaint_confirm(complaint=complaint, actor=triagers.get(complaint.street_id, lead))
+        marks = backdate.complaints_moved(updates, marks, sent)
         referral = Referral.objects.filter(complaint=complaint).select_related("department").first()
         if referral is None:
             continue
-        confirmed[complaint.pk] = [sent]
         tally.add("移交 referrals to departments", "created")
         department = referral.department.code
         liaison = liaisons.get(department)
@@ -897,13 +898,14 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
         values = {"created_at": sent, "updated_at": sent, "due": referrals.answer_due(timezone.localtime(sent).date())}
         if liaison is not None and signed is not None:
             referrals.referral_sign(referral=referral, actor=liaison)
+            marks = backdate.complaints_moved(updates, marks, signed)
             steps.append(signed)
             values.update(signed_at=signed, updated_at=signed)
             if answered is not None:
                 answer = rng.choice(REFERRAL_ANSWERS.get(department) or ["已办理，结果已告知诉求人"])
                 referrals.referral_answer(referral=referral, actor=liaison, answer=answer)  # closes the complaint
+                marks = backdate.complaints_moved(updates, marks, answered)
                 steps.append(answered)
-                confirmed[complaint.pk].append(answered)
                 values.update(answered_at=answered, updated_at=answered)
         updates.stamp(Referral, referral.pk, **values)
         times[referral.pk] = steps
@@ -913,10 +915,5 @@ def _seed_referrals(*, tally, progress=None, now: datetime) -> None:
             .values("history_id", "id"):
         steps = times[row["id"]]
         updates[(history, row["history_id"])]["history_date"] = steps.pop(0) if len(steps) > 1 else steps[0]
-    complaint_history = Complaint.history.model
-    for row in complaint_history.objects.filter(id__in=list(confirmed), history_date__gte=started).order_by(
-            "id", "history_id").values("history_id", "id"):
-        steps = confirmed[row["id"]]
-        updates[(complaint_history, row["history_id"])]["history_date"] = steps.pop(0) if len(steps) > 1 else steps[0]
     updates.apply()
 

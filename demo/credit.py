@@ -154,7 +154,9 @@ def _owner_case(ctx: Context, complaint, filed: date):
     from credit.models import DutyCheck
 
     actor = _actor(ctx, complaint.street_id)
+    marks = backdate.complaint_marks()
     case = case_services.case_open_from_complaint(complaint=complaint, actor=actor, opened_at=_at(filed, 9, 30))
+    backdate.complaints_moved(None, marks, _at(filed, 9, 30))  # 立案: the complaint's move at the register
     case = _move(case, "start_verification", actor)
     case = _move(case, "file", actor, files=[_photo("现场照片.jpg")])
     backdate.case_moved(case, _at(filed, 9, 30), created=True)
@@ -186,9 +188,11 @@ def _owner_case_rest(ctx: Context, case, filed: date):
     yield _at(filed + timedelta(days=O_REVIEW))
     case = backdate.case_moved(_move(case, "review", actor), _at(filed + timedelta(days=O_REVIEW)))
     yield _at(filed + timedelta(days=O_CLOSE), 15)
+    marks = backdate.complaint_marks()
     case = _move(case, "close_rectified", actor, reason="复查整改到位", files=[_photo("复查照片.jpg")],
                  measures_done=done)
     backdate.case_moved(case, _at(filed + timedelta(days=O_CLOSE), 15))
+    backdate.complaints_moved(None, marks, _at(filed + timedelta(days=O_CLOSE), 15))  # its complaints closed with it
 
 
 def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None):

@@ -30,7 +30,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
 
-from demo import district
+from demo import backdate, district
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "intake" / "corpus.csv"
 
@@ -781,6 +781,7 @@ def load_complaints(*, tally, progress=None, orders: int = YEAR_ORDERS, patrols:
     end = timezone.localtime(now).replace(microsecond=0)  # generated moments are before end
     start = end - timedelta(days=365)
     places = load_places()
+    marks = backdate.complaint_marks()
     rows = generate(orders, start=start, end=end, seed=SEED_HOTLINE, places=places)
     with tempfile.TemporaryDirectory() as folder:
         path = write_csv(Path(folder) / "12345工单-演示.csv", rows)
@@ -810,8 +811,14 @@ def load_complaints(*, tally, progress=None, orders: int = YEAR_ORDERS, patrols:
                 received_at=timezone.make_aware(item["received_at"]), address=item["address"],
                 reporter=property_user, reporting_company=company, community=communities[item["place"].id],
                 raw_row={"dissuaded": "劝阻" in item["content"] or "制止" in item["content"]}))
-    if not records:
-        return
+    if records:
+        _receive(records, progress, tally)
+    backdate.complaints_received(marks)  # each receipt at the complaint's received_at, not at the loading
+
+
+def _receive(records, progress, tally) -> None:
+    from intake import services
+
     records.sort(key=lambda r: r.received_at)
     ctx = services.Context(since=records[0].received_at)
     for data in (progress(records, "巡查与物业报告 patrol and property") if progress else records):

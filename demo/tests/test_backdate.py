@@ -35,3 +35,26 @@ def test_rows_written_after_a_mark_are_stamped_and_older_ones_kept(world):
     assert set(Notification.objects.filter(created_at=earlier).values_list("pk", flat=True)) == {n.pk for n in new}
     assert Notification.objects.get(pk=old.pk).created_at > earlier
     assert backdate.restamp(Notification.objects.filter(pk=old.pk), created_at=earlier) == 1
+
+
+def test_a_complaints_moves_are_dated_at_their_step_and_never_before_its_receipt(world):
+    from intake.choices import Channel, ComplaintStatus
+    from intake.models import Complaint, ComplaintTransition
+    from intake.services import complaint_transition
+
+    now = timezone.now()
+    step = now - timedelta(days=5)
+    complaints = [Complaint.objects.create(
+        channel=Channel.PATROL, received_at=now - timedelta(days=days), content=f"占道{days}",
+        community=world.caoyang_a, street=world.caoyang, status=ComplaintStatus.ROUTED) for days in (10, 1)]
+    marks = backdate.complaint_marks()
+    for complaint in complaints:
+        complaint_transition(complaint=complaint, action="settle", actor=world.oscar, reason="已劝离")
+    stamps = backdate.Stamps()
+    after = backdate.complaints_moved(stamps, marks, step)
+    assert after == backdate.complaint_marks() and after[0] == marks[0] + 2
+    stamps.apply()
+    earlier, later = (ComplaintTransition.objects.get(complaint=c) for c in complaints)
+    assert (earlier.at, later.at) == (step, complaints[1].received_at)  # a repeat that came later: at its receipt
+    history = Complaint.history.model.objects.filter(history_type="~").order_by("id")
+    assert list(history.values_list("history_date", flat=True)) == [step, complaints[1].received_at]

@@ -115,7 +115,7 @@ def test_cases_seeded_on_a_sunday_night_are_dated_before_it(sunday_night, world)
     from accounts.models import Notification
     from cases.models import CaseTransition, EnforcementCase
     from intake.choices import Channel, ComplaintStatus
-    from intake.models import Complaint, HotlineReply
+    from intake.models import Complaint, ComplaintTransition, HotlineReply
 
     now = timezone.now()
     types = {code: ViolationType.objects.get(code=code) for code in ("EBIKE_PARKING", "HOUSEHOLD_WASTE")}
@@ -144,6 +144,10 @@ def test_cases_seeded_on_a_sunday_night_are_dated_before_it(sunday_night, world)
     assert not CaseTransition.objects.filter(at__gte=now).exists()
     assert not HotlineReply.objects.filter(replied_at__gte=now).exists()
     assert not Notification.objects.filter(created_at__gte=now).exists()
+    assert ComplaintTransition.objects.filter(action="open_case").exists()
+    assert not ComplaintTransition.objects.filter(at__gte=now).exists()
+    # the test's own complaints are created after `now`; their changes the demo made are not
+    assert not Complaint.history.model.objects.filter(history_type="~", history_date__gte=now).exists()
     for case in EnforcementCase.objects.all():
         assert case.number.startswith(f"AJ{timezone.localtime(case.created_at).year}-")
     opened = {plan.complaint.pk for plan in plans if plan.kind == "case" and plan.steps[0].at < now}
@@ -215,6 +219,7 @@ def _nothing_dated_after(now):
     from accounts.models import Notification
     from cases.models import CaseTransition, Document, EnforcementCase, Fine
     from credit.models import CreditDispute, CreditRecord, DutyCheck, DutyCheckAttachment, PunishmentListing
+    from intake.models import Complaint, ComplaintTransition
 
     today = timezone.localtime(now).date()
     for model, fields in [(DutyCheck, ["created_at", "updated_at", "answered_at", "decided_at"]),
@@ -222,10 +227,13 @@ def _nothing_dated_after(now):
                           (EnforcementCase, ["created_at", "updated_at", "state_entered_at", "closed_at"]),
                           (Document, ["issued_at"]), (CreditRecord, ["created_at"]),
                           (CreditDispute, ["created_at", "updated_at", "decided_at"]),
-                          (PunishmentListing, ["created_at", "updated_at"]), (Notification, ["created_at"])]:
+                          (PunishmentListing, ["created_at", "updated_at"]), (Notification, ["created_at"]),
+                          (ComplaintTransition, ["at"])]:
         for name in fields:
             late = model.objects.filter(**{f"{name}__gte": now})
             assert not late.exists(), (model.__name__, name, list(late.values_list(name, flat=True)[:3]))
+    # the complaints the tests create (after `now`) aside, every change of one is dated before it
+    assert not Complaint.history.model.objects.filter(history_type="~", history_date__gte=now).exists()
     for model, fields in [(Fine, ["decided_at", "paid_at"]), (CreditRecord, ["occurred_on"]),
                           (PunishmentListing, ["listed_on"])]:
         for name in fields:
