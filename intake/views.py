@@ -17,7 +17,7 @@ from accounts.policy import may
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from core.uploads import run_table_import
-from intake import dispatch, selectors, services
+from intake import dispatch, selectors, services, workflow
 from intake.choices import Channel, ComplaintStatus
 from intake.filters import OPEN, ComplaintFilter
 from intake.forms import (
@@ -98,6 +98,9 @@ def _detail_context(request, complaint, *, bound=None, error=""):
         # an order returned to the hotline is no longer the bureau's to confirm or correct
         "can_triage": complaint.status != ComplaintStatus.RETURNED
         and may(request.user, policy.COMPLAINT_TRIAGE, complaint),
+        # the moves the complaint's status allows (intake.workflow): a form is offered only for those, so a
+        # closed complaint shows no 确认/更正 button that would only be refused
+        "moves": {move.action for move in workflow.moves_from(complaint.status)},
         # street staff triage their streets' clues but do not open cases: officers and the bureau run them
         "can_open_case": may(request.user, policy.CASE_OPEN),
         "type_form": CorrectTypeForm(initial={

@@ -375,3 +375,20 @@ def test_the_guard_finds_a_bulk_status_update(tmp_path):
     sample.write_text("Complaint.objects.filter(case=case).update(status='CLOSED')\n"
                       "qs.update(**{'status': 'NEW'})\nrow = {}\nrow.update(status='EXISTING')\n", encoding="utf-8")
     assert _bulk_status_updates(sample) == [1, 2]
+
+
+def test_the_page_offers_only_the_moves_the_status_allows(client, world, keyword_classifier):
+    """A settled complaint shows no 确认/更正/标记重复 form (the table would refuse each); a waiting one shows them."""
+    waiting = receive("兰溪路88弄3号楼楼道有人飞线充电", number="12345-7")
+    settled = receive("兰溪路88弄5号楼楼道有人飞线充电", number="12345-8")
+    dispatch.complaint_settle(complaint=settled, actor=world.oscar, reply="已现场劝离", result=HotlineResult.SOLVED)
+    client.force_login(world.oscar)
+    forms = ('data-testid="confirm"', "correct-type", "correct-community", "mark-duplicate")
+
+    def offered(complaint):
+        html = client.get(reverse("intake:detail", args=[complaint.pk])).content.decode()
+        return [form for form in forms if form in html]
+
+    assert Complaint.objects.get(pk=settled.pk).status == ComplaintStatus.CLOSED
+    assert offered(settled) == []
+    assert offered(waiting)[1:] == list(forms[1:])  # 确认 shows while the type is the system's
