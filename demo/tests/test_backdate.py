@@ -52,7 +52,9 @@ def test_a_complaints_moves_are_dated_at_their_step_and_never_before_its_receipt
         complaint_transition(complaint=complaint, action="settle", actor=world.oscar, reason="已劝离")
     stamps = backdate.Stamps()
     after = backdate.complaints_moved(stamps, marks, step)
-    assert after == backdate.complaint_marks() and after[0] == marks[0] + 2
+    assert after == backdate.complaint_marks()
+    # the two rows just written, whatever the sequence's gaps (PostgreSQL does not reuse rolled-back numbers)
+    assert ComplaintTransition.objects.filter(pk__gt=marks[0], pk__lte=after[0]).count() == 2
     stamps.apply()
     earlier, later = (ComplaintTransition.objects.get(complaint=c) for c in complaints)
     assert (earlier.at, later.at) == (step, complaints[1].received_at)  # a repeat that came later: at its receipt
