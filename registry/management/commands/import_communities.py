@@ -1,13 +1,13 @@
 """import_communities FILE — CSV or XLSX, Chinese or English headers (CONTRACTS.md).
 Exit 0 when every row imported, 1 when some were rejected (the good rows are kept),
 2 when the file itself cannot be read, or no streets are registered yet (nothing imported)."""
+from core.management.table_import import TableImportCommand
 from registry import services
-from registry.management.commands._table_import import TableImportCommand
 
 
 class Command(TableImportCommand):
     help = "Import residential communities from CSV/XLSX / 导入住宅小区"
     progress_label = "导入小区 importing"
 
-    def run_import(self, *, path, progress):
+    def run_import(self, *, path, progress, **options):
         return services.import_communities(path=path, progress=progress)

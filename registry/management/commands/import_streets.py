@@ -3,13 +3,13 @@
 installation the district itself is created, named by the ANJU_DISTRICT_NAME setting.
 Exit 0 when every row imported, 1 when some were rejected (the good rows are kept),
 2 when the file itself cannot be read (nothing imported)."""
+from core.management.table_import import TableImportCommand
 from registry import services
-from registry.management.commands._table_import import TableImportCommand
 
 
 class Command(TableImportCommand):
     help = "Import the district's streets and towns from CSV/XLSX / 导入街镇"
     progress_label = "导入街镇 importing"
 
-    def run_import(self, *, path, progress):
+    def run_import(self, *, path, progress, **options):
         return services.import_streets(path=path, progress=progress)
