@@ -84,3 +84,23 @@ class Notification(models.Model):
         from accounts.messages import shown
 
         return shown(self.body_parts, self.body)
+
+
+class RecordedMove(models.Model):
+    """What every recorded move of a workflow keeps beside its own from/to (cases.CaseTransition,
+    intake.ComplaintTransition): the action's stable name, the reason as typed, the platform's own reason as
+    accounts.messages parts (shown again in the reader's language) and the move's data."""
+
+    action = models.CharField(_("操作"), max_length=32)
+    reason = models.TextField(_("理由/说明"), blank=True)
+    # a reason the platform wrote, as accounts.messages parts, shown again in the reader's language
+    reason_parts = models.JSONField(_("理由（多语言）"), default=list, blank=True)
+    payload = models.JSONField(_("内容"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def shown_reason(self) -> str:
+        from accounts.messages import shown
+
+        return shown(self.reason_parts, self.reason)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import scope
+from accounts.models import RecordedMove
 from cases.choices import (
     CaseState,
     DocumentKind,
@@ -70,19 +71,14 @@ class EnforcementCase(TimeStampedModel):
         return self.state not in {CaseState.CLOSED, CaseState.REFERRED}
 
 
-class CaseTransition(models.Model):
+class CaseTransition(RecordedMove):
     """One move of a case: who, when, from, to, why — with the files attached to it."""
 
     case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField(_("操作"), max_length=32)
     from_state = models.CharField(_("原状态"), max_length=16, choices=CaseState.choices, blank=True)
     to_state = models.CharField(_("新状态"), max_length=16, choices=CaseState.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, verbose_name=_("操作人"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    reason = models.TextField(_("理由/说明"), blank=True)
-    # a reason the platform wrote, as accounts.messages parts, shown again in the reader's language
-    reason_parts = models.JSONField(_("理由（多语言）"), default=list, blank=True)
-    payload = models.JSONField(_("内容"), default=dict, blank=True)
     objects = RestrictedManager()
 
     class Meta:
@@ -92,11 +88,6 @@ class CaseTransition(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.from_state}→{self.to_state}"
-
-    def shown_reason(self) -> str:
-        from accounts.messages import shown
-
-        return shown(self.reason_parts, self.reason)
 
     @classmethod
     def scope_q(cls, user, action="view"):

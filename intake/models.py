@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts import scope
+from accounts.models import RecordedMove
 from core.models import TimeStampedModel
 from core.querysets import RestrictedManager
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, HotlineResult, Satisfaction
@@ -133,22 +134,17 @@ class Complaint(TimeStampedModel):
         return bool(self.violation_type_id) and self.violation_type.code != "NON_ENFORCEMENT"
 
 
-class ComplaintTransition(models.Model):
+class ComplaintTransition(RecordedMove):
     """One move of a complaint (intake.workflow): who, when, from, to, why. Written only by
     intake.services.complaint_transition (and, for a 12345 file, by the import in bulk)."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="transitions",
                                   verbose_name=_("诉件"))
-    action = models.CharField(_("操作"), max_length=32)
     from_status = models.CharField(_("原状态"), max_length=12, choices=ComplaintStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=ComplaintStatus.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+", verbose_name=_("操作人"))  # none: the platform (an import)
     at = models.DateTimeField(_("时间"), default=timezone.now)
-    reason = models.TextField(_("理由/说明"), blank=True)
-    # a reason the platform wrote, as accounts.messages parts, shown again in the reader's language
-    reason_parts = models.JSONField(_("理由（多语言）"), default=list, blank=True)
-    payload = models.JSONField(_("内容"), default=dict, blank=True)
     objects = RestrictedManager()
 
     class Meta:
@@ -158,11 +154,6 @@ class ComplaintTransition(models.Model):
 
     def __str__(self):
         return f"{self.complaint_id} {self.from_status or '—'}→{self.to_status}"
-
-    def shown_reason(self) -> str:
-        from accounts.messages import shown
-
-        return shown(self.reason_parts, self.reason)
 
     @classmethod
     def scope_q(cls, user, action="view"):
