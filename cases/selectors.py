@@ -67,11 +67,6 @@ def case_get(*, user, pk: int, action: str = "view") -> EnforcementCase:
     )
 
 
-def can_open_cases(user) -> bool:
-    """Whether to offer 立案办理 (cases.services.check_may_open decides)."""
-    return may(user, policy.CASE_OPEN)
-
-
 def can_change(user, case) -> bool:
     return EnforcementCase.objects.restrict(user, "change").filter(pk=case.pk).exists()
 

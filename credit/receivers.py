@@ -29,8 +29,8 @@ def award_credit_points(sender, *, fine, actor, **kwargs):
 def case_related_records(user, case) -> dict:
     """The duty check the case's filing opened on the property company; for a negligence case the check it came
     from and the credit points its final fine gave; whether the companies' credit pages open for the user."""
+    from accounts import policy
     from credit.models import CreditRecord, DutyCheck
-    from credit.views import sees_all_credit
 
     checks = DutyCheck.objects.restrict(user, "view").select_related("company", "case")
     return {
@@ -38,7 +38,7 @@ def case_related_records(user, case) -> dict:
         "negligence_of": checks.filter(negligence_case=case).first(),
         "credit_records": list(CreditRecord.objects.restrict(user, "view").filter(case=case)
                                .select_related("company", "project_manager").order_by("pk")),
-        "company_credit_pages": sees_all_credit(user),
+        "company_credit_pages": policy.may(user, policy.CREDIT_OVERVIEW),
     }
 
 

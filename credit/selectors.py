@@ -11,7 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts import scope
-from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
+from accounts.policy import CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
 from core import calendar
 from credit.choices import DutyOutcome, Subject
 from credit.models import CreditDispute, CreditPolicy, CreditRecord, CreditRule, DutyCheck, PunishmentListing
@@ -173,11 +173,6 @@ def can_dispute(user, record: CreditRecord) -> bool:
             and not record.disputes.exists()
             and timezone.localdate() <= dispute_due(record)
             and may(user, CREDIT_DISPUTE, record))
-
-
-def can_decide_credit(user) -> bool:
-    """Deciding disputes and removing listings: the bureau's supervisors and the housing bureau."""
-    return may(user, CREDIT_DECIDE)
 
 
 # --- ranking --------------------------------------------------------------------------------------

@@ -56,16 +56,6 @@ def _query(request) -> str:
     return query.urlencode()
 
 
-def sees_all_credit(user) -> bool:
-    """The ranking, the companies' credit pages, the list and the disputes: the bureau and the housing bureau."""
-    return may(user, policy.CREDIT_OVERVIEW)
-
-
-def decides_credit(user) -> bool:
-    """Disputes and removals from the punishment list: the bureau's supervisors and the housing bureau."""
-    return may(user, policy.CREDIT_DECIDE)
-
-
 def _is_company(user) -> bool:
     return may(user, policy.CREDIT_MINE)
 
@@ -75,7 +65,7 @@ def _render(request, template, context, status=200):
 
 
 def _require_all_credit(user):
-    if not sees_all_credit(user):
+    if not may(user, policy.CREDIT_OVERVIEW):
         raise PermissionDenied
 
 
@@ -347,7 +337,7 @@ def _render_mine(request, *, bound=None, error="", error_record=None, status=200
 @login_required
 def mine(request):
     if not _is_company(request.user) or not request.user.property_company_id:
-        if sees_all_credit(request.user):
+        if may(request.user, policy.CREDIT_OVERVIEW):
             return redirect("credit:ranking")
         raise PermissionDenied
     return _render_mine(request)
@@ -452,7 +442,7 @@ def company_credit(request, pk):
         "failed_total": checks.filter(outcome=DutyOutcome.FAILED).count(),
         "listings": PunishmentListing.objects.restrict(user, "view").filter(company=company),
         "disputes": selectors.disputes(user=user).filter(record__company=company),
-        "can_decide": decides_credit(user),
+        "can_decide": may(user, policy.CREDIT_DECIDE),
         "today": timezone.localdate(),
         **_policy_context(company, points),
     })
@@ -475,7 +465,7 @@ def _render_listings(request, *, bound=None, error="", error_pk=None, status=200
     return _render(request, "credit/listings.html", {
         "page": page, "show": show, "query": _query(request),
         "open_total": selectors.open_listings(user=user).count(),
-        "can_decide": decides_credit(user), "error": error, "error_pk": error_pk,
+        "can_decide": may(user, policy.CREDIT_DECIDE), "error": error, "error_pk": error_pk,
         "policy": CreditPolicy.current(),
     }, status=status)
 
@@ -491,7 +481,7 @@ def listings(request):
 @login_required
 @require_POST
 def listing_remove(request, pk):
-    if not decides_credit(request.user):
+    if not may(request.user, policy.CREDIT_DECIDE):
         raise PermissionDenied
     listing = get_object_or_404(PunishmentListing.objects.restrict(request.user, "decide"), pk=pk)
     form = ListingRemoveForm(request.POST, listing=listing)
@@ -522,7 +512,7 @@ def _render_disputes(request, *, bound=None, error="", error_pk=None, status=200
     return _render(request, "credit/disputes.html", {
         "page": page, "show": show, "query": _query(request),
         "pending_total": selectors.disputes(user=user, status=DisputeStatus.LODGED).count(),
-        "can_decide": decides_credit(user), "error": error, "error_pk": error_pk,
+        "can_decide": may(user, policy.CREDIT_DECIDE), "error": error, "error_pk": error_pk,
         "today": timezone.localdate(),
     }, status=status)
 
@@ -538,7 +528,7 @@ def disputes(request):
 @login_required
 @require_POST
 def dispute_decide(request, pk):
-    if not decides_credit(request.user):
+    if not may(request.user, policy.CREDIT_DECIDE):
         raise PermissionDenied
     dispute = get_object_or_404(CreditDispute.objects.restrict(request.user, "decide"), pk=pk)
     form = DisputeDecisionForm(request.POST, dispute=dispute)

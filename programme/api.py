@@ -134,7 +134,7 @@ class StructureViewSet(RestrictedReadOnlyViewSet):
 
     def _changeable(self, pk) -> IllegalStructure:
         item = get_object_or_404(IllegalStructure.objects.restrict(self.request.user, "view"), pk=pk)
-        if not selectors.can_change(self.request.user, item):
+        if not may(self.request.user, policy.INVENTORY_CHANGE, item):
             raise PermissionDenied(CANNOT_CHANGE)
         return item
 

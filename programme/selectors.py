@@ -58,10 +58,6 @@ def structure_get(*, user, pk: int, action: str = "view") -> IllegalStructure:
         IllegalStructure.objects.restrict(user, action).select_related("community", "street", "case"), pk=pk)
 
 
-def can_change(user, item: IllegalStructure) -> bool:
-    from accounts import policy
-
-    return policy.may(user, policy.INVENTORY_CHANGE, item)
 
 
 def owner_hint(user, item: IllegalStructure) -> str:
