@@ -85,7 +85,9 @@ def handling_options(user, case, can_change: bool) -> dict:
 
 
 def measure_labels(codes) -> list[str]:
-    return [Measure(c).label if c in Measure.values else c for c in codes or []]
+    """Measures named as users know them, as plain text in the reader's language (never lazy strings, which
+    neither join nor go into a spreadsheet)."""
+    return [str(Measure(c).label) if c in Measure.values else str(c) for c in codes or []]
 
 
 def timeline(case):
