@@ -91,8 +91,8 @@ def duty_check_list(request):
     filterset = DutyCheckFilter(request.GET or None, queryset=base, request=request)
     checks = filterset.qs if filterset.is_valid() else base
     if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
-        return export_response(fmt, "物业履职检查", checks.iterator(chunk_size=1000), exports.duty_check_columns(),
-                               "物业履职检查")
+        return export_response(fmt, "物业履职检查", checks.iterator(chunk_size=1000),
+                               exports.duty_check_columns(request.user), "物业履职检查")
     today = timezone.localdate()
     context = {
         "filter": filterset,
