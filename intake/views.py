@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import may
+from core.downloads import file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from core.uploads import run_table_import
@@ -32,7 +33,7 @@ from intake.forms import (
     ReturnForm,
     SettleForm,
 )
-from intake.models import HotlineReply
+from intake.models import ComplaintPhoto, HotlineReply
 from registry.models import ViolationType
 
 
@@ -377,3 +378,15 @@ def import_hotline(request):
         report = run_table_import(form, functools.partial(services.import_hotline, actor=request.user))
     return render(request, "intake/import.html", {
         "form": form, "report": report, "batches": selectors.batch_list(user=request.user)})
+
+
+@login_required
+def photo_file(request, pk):
+    """A complaint's photo reaches the browser only through here, after the complaint's scope check; never from
+    MEDIA_URL. Shown inline as an image (its type sniffed from its bytes), or downloaded with ?download=1."""
+    photo = ComplaintPhoto.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    extension = photo.file.name.rsplit(".", 1)[-1] if "." in photo.file.name else "bin"
+    return file_response(photo.file, filename=f"{photo.complaint_id}-{photo.pk}.{extension}",
+                         inline=not request.GET.get("download"))
