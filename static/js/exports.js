@@ -1,4 +1,4 @@
-/* Export links (a[data-export]).
+/* Export links (a[data-export]) and other generated downloads (a[data-download]: same busy state, own href).
  * 1. The file holds the list's current filters: after htmx changed them (the address bar follows, hx-push-url),
  *    a link to this same page takes the page's query string minus page/sort/export.
  * 2. A visible "Preparing…" state until the download begins: the link asks with export_token=<n>; the server
@@ -14,7 +14,7 @@
 
   function target(link) {
     var url = new URL(link.getAttribute("href"), window.location.href);
-    if (url.pathname === window.location.pathname) {
+    if (link.hasAttribute("data-export") && url.pathname === window.location.pathname) {
       var params = new URLSearchParams(window.location.search);
       NOT_FILTERS.forEach(function (key) { params.delete(key); });
       params.set("export", link.dataset.export);
@@ -35,8 +35,18 @@
     document.cookie = "export_token=; Max-Age=0; Path=/; SameSite=Lax";
   }
 
+  // Keep the links themselves current too (a middle click or "copy link" skips the click handler below).
+  function refresh() {
+    document.querySelectorAll("a[data-export]").forEach(function (link) {
+      var url = target(link);
+      if (url.pathname === window.location.pathname) link.setAttribute("href", url.search);
+    });
+  }
+  document.addEventListener("htmx:pushedIntoHistory", refresh);
+  window.addEventListener("popstate", refresh);
+
   document.addEventListener("click", function (event) {
-    var link = event.target.closest && event.target.closest("a[data-export]");
+    var link = event.target.closest && event.target.closest("a[data-export], a[data-download]");
     if (!link || event.defaultPrevented || event.button !== 0 ||
         event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
