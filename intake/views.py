@@ -1,6 +1,7 @@
 """Intake pages: the queue, the complaint with the reasons behind each decision, one-click
 decisions, the channel forms and the 12345 file import. Views are thin: services decide."""
 import functools
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from accounts.policy import may
 from core.downloads import file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
-from core.uploads import run_table_import
+from core.uploads import STORED_EXTENSIONS, run_table_import
 from intake import dispatch, selectors, services, workflow
 from intake.choices import Channel, ComplaintStatus
 from intake.filters import OPEN, ComplaintFilter
@@ -387,6 +388,7 @@ def photo_file(request, pk):
     photo = ComplaintPhoto.objects.restrict(request.user, "view").filter(pk=pk).first()
     if photo is None:
         raise Http404
-    extension = photo.file.name.rsplit(".", 1)[-1] if "." in photo.file.name else "bin"
-    return file_response(photo.file, filename=f"{photo.complaint_id}-{photo.pk}.{extension}",
+    suffix = PurePosixPath(photo.file.name).suffix.lower()
+    suffix = suffix if suffix in STORED_EXTENSIONS else ".bin"
+    return file_response(photo.file, filename=f"{photo.complaint_id}-{photo.pk}{suffix}",
                          inline=not request.GET.get("download"))
