@@ -12,6 +12,7 @@ PY         := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 NPM_STAMP  := node_modules/.installed
 DEMO_STAMP := var/.demo-loaded
+STATIC_STAMP := var/static/.collected
 ADDRESS    := 127.0.0.1:8000
 # Extra pytest options, e.g. `make test PYTEST_ARGS="-n 2 -m 'not browser'"`.
 PYTEST_ARGS ?=
@@ -85,7 +86,12 @@ chromium:
 DEMO_STAMP_SH = stamp=$(DEMO_STAMP); if [ -n "$$DATABASE_URL" ]; then \
   stamp="$$stamp-$$(printf %s "$$DATABASE_URL" | sha1sum | cut -c1-12)"; fi
 
-run: venv assets
+# Static files for DEBUG off (WhiteNoise serves var/static): collected again only when a source changed.
+$(STATIC_STAMP): $(VENV_STAMP) $(NPM_STAMP) $(shell find static -type f 2>/dev/null)
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	@touch $@
+
+run: venv assets $(STATIC_STAMP)
 	@mkdir -p var
 	@# A stamp left from a deleted SQLite database would skip the demo load; forget it.
 	@$(DEMO_STAMP_SH); if [ -z "$$DATABASE_URL" ] && [ ! -f var/anju.sqlite3 ]; then rm -f "$$stamp"; fi
@@ -101,8 +107,7 @@ run: venv assets
 	@$(PY) manage.py demo_logins
 	@echo
 	@# Served as production would: DEBUG off (no debug page for an error, 500.html instead; stored files only
-	@# through the scoped download views), static files collected and served by WhiteNoise from var/static.
-	DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	@# through the scoped download views), static files collected ($(STATIC_STAMP)) and served by WhiteNoise.
 	DEBUG=0 $(PY) manage.py runserver $(ADDRESS)
 
 # --- Test and lint -------------------------------------------------------------------------------------

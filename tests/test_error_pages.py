@@ -58,5 +58,6 @@ def test_make_run_serves_as_production_would():
 
     makefile = (settings.BASE_DIR / "Makefile").read_text()
     recipe = makefile.split("\nrun:", 1)[1].split("\n# ---", 1)[0]
-    assert "DEBUG=1" not in recipe and "collectstatic" in recipe and "DEBUG=0 $(PY) manage.py runserver" in recipe
+    assert "DEBUG=1" not in recipe and "DEBUG=0 $(PY) manage.py runserver" in recipe
+    assert "$(STATIC_STAMP)" in recipe.splitlines()[0] and "collectstatic" in makefile.split("\n$(STATIC_STAMP):")[1]
     assert "django.conf.urls.static" not in (settings.BASE_DIR / "anju" / "urls.py").read_text()
