@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.busy.BusyMiddleware",  # a busy database: 503 with the bilingual message, never a debug page
 ]
 
 ROOT_URLCONF = "anju.urls"
@@ -101,9 +102,13 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'anju.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and one writer work together; a busy timeout instead of "database is locked".
+    # WAL lets readers and one writer work together; a busy timeout instead of "database is locked". A
+    # transaction takes the write lock when it begins (IMMEDIATE), so it waits out the timeout there: a deferred
+    # one that upgrades to a write midway gets SQLITE_BUSY at once, whatever the timeout. Writes that still meet
+    # a lock retry (core.busy).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+         "transaction_mode": "IMMEDIATE"}
     )
     DATABASES["default"]["TEST"] = {"NAME": None}
 else:

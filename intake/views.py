@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import may
+from core import drafts
+from core.busy import Busy
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from core.uploads import run_table_import
@@ -307,24 +309,52 @@ def _form_input(channel, cleaned, user, **extra):
     )
 
 
-def _file_view(request, *, template, channels, default_channel, title):
+def _file_view(request, *, template, channels, default_channel, title, stamp_now=False):
+    """A staff channel's form. `stamp_now`: the server stamps the receipt time (the patrol page: a phone's clock
+    has no reliable time zone). A submit that fails (a field to correct, a busy database) shows the form again
+    with everything typed and the photos kept (core.drafts); a busy database answers 503."""
     allowed = [c for c in channels if may(request.user, policy.file_action(c))]
     if not allowed:
         raise PermissionDenied
-    form = ComplaintForm(request.POST or None, request.FILES or None, channels=allowed,
+    form = ComplaintForm(request.POST or None, request.FILES or None, channels=allowed, stamp_now=stamp_now,
                          initial={"channel": default_channel})
-    if request.method == "POST" and form.is_valid():
-        channel = form.cleaned_data["channel"]
-        try:
-            complaint = services.complaint_receive(
-                data=_form_input(channel, form.cleaned_data, request.user), photos=form.cleaned_data["photos"])
-        except ApplicationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("已登记诉件 #%(pk)s：%(note)s")
-                             % {"pk": complaint.pk, "note": complaint.routing_note})
-            return redirect("intake:detail", pk=complaint.pk)
-    return render(request, template, {"form": form, "title": title})
+    status = 200
+    if request.method == "POST":
+        kept = request.POST.get("kept_photos", "")
+        if form.is_valid():
+            channel = form.cleaned_data["channel"]
+            photos = drafts.take(request.user, kept) + form.cleaned_data["photos"]
+            try:
+                complaint = services.complaint_receive(
+                    data=_form_input(channel, form.cleaned_data, request.user), photos=photos)
+            except ApplicationError as exc:
+                form, status = _kept(request, form, photos, kept, exc, stamp_now=stamp_now, channels=allowed)
+            else:
+                drafts.drop(request.user, kept)
+                messages.success(request, _("已登记诉件 #%(pk)s：%(note)s")
+                                 % {"pk": complaint.pk, "note": complaint.routing_note})
+                return redirect("intake:detail", pk=complaint.pk)
+        elif "photos" not in form.errors and form.cleaned_data.get("photos"):
+            form, status = _kept(request, form, drafts.take(request.user, kept) + form.cleaned_data["photos"],
+                                 kept, None, stamp_now=stamp_now, channels=allowed)
+    token = form["kept_photos"].value() or ""
+    return render(request, template, {"form": form, "title": title,
+                                      "kept_photos": drafts.names(request.user, token)}, status=status)
+
+
+def _kept(request, form, photos, kept, exc, **options):
+    """The form shown again after a failed submit: what was typed, the photos kept under a new token (the old
+    one dropped), the refusal (`exc`) on top; 503 when the database was busy."""
+    token = drafts.keep(request.user, photos) if photos else kept
+    if token != kept:
+        drafts.drop(request.user, kept)
+    data = request.POST.copy()
+    data["kept_photos"] = token
+    again = ComplaintForm(data, **options)
+    again.is_valid()  # the same errors as `form`, the photos aside (they are kept)
+    if exc is not None:
+        again.add_error(None, str(exc))
+    return again, 503 if isinstance(exc, Busy) else 200
 
 
 @login_required
@@ -337,7 +367,7 @@ def new_manual(request):
 @login_required
 def new_patrol(request):
     return _file_view(request, template="intake/patrol.html", title=_("巡查发现"),
-                      channels=[Channel.PATROL], default_channel=Channel.PATROL)
+                      channels=[Channel.PATROL], default_channel=Channel.PATROL, stamp_now=True)
 
 
 @login_required
