@@ -19,7 +19,8 @@ from core.errors import ApplicationError, message_for_reader
 
 log = logging.getLogger(__name__)
 
-BUSY = ("系统繁忙，您填写的内容已保留，请稍后再次提交", "The system is busy; your entries are kept, please submit again")
+BUSY = ("系统繁忙，您填写的内容已保留，请稍后再次提交",
+        "The system is busy; your entries are kept, please submit again")
 ATTEMPTS = 3
 PAUSE = 0.2  # seconds before the 2nd attempt, doubled before each next one
 _MARKS = ("database is locked", "database table is locked", "deadlock detected", "could not serialize access",

@@ -23,7 +23,7 @@ class ComplaintForm(forms.Form):
     lng = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     photos = MultipleFileField(label=_("照片"), required=False, photos=True)
 
-    kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)  # core.drafts: photos of a busy submit
+    kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)  # core.drafts: photos of a failed submit
 
     def __init__(self, *args, channels=None, stamp_now=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +43,7 @@ class PropertyReportForm(forms.Form):
     discovered_at = BusinessDateTimeField(label=_("发现时间"), label_en="discovered_at", initial=timezone.now)
     dissuaded = forms.BooleanField(label=_("已劝阻/制止"), required=False)
     photos = MultipleFileField(label=_("照片"), required=False, photos=True)
+    kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)  # core.drafts: photos of a failed submit
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

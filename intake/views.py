@@ -311,50 +311,58 @@ def _form_input(channel, cleaned, user, **extra):
 
 def _file_view(request, *, template, channels, default_channel, title, stamp_now=False):
     """A staff channel's form. `stamp_now`: the server stamps the receipt time (the patrol page: a phone's clock
-    has no reliable time zone). A submit that fails (a field to correct, a busy database) shows the form again
-    with everything typed and the photos kept (core.drafts); a busy database answers 503."""
+    has no reliable time zone)."""
     allowed = [c for c in channels if may(request.user, policy.file_action(c))]
     if not allowed:
         raise PermissionDenied
-    form = ComplaintForm(request.POST or None, request.FILES or None, channels=allowed, stamp_now=stamp_now,
-                         initial={"channel": default_channel})
-    status = 200
-    if request.method == "POST":
-        kept = request.POST.get("kept_photos", "")
-        if form.is_valid():
-            channel = form.cleaned_data["channel"]
-            photos = drafts.take(request.user, kept) + form.cleaned_data["photos"]
-            try:
-                complaint = services.complaint_receive(
-                    data=_form_input(channel, form.cleaned_data, request.user), photos=photos)
-            except ApplicationError as exc:
-                form, status = _kept(request, form, photos, kept, exc, stamp_now=stamp_now, channels=allowed)
-            else:
-                drafts.drop(request.user, kept)
-                messages.success(request, _("已登记诉件 #%(pk)s：%(note)s")
-                                 % {"pk": complaint.pk, "note": complaint.routing_note})
-                return redirect("intake:detail", pk=complaint.pk)
-        elif "photos" not in form.errors and form.cleaned_data.get("photos"):
-            form, status = _kept(request, form, drafts.take(request.user, kept) + form.cleaned_data["photos"],
-                                 kept, None, stamp_now=stamp_now, channels=allowed)
-    token = form["kept_photos"].value() or ""
+
+    def make(data=None, files=None):
+        return ComplaintForm(data, files, channels=allowed, stamp_now=stamp_now, initial={"channel": default_channel})
+
+    def receive(cleaned, photos):
+        return services.complaint_receive(data=_form_input(cleaned["channel"], cleaned, request.user), photos=photos)
+
+    form, complaint, status = _submit(request, make, receive)
+    if complaint is not None:
+        messages.success(request, _("已登记诉件 #%(pk)s：%(note)s")
+                         % {"pk": complaint.pk, "note": complaint.routing_note})
+        return redirect("intake:detail", pk=complaint.pk)
     return render(request, template, {"form": form, "title": title,
-                                      "kept_photos": drafts.names(request.user, token)}, status=status)
+                                      "kept_photos": drafts.names(request.user, form["kept_photos"].value())},
+                  status=status)
 
 
-def _kept(request, form, photos, kept, exc, **options):
-    """The form shown again after a failed submit: what was typed, the photos kept under a new token (the old
-    one dropped), the refusal (`exc`) on top; 503 when the database was busy."""
-    token = drafts.keep(request.user, photos) if photos else kept
-    if token != kept:
-        drafts.drop(request.user, kept)
+def _submit(request, make, receive):
+    """(form, complaint or None, status) of a channel form with photos. A submit that fails (a field to correct,
+    a refusal, a busy database) gives the form again with everything typed, the photos kept (core.drafts, named
+    by the hidden field kept_photos) and the reason on top; a busy database answers 503."""
+    if request.method != "POST":
+        return make(), None, 200
+    form = make(request.POST, request.FILES)
+    kept = request.POST.get("kept_photos", "")
+    valid = form.is_valid()
+    photos = drafts.take(request.user, kept) + (form.cleaned_data.get("photos") or [])
+    error = None
+    if valid:
+        try:
+            complaint = receive(form.cleaned_data, photos)
+        except ApplicationError as exc:
+            error = exc
+        else:
+            drafts.drop(request.user, kept)
+            return form, complaint, 200
+    photo_errors = form.errors.get("photos", [])
+    token = drafts.keep(request.user, photos) if photos else ""
+    drafts.drop(request.user, kept)
     data = request.POST.copy()
     data["kept_photos"] = token
-    again = ComplaintForm(data, **options)
-    again.is_valid()  # the same errors as `form`, the photos aside (they are kept)
-    if exc is not None:
-        again.add_error(None, str(exc))
-    return again, 503 if isinstance(exc, Busy) else 200
+    form = make(data)
+    form.is_valid()  # the same errors as before, the photos' aside (the good ones are kept)
+    for message in photo_errors:
+        form.add_error("photos", message)
+    if error is not None:
+        form.add_error(None, str(error))
+    return form, None, 503 if isinstance(error, Busy) else 200
 
 
 @login_required
@@ -374,27 +382,30 @@ def new_patrol(request):
 def property_report(request):
     if not may(request.user, policy.FILE_PROPERTY_REPORT):
         raise PermissionDenied
-    form = PropertyReportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def make(data=None, files=None):
+        return PropertyReportForm(data, files, user=request.user)
+
+    def receive(data, photos):
         content = data["content"] + ("（物业已劝阻/制止）" if data["dissuaded"] else "")
-        try:
-            complaint = services.complaint_receive(
-                data=services.ComplaintInput(
-                    channel=Channel.PROPERTY_REPORT, content=content, received_at=data["discovered_at"],
-                    address=data["address"], reporter=request.user,
-                    reporting_company=request.user.property_company, community=data["community"],
-                    raw_row={"dissuaded": data["dissuaded"]},
-                ),
-                photos=data["photos"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("报告已提交（#%(pk)s），将作为物业履职的证据") % {"pk": complaint.pk})
-            return redirect("intake:property-report")
+        return services.complaint_receive(
+            data=services.ComplaintInput(
+                channel=Channel.PROPERTY_REPORT, content=content, received_at=data["discovered_at"],
+                address=data["address"], reporter=request.user,
+                reporting_company=request.user.property_company, community=data["community"],
+                raw_row={"dissuaded": data["dissuaded"]},
+            ),
+            photos=photos,
+        )
+
+    form, complaint, status = _submit(request, make, receive)
+    if complaint is not None:
+        messages.success(request, _("报告已提交（#%(pk)s），将作为物业履职的证据") % {"pk": complaint.pk})
+        return redirect("intake:property-report")
     reports = selectors.complaint_list(user=request.user).order_by("-received_at")[:20]
-    return render(request, "intake/property_report.html", {"form": form, "reports": reports})
+    return render(request, "intake/property_report.html", {
+        "form": form, "reports": reports, "kept_photos": drafts.names(request.user, form["kept_photos"].value())},
+        status=status)
 
 
 @login_required

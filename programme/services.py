@@ -19,6 +19,7 @@ from accounts.choices import Role
 from accounts.messages import text
 from accounts.policy import CASE_OPEN, may
 from cases.choices import CaseState
+from core import dates
 from core.errors import ApplicationError
 from programme import rules
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
@@ -142,6 +143,8 @@ def _check(item: IllegalStructure, *, before: str | None, reason: str, today: da
         raise ApplicationError("请填写发现日期", "the date found is required")
     if item.found_on > today:
         raise ApplicationError("发现日期不能晚于今天", "the date found cannot be in the future")
+    dates.date_check(item.found_on, label="发现日期", label_en="found_on")
+    dates.date_check(item.target_date, kind=dates.DUE, label="计划完成日期", label_en="target_date")
     item.area_m2 = _area(item.area_m2)
     if item.kind not in StructureKind.values:
         raise ApplicationError(f"类别“{item.kind}”无效", f"unknown kind '{item.kind}'")
