@@ -3,8 +3,9 @@
 - `retry_when_busy`: a write (a service) tried again, each attempt in its own transaction (a savepoint inside
   an outer one, so a failed attempt leaves nothing half-written), when the database answers "database is locked"
   (SQLite) or a deadlock / serialization failure (PostgreSQL). After the last attempt it raises `Busy`.
-- `Busy`: an ApplicationError with the bilingual message BUSY; a page catches it, keeps what was typed (and the
-  photos, core.drafts) and answers 503.
+- `Busy`: the write given up, with the bilingual message BUSY. Not an ApplicationError (not a refusal of the
+  input): a page that keeps what was typed catches it (intake's channel forms keep the photos too, core.drafts);
+  anywhere else it reaches BusyMiddleware.
 - `BusyMiddleware`: any busy error no view caught is a 503 with the same message, never a debug page or a 500.
 """
 import functools
@@ -14,8 +15,6 @@ import time
 from django.db import OperationalError, transaction
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-
-from core.errors import ApplicationError, message_for_reader
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +26,15 @@ _MARKS = ("database is locked", "database table is locked", "deadlock detected",
           "lock timeout", "could not obtain lock")
 
 
-class Busy(ApplicationError):
+class Busy(Exception):
     status = 503
 
     def __init__(self):
-        super().__init__(*BUSY, extra={"code": "busy"})
+        self.message, self.message_en = BUSY
+        super().__init__(self.message)
+
+    def __str__(self) -> str:
+        return f"{self.message} / {self.message_en}"
 
 
 def is_busy(exc: BaseException) -> bool:
@@ -44,24 +47,26 @@ def is_busy(exc: BaseException) -> bool:
     return any(mark in text for mark in _MARKS)
 
 
-def retry_when_busy(func=None, *, attempts: int = ATTEMPTS, pause: float = PAUSE):
-    """Decorator: `func` again (at most `attempts` times in all) while the database is busy, then `Busy`."""
+def retry_when_busy(func=None, *, attempts: int | None = None, pause: float | None = None):
+    """Decorator: `func` again (at most `attempts` times in all, default ATTEMPTS) while the database is busy,
+    pausing `pause` seconds (default PAUSE) then twice as long each time; then `Busy`."""
     if func is None:
         return functools.partial(retry_when_busy, attempts=attempts, pause=pause)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        for attempt in range(1, attempts + 1):
+        tries = attempts or ATTEMPTS
+        for attempt in range(1, tries + 1):
             try:
                 with transaction.atomic():
                     return func(*args, **kwargs)
             except OperationalError as exc:
                 if not is_busy(exc):
                     raise
-                log.warning("database busy in %s (attempt %s of %s): %s", func.__qualname__, attempt, attempts, exc)
-                if attempt == attempts:
+                log.warning("database busy in %s (attempt %s of %s): %s", func.__qualname__, attempt, tries, exc)
+                if attempt == tries:
                     raise Busy() from exc
-                time.sleep(pause * 2 ** (attempt - 1))
+                time.sleep((PAUSE if pause is None else pause) * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
 
     return wrapper
@@ -79,7 +84,7 @@ class BusyMiddleware:
     def process_exception(self, request, exception):
         if not is_busy(exception):
             return None
-        message = message_for_reader(exception if isinstance(exception, Busy) else Busy())
+        message = str(Busy())
         if request.path.startswith("/api/"):
             response = JsonResponse({"detail": message, "code": "busy"}, status=503)
         else:

@@ -346,7 +346,7 @@ def _submit(request, make, receive):
     if valid:
         try:
             complaint = receive(form.cleaned_data, photos)
-        except ApplicationError as exc:
+        except (ApplicationError, Busy) as exc:
             error = exc
         else:
             drafts.drop(request.user, kept)
