@@ -54,13 +54,15 @@ def _range_error(value: str, low: str, high: str, label: str, label_en: str) -> 
                             extra={"code": "out_of_range", "min": low, "max": high})
 
 
-def date_check(value: date | None, *, kind: str = PAST, label: str = "日期", label_en: str = "date") -> date | None:
-    """`value` when it lies in the plausible range of `kind` (None passes); ApplicationError otherwise."""
+def date_check(value: date | None, *, kind: str = PAST, label: str = "日期", label_en: str = "date",
+               today: date | None = None) -> date | None:
+    """`value` when it lies in the plausible range of `kind` seen on `today` (default: today in Asia/Shanghai;
+    None passes); ApplicationError otherwise."""
     if value is None:
         return None
     if isinstance(value, datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    low, high = date_bounds(kind)
+    low, high = date_bounds(kind, today)
     if not low <= value <= high:
         raise _range_error(value.isoformat(), low.isoformat(), high.isoformat(), label, label_en)
     return value
