@@ -82,9 +82,14 @@ def datetime_check(value: datetime | None, *, kind: str = PAST, label: str = "æ—
             local = timezone.localtime(value)
         except OverflowError:  # year 1 or 9999 shifted out of the calendar
             local = value
-        raise _range_error(local.strftime("%Y-%m-%d %H:%M"), timezone.localtime(low).strftime("%Y-%m-%d"),
-                           timezone.localtime(high).strftime("%Y-%m-%d %H:%M"), label, label_en)
+        raise _range_error(_minutes(local), _minutes(timezone.localtime(low))[:10],
+                           _minutes(timezone.localtime(high)), label, label_en)
     return value
+
+
+def _minutes(moment: datetime) -> str:
+    """YYYY-MM-DD HH:MM, with four digits also for year 1 (strftime gives 1-01-01)."""
+    return moment.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
 
 
 def minus(moment: datetime, window: timedelta) -> datetime:

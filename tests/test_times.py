@@ -445,3 +445,10 @@ def test_the_api_refuses_an_implausible_time_and_answers_503_when_busy(client, w
                                content_type="application/json")
     assert response.status_code == 503 and response.json()["code"] == "busy"
     assert not Complaint.objects.exists()
+
+
+def test_the_refusal_names_the_value_and_the_range_in_full():
+    with pytest.raises(ApplicationError) as refused:
+        dates.datetime_check(datetime(1, 1, 1, tzinfo=SHANGHAI), label="受理时间", label_en="received_at")
+    assert refused.value.message.startswith("受理时间“0001-01-01 00:00”超出合理范围（应在 2000-01-01 至 ")
+    assert refused.value.message_en.startswith("received_at 0001-01-01 00:00 is out of range (2000-01-01 to ")
