@@ -452,3 +452,44 @@ def test_the_refusal_names_the_value_and_the_range_in_full():
         dates.datetime_check(datetime(1, 1, 1, tzinfo=SHANGHAI), label="受理时间", label_en="received_at")
     assert refused.value.message.startswith("受理时间“0001-01-01 00:00”超出合理范围（应在 2000-01-01 至 ")
     assert refused.value.message_en.startswith("received_at 0001-01-01 00:00 is out of range (2000-01-01 to ")
+
+
+# --- a case's rectification deadline: typed on the case page, shown on the page, the API and the export ----------
+
+def decided_case(world):
+    from cases.choices import PartyRole
+    from cases.tests.test_paths import add_party, move, open_case, to_investigating
+
+    case = to_investigating(open_case(world, "STRUCTURE_DAMAGE"), world.alice)
+    add_party(case, world.alice, PartyRole.OWNER)
+    return move(case, "decide", world.alice, measures=["ORDER_CORRECT", "RESTORE"])
+
+
+def ordered(client, world):
+    """A decided case given its rectification deadline on the case page (9999-12-31 refused first); the due date."""
+    case = decided_case(world)
+    due = (timezone.localdate() + timedelta(days=30)).isoformat()
+    client.force_login(world.alice)
+    url = reverse("cases:move", args=[case.pk, "order_rectification"])
+    refused = client.post(url, {"version": case.version, "rectify_due": "9999-12-31"})
+    assert refused.status_code == 400 and "超出合理范围" in refused.content.decode()
+    case.refresh_from_db()
+    assert case.rectify_due is None and case.state == "DECIDED"
+    assert client.post(url, {"version": case.version, "rectify_due": due}).status_code == 302
+    case.refresh_from_db()
+    assert case.rectify_due.isoformat() == due
+    return case, due
+
+
+def test_a_rectification_deadline_typed_on_the_case_page_is_the_same_on_the_page_and_the_api(client, world):
+    case, due = ordered(client, world)
+    assert due in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert client.get(f"/api/v1/cases/{case.pk}/").json()["rectify_due"] == due
+
+
+@pytest.mark.xfail(reason="the case export fails on translated measure labels (issue 10): fixed by the exports "
+                          "helper's cases/exports.py; remove this mark once merged", strict=False)
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_rectification_deadline_is_the_same_in_the_case_export(client, world, fmt):
+    case, due = ordered(client, world)
+    assert due in cells(export_rows(client, reverse("cases:list"), fmt))
