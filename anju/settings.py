@@ -105,10 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work together; a busy timeout instead of "database is locked". A
     # transaction takes the write lock when it begins (IMMEDIATE), so it waits out the timeout there: a deferred
     # one that upgrades to a write midway gets SQLITE_BUSY at once, whatever the timeout. Writes that still meet
-    # a lock retry (core.busy).
+    # a lock retry (core.busy): 3 attempts of at most SQLITE_BUSY_TIMEOUT seconds stay under a worker's 30 s.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-         "transaction_mode": "IMMEDIATE"}
+        {"timeout": env.int("SQLITE_BUSY_TIMEOUT", default=8), "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["TEST"] = {"NAME": None}
 else:
