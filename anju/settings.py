@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "core.middleware.ExportTokenMiddleware",
+    "core.busy.BusyMiddleware",  # a busy database: 503 with the bilingual message, never a debug page
 ]
 
 ROOT_URLCONF = "anju.urls"
@@ -102,9 +103,13 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'anju.sqlite3'}")}
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers and one writer work together; a busy timeout instead of "database is locked".
+    # WAL lets readers and one writer work together; a busy timeout instead of "database is locked". A
+    # transaction takes the write lock when it begins (IMMEDIATE), so it waits out the timeout there: a deferred
+    # one that upgrades to a write midway gets SQLITE_BUSY at once, whatever the timeout. Writes that still meet
+    # a lock retry (core.busy): 3 attempts of at most SQLITE_BUSY_TIMEOUT seconds stay under a worker's 30 s.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": env.int("SQLITE_BUSY_TIMEOUT", default=8), "transaction_mode": "IMMEDIATE",
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["TEST"] = {"NAME": None}
 else:

@@ -27,6 +27,7 @@ from docx.shared import Mm, Pt
 from accounts import policy
 from cases.choices import CaseState, DocumentKind, PartyKind
 from cases.models import Document, DocumentSequence, DocumentTemplate, EnforcementCase, Fine, Referral
+from core import dates
 from core.errors import ApplicationError
 from registry.choices import BasisRole, Measure
 from registry.models import Department
@@ -269,6 +270,7 @@ def _order_correct(content: Content, case, actor, extra):
         raise ApplicationError("请填写整改期限", "set the rectification deadline")
     if due < content.issued_on:
         raise ApplicationError("整改期限不能早于出具日期", "the deadline cannot be before the issue date")
+    dates.date_check(due, kind=dates.DUE, label="整改期限", label_en="rectify_due")
     for line in _party_lines(case):
         content.para(line, "plain")
     _facts(content, case)

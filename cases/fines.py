@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts import policy
 from cases.choices import CaseState, DocumentKind, PaymentStatus
 from cases.models import EnforcementCase, Fine
+from core.busy import retry_when_busy
 from core.errors import ApplicationError
 from registry.choices import Measure
 
@@ -73,6 +74,7 @@ def fine_impose(*, case, amount, actor, party=None, document=None) -> Fine:
     return fine
 
 
+@retry_when_busy
 @transaction.atomic
 def fine_record_payment(*, fine, actor, status: str, paid_at: date | None = None) -> Fine:
     """缴纳状态: 已缴纳 needs the date it was paid (today when not given); the other statuses clear it."""

@@ -11,7 +11,8 @@ from accounts.models import User
 from cases import rules, selectors
 from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, PartyRole, PaymentStatus, Satisfaction
 from cases.models import EnforcementCase
-from core.forms import MultipleFileField
+from core import dates
+from core.forms import BoundedDateInput, BusinessDateField, MultipleFileField
 from registry.choices import Measure
 from registry.models import Department, Street, ViolationType
 
@@ -117,8 +118,9 @@ class MoveForm(forms.Form):
                 label=_("处理措施"), widget=forms.CheckboxSelectMultiple,
                 choices=[(m, Measure(m).label) for m in rules.allowed_measures(case) if m in Measure.values])
         if "rectify_due" in needs:
-            self.fields["rectify_due"] = forms.DateField(
-                label=_("整改期限"), widget=forms.DateInput(attrs={"type": "date", "min": timezone.localdate()}))
+            self.fields["rectify_due"] = BusinessDateField(
+                label=_("整改期限"), kind=dates.DUE, label_en="rectify_due",
+                widget=BoundedDateInput(attrs={"min": timezone.localdate().isoformat()}, kind=dates.DUE))
         if "closing_measures" in needs:
             closes_with = rules.MEASURE_RULES.get(case.violation_type.code, {}).get("closes_with", [])
             if closes_with:
@@ -279,9 +281,10 @@ class DocumentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind == DocumentKind.ORDER_CORRECT:
-            self.fields["rectify_due"] = forms.DateField(
-                label=_("整改期限"), required=case.rectify_due is None, initial=case.rectify_due,
-                widget=forms.DateInput(attrs={"type": "date", "min": timezone.localdate()}, format="%Y-%m-%d"))
+            self.fields["rectify_due"] = BusinessDateField(
+                label=_("整改期限"), required=case.rectify_due is None, initial=case.rectify_due, kind=dates.DUE,
+                label_en="rectify_due",
+                widget=BoundedDateInput(attrs={"min": timezone.localdate().isoformat()}, kind=dates.DUE))
         if kind == DocumentKind.REFERRAL_LETTER:
             self.fields["department"] = forms.ModelChoiceField(
                 label=_("接收部门"), to_field_name="code", required=case.referred_to_id is None,
@@ -313,8 +316,7 @@ class FineForm(forms.Form):
 
 class PaymentForm(forms.Form):
     status = forms.ChoiceField(label=_("缴纳状态"), choices=PaymentStatus.choices)
-    paid_at = forms.DateField(label=_("缴纳日期"), required=False,
-                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    paid_at = BusinessDateField(label=_("缴纳日期"), required=False, label_en="paid_at")
 
     def __init__(self, *args, fine, **kwargs):
         kwargs.setdefault("auto_id", f"id_pay{fine.pk}_%s")

@@ -10,6 +10,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from cases.choices import CaseState, PartyRole, PaymentStatus
+from core import dates
+from core.errors import ApplicationError
 
 MEASURE_RULES = {
     # 正在搭建的：一律制止、拆除，并依法予以罚款
@@ -162,6 +164,10 @@ def check_rectify_due(case, data):
         return _fail("请填写整改期限", "set the rectification deadline")
     if due < timezone.localdate():
         return _fail("整改期限不能早于今天", "the deadline cannot be in the past")
+    try:
+        dates.date_check(due, kind=dates.DUE, label="整改期限", label_en="rectify_due")
+    except ApplicationError as exc:
+        return _fail(exc.message, exc.message_en)
     return None
 
 

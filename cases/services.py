@@ -16,6 +16,7 @@ from cases import rules, workflow
 from cases.choices import CaseState
 from cases.models import CaseTransition, EnforcementCase, Evidence, Party
 from core import calendar
+from core.busy import retry_when_busy
 from core.errors import ApplicationError
 from core.uploads import stored_file, upload_check
 from intake.choices import ComplaintStatus
@@ -76,6 +77,7 @@ def check_may_open(actor):
                                "street staff follow them")
 
 
+@retry_when_busy
 @transaction.atomic
 def case_open_from_complaint(*, complaint, actor, officer=None, opened_at=None) -> EnforcementCase:
     """A complaint confirmed as an enforcement matter opens a case — or joins the open case of its
@@ -106,6 +108,7 @@ def case_open_from_complaint(*, complaint, actor, officer=None, opened_at=None) 
     return case
 
 
+@retry_when_busy
 @transaction.atomic
 def case_open(*, violation_type, community=None, street=None, summary: str, actor, officer=None, location: str = "",
               reason: str | list = "", origin: str = "manual", payload: dict | None = None) -> EnforcementCase:
@@ -173,6 +176,7 @@ def _lock_at_version(case: EnforcementCase, version: int | None) -> EnforcementC
     return locked
 
 
+@retry_when_busy
 @transaction.atomic
 def case_transition(*, case: EnforcementCase, action: str, actor, version: int | None = None, reason: str = "",
                     files=(), **data) -> EnforcementCase:
@@ -258,6 +262,7 @@ def _close_complaints(case, actor):
 
 # --- parties and evidence ----------------------------------------------------------------------
 
+@retry_when_busy
 @transaction.atomic
 def party_add(*, case: EnforcementCase, actor, role: str, name: str, kind: str = "PERSON", id_number: str = "",
               phone: str = "", address: str = "", property_company=None) -> Party:
@@ -270,6 +275,7 @@ def party_add(*, case: EnforcementCase, actor, role: str, name: str, kind: str =
     return party
 
 
+@retry_when_busy
 @transaction.atomic
 def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "", transition=None,
                  stage: str | None = None, allow_closed: bool = False) -> Evidence:
@@ -309,6 +315,7 @@ def supervision_issue(*, case: EnforcementCase, actor, instruction: str,
         response_due=supervision_response_due(timezone.localdate(), response_days))
 
 
+@retry_when_busy
 @transaction.atomic
 def supervision_respond(*, order, actor, response: str):
     from cases.choices import SupervisionStatus
@@ -354,6 +361,7 @@ def _record_event(case: EnforcementCase, *, action: str, actor, reason: str, pay
                                          actor=actor, reason=reason, payload=payload)
 
 
+@retry_when_busy
 @transaction.atomic
 def case_assign(*, case: EnforcementCase, officer, actor, reason: str = "", version: int | None = None
                 ) -> EnforcementCase:

@@ -1,8 +1,10 @@
 """Form fields shared by every app."""
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ApplicationError
+from core import dates
+from core.errors import ApplicationError, message_for_reader
 from core.uploads import MAX_PHOTO_BYTES, upload_check
 
 
@@ -34,3 +36,86 @@ class MultipleFileField(forms.FileField):
                 except ApplicationError as exc:
                     raise forms.ValidationError(str(exc)) from None
         return cleaned
+
+
+# --- dates and times: the browser's own pickers, read as Asia/Shanghai, kept in the plausible range ---------------
+
+class BoundedDateInput(forms.DateInput):
+    """<input type="date"> with the value as YYYY-MM-DD (the only form the browser shows) and min/max from the
+    plausible range of its kind (core.dates), computed when the page is drawn."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, kind: str = dates.PAST):
+        self.kind = kind
+        super().__init__(attrs, format="%Y-%m-%d")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        low, high = dates.date_bounds(self.kind)
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("min", low.isoformat())
+        widget_attrs.setdefault("max", high.isoformat())
+        return context
+
+
+class BoundedDateTimeInput(forms.DateTimeInput):
+    """<input type="datetime-local"> with the value as YYYY-MM-DDTHH:MM (any other form leaves it blank) and
+    min/max from the plausible range of its kind, in Asia/Shanghai wall-clock time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, kind: str = dates.PAST):
+        self.kind = kind
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        low, high = (timezone.localtime(t) for t in dates.datetime_bounds(self.kind))
+        widget_attrs = context["widget"]["attrs"]
+        widget_attrs.setdefault("min", low.strftime("%Y-%m-%dT%H:%M"))
+        widget_attrs.setdefault("max", high.strftime("%Y-%m-%dT%H:%M"))
+        return context
+
+
+class BusinessDateField(forms.DateField):
+    """A business date (core.dates kind PAST or DUE) refused outside its plausible range."""
+
+    def __init__(self, *args, kind: str = dates.PAST, label_en: str = "date", **kwargs):
+        self.kind, self.label_en = kind, label_en
+        kwargs.setdefault("widget", BoundedDateInput(kind=kind))
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            dates.date_check(value, kind=self.kind, label=_source(self.label) or "日期",
+                             label_en=self.label_en)
+        except ApplicationError as exc:
+            raise forms.ValidationError(message_for_reader(exc), code="out_of_range") from None
+
+
+class BusinessDateTimeField(forms.DateTimeField):
+    """A business time typed as Asia/Shanghai wall-clock time (a value with an offset is converted), refused
+    outside its plausible range."""
+
+    def __init__(self, *args, kind: str = dates.PAST, label_en: str = "time", **kwargs):
+        self.kind, self.label_en = kind, label_en
+        kwargs.setdefault("widget", BoundedDateTimeInput(kind=kind))
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        try:
+            dates.datetime_check(value, kind=self.kind, label=_source(self.label) or "时间",
+                                 label_en=self.label_en)
+        except ApplicationError as exc:
+            raise forms.ValidationError(message_for_reader(exc), code="out_of_range") from None
+
+
+def _source(label) -> str:
+    """The Chinese source of a (lazily translated) label: the refusal carries its own English."""
+    from django.utils import translation
+
+    with translation.override(None):
+        return str(label or "")

@@ -15,6 +15,7 @@ from operator import add
 
 from rapidfuzz import fuzz, process
 
+from core.dates import minus
 from registry.addresses import normalize, parse
 
 DUPLICATE_WINDOW = timedelta(days=30)
@@ -91,7 +92,7 @@ class DedupIndex:
         index = cls()
         recent = Complaint.objects.filter(community__isnull=False, violation_type__isnull=False)
         if since is not None:
-            recent = recent.filter(received_at__gte=since - REPEAT_WINDOW)
+            recent = recent.filter(received_at__gte=minus(since, REPEAT_WINDOW))
         for row in recent.values("id", "community_id", "violation_type_id", "violation_type__code", "department_id",
                                  "received_at", "status", "duplicate_of_id", "content", "address_text"
                                  ).iterator(chunk_size=2000):
@@ -115,7 +116,7 @@ class DedupIndex:
         times = self.open_times.get(slot)
         if not times:
             return None
-        lo = bisect.bisect_left(times, received_at - DUPLICATE_WINDOW)
+        lo = bisect.bisect_left(times, minus(received_at, DUPLICATE_WINDOW))
         hi = bisect.bisect_right(times, received_at)
         if lo == hi:
             return None
@@ -137,7 +138,7 @@ class DedupIndex:
         if not (community_id and type_id):
             return 1
         times = self.times.get((community_id, type_id), [])
-        lo = bisect.bisect_left(times, received_at - REPEAT_WINDOW)
+        lo = bisect.bisect_left(times, minus(received_at, REPEAT_WINDOW))
         hi = bisect.bisect_right(times, received_at)
         return hi - lo + 1
 

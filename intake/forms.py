@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MultipleFileField
+from core.forms import BusinessDateTimeField, MultipleFileField
 from intake.choices import Channel, HotlineResult, Satisfaction
 from registry.models import Community, Department, Street, ViolationType
 
@@ -13,8 +13,7 @@ class ComplaintForm(forms.Form):
     channel = forms.ChoiceField(label=_("来源渠道"), choices=[c for c in Channel.choices
                                                            if c[0] not in {Channel.PROPERTY_REPORT, Channel.SENSOR}])
     external_no = forms.CharField(label=_("外部编号"), required=False, max_length=64)
-    received_at = forms.DateTimeField(label=_("受理时间"), initial=timezone.now,
-                                      widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    received_at = BusinessDateTimeField(label=_("受理时间"), label_en="received_at", initial=timezone.now)
     address = forms.CharField(label=_("地址"), required=False, max_length=300,
                               widget=forms.TextInput(attrs={"placeholder": _("如 铜川路123弄5号")}))
     content = forms.CharField(label=_("情况描述"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
@@ -24,8 +23,12 @@ class ComplaintForm(forms.Form):
     lng = forms.DecimalField(required=False, max_digits=9, decimal_places=6, widget=forms.HiddenInput)
     photos = MultipleFileField(label=_("照片"), required=False, photos=True)
 
-    def __init__(self, *args, channels=None, **kwargs):
+    kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)  # core.drafts: photos of a failed submit
+
+    def __init__(self, *args, channels=None, stamp_now=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if stamp_now:  # the patrol page: the server stamps the receipt, never a phone's clock of unknown zone
+            del self.fields["received_at"]
         if channels is not None:
             self.fields["channel"].choices = [c for c in self.fields["channel"].choices if c[0] in channels]
 
@@ -37,10 +40,10 @@ class PropertyReportForm(forms.Form):
     address = forms.CharField(label=_("具体位置"), required=False, max_length=300,
                               widget=forms.TextInput(attrs={"placeholder": _("如 3号楼1201室")}))
     content = forms.CharField(label=_("违法行为情况"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-    discovered_at = forms.DateTimeField(label=_("发现时间"), initial=timezone.now,
-                                        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    discovered_at = BusinessDateTimeField(label=_("发现时间"), label_en="discovered_at", initial=timezone.now)
     dissuaded = forms.BooleanField(label=_("已劝阻/制止"), required=False)
     photos = MultipleFileField(label=_("照片"), required=False, photos=True)
+    kept_photos = forms.CharField(required=False, widget=forms.HiddenInput)  # core.drafts: photos of a failed submit
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_noop
 
 from accounts import policy
 from accounts.messages import stored, text, typed
+from core import dates
+from core.busy import retry_when_busy
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
 from core.uploads import MAX_PHOTO_BYTES, stored_file, upload_check
@@ -184,6 +186,8 @@ def _check(data: ComplaintInput):
         raise ApplicationError(f"诉求内容过长（超过{MAX_CONTENT}字）", f"content longer than {MAX_CONTENT} characters")
     if data.channel not in Channel.values:
         raise ApplicationError(f"未知渠道“{data.channel}”", f"unknown channel '{data.channel}'")
+    dates.datetime_check(data.received_at, label="受理时间", label_en="received_at")
+    dates.date_check(data.due_date, kind=dates.DUE, label="办理时限", label_en="due_date")
     if data.external_no and Complaint.objects.filter(channel=data.channel, external_no=data.external_no).exists():
         raise ApplicationError(f"编号 {data.external_no} 已受理，不再重复登记",
                                f"number {data.external_no} was already received", extra={"code": "exists"})
@@ -276,6 +280,7 @@ def complaint_transition(*, complaint: Complaint, action: str, actor, reason: st
                                               reason_parts=parts, payload=payload or {})
 
 
+@retry_when_busy
 @transaction.atomic
 def complaint_receive(*, data: ComplaintInput, ctx: Context | None = None, photos: Iterable = ()) -> Complaint:
     """One complaint from a form or the API, filed by `data.reporter` through a channel the policy lets them use
@@ -421,8 +426,10 @@ def _hotline_order(line: int, row: dict, raw: dict, tz, adapt_datetime, adapt_da
         raise ApplicationError("诉求内容为空", "no content")
     if len(content) > MAX_CONTENT:
         raise ApplicationError(f"诉求内容过长（超过{MAX_CONTENT}字）", f"content longer than {MAX_CONTENT} characters")
-    received_at = parse_datetime(row.get("received_at"), tz)
-    due_date = parse_date(row.get("deadline"))
+    received_at = dates.datetime_check(parse_datetime(row.get("received_at"), tz), label="受理时间",
+                                       label_en="received_at")
+    due_date = dates.date_check(parse_date(row.get("deadline")), kind=dates.DUE, label="办理时限",
+                                label_en="deadline")
     address = row.get("address") or ""
     external_no = ticket[:64]
     return _Order(line, external_no, received_at, address, content, (

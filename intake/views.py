@@ -15,6 +15,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import may
+from core import drafts
+from core.busy import Busy
 from core.downloads import file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
@@ -309,24 +311,60 @@ def _form_input(channel, cleaned, user, **extra):
     )
 
 
-def _file_view(request, *, template, channels, default_channel, title):
+def _file_view(request, *, template, channels, default_channel, title, stamp_now=False):
+    """A staff channel's form. `stamp_now`: the server stamps the receipt time (the patrol page: a phone's clock
+    has no reliable time zone)."""
     allowed = [c for c in channels if may(request.user, policy.file_action(c))]
     if not allowed:
         raise PermissionDenied
-    form = ComplaintForm(request.POST or None, request.FILES or None, channels=allowed,
-                         initial={"channel": default_channel})
-    if request.method == "POST" and form.is_valid():
-        channel = form.cleaned_data["channel"]
+
+    def make(data=None, files=None):
+        return ComplaintForm(data, files, channels=allowed, stamp_now=stamp_now, initial={"channel": default_channel})
+
+    def receive(cleaned, photos):
+        return services.complaint_receive(data=_form_input(cleaned["channel"], cleaned, request.user), photos=photos)
+
+    form, complaint, status = _submit(request, make, receive)
+    if complaint is not None:
+        messages.success(request, _("已登记诉件 #%(pk)s：%(note)s")
+                         % {"pk": complaint.pk, "note": complaint.routing_note})
+        return redirect("intake:detail", pk=complaint.pk)
+    return render(request, template, {"form": form, "title": title,
+                                      "kept_photos": drafts.names(request.user, form["kept_photos"].value())},
+                  status=status)
+
+
+def _submit(request, make, receive):
+    """(form, complaint or None, status) of a channel form with photos. A submit that fails (a field to correct,
+    a refusal, a busy database) gives the form again with everything typed, the photos kept (core.drafts, named
+    by the hidden field kept_photos) and the reason on top; a busy database answers 503."""
+    if request.method != "POST":
+        return make(), None, 200
+    form = make(request.POST, request.FILES)
+    kept = request.POST.get("kept_photos", "")
+    valid = form.is_valid()
+    photos = drafts.take(request.user, kept) + (form.cleaned_data.get("photos") or [])
+    error = None
+    if valid:
         try:
-            complaint = services.complaint_receive(
-                data=_form_input(channel, form.cleaned_data, request.user), photos=form.cleaned_data["photos"])
-        except ApplicationError as exc:
-            form.add_error(None, str(exc))
+            complaint = receive(form.cleaned_data, photos)
+        except (ApplicationError, Busy) as exc:
+            error = exc
         else:
-            messages.success(request, _("已登记诉件 #%(pk)s：%(note)s")
-                             % {"pk": complaint.pk, "note": complaint.routing_note})
-            return redirect("intake:detail", pk=complaint.pk)
-    return render(request, template, {"form": form, "title": title})
+            drafts.drop(request.user, kept)
+            return form, complaint, 200
+    photo_errors = form.errors.get("photos", [])
+    token = drafts.keep(request.user, photos) if photos else ""
+    drafts.drop(request.user, kept)
+    data = request.POST.copy()
+    data["kept_photos"] = token
+    form = make(data)
+    form.is_valid()  # the same errors as before, the photos' aside (the good ones are kept)
+    for message in photo_errors:
+        form.add_error("photos", message)
+    if error is not None:
+        form.add_error(None, str(error))
+    return form, None, 503 if isinstance(error, Busy) else 200
 
 
 @login_required
@@ -339,34 +377,37 @@ def new_manual(request):
 @login_required
 def new_patrol(request):
     return _file_view(request, template="intake/patrol.html", title=_("巡查发现"),
-                      channels=[Channel.PATROL], default_channel=Channel.PATROL)
+                      channels=[Channel.PATROL], default_channel=Channel.PATROL, stamp_now=True)
 
 
 @login_required
 def property_report(request):
     if not may(request.user, policy.FILE_PROPERTY_REPORT):
         raise PermissionDenied
-    form = PropertyReportForm(request.POST or None, request.FILES or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def make(data=None, files=None):
+        return PropertyReportForm(data, files, user=request.user)
+
+    def receive(data, photos):
         content = data["content"] + ("（物业已劝阻/制止）" if data["dissuaded"] else "")
-        try:
-            complaint = services.complaint_receive(
-                data=services.ComplaintInput(
-                    channel=Channel.PROPERTY_REPORT, content=content, received_at=data["discovered_at"],
-                    address=data["address"], reporter=request.user,
-                    reporting_company=request.user.property_company, community=data["community"],
-                    raw_row={"dissuaded": data["dissuaded"]},
-                ),
-                photos=data["photos"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("报告已提交（#%(pk)s），将作为物业履职的证据") % {"pk": complaint.pk})
-            return redirect("intake:property-report")
+        return services.complaint_receive(
+            data=services.ComplaintInput(
+                channel=Channel.PROPERTY_REPORT, content=content, received_at=data["discovered_at"],
+                address=data["address"], reporter=request.user,
+                reporting_company=request.user.property_company, community=data["community"],
+                raw_row={"dissuaded": data["dissuaded"]},
+            ),
+            photos=photos,
+        )
+
+    form, complaint, status = _submit(request, make, receive)
+    if complaint is not None:
+        messages.success(request, _("报告已提交（#%(pk)s），将作为物业履职的证据") % {"pk": complaint.pk})
+        return redirect("intake:property-report")
     reports = selectors.complaint_list(user=request.user).order_by("-received_at")[:20]
-    return render(request, "intake/property_report.html", {"form": form, "reports": reports})
+    return render(request, "intake/property_report.html", {
+        "form": form, "reports": reports, "kept_photos": drafts.names(request.user, form["kept_photos"].value())},
+        status=status)
 
 
 @login_required

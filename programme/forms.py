@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import scope
 from accounts.choices import Role
 from accounts.models import User
+from core import dates
+from core.forms import BusinessDateField
 from programme import rules, selectors
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
 from programme.models import IllegalStructure
@@ -15,7 +17,6 @@ from registry.choices import Measure
 from registry.models import Community, Street
 
 STATUS_GROUPS = [("remaining", _("未销项（存量+在办）")), ("cleared", _("已销项"))]
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def bootstrap(form):
@@ -84,13 +85,13 @@ class StructureForm(forms.Form):
     location = forms.CharField(label=_("具体位置"), max_length=200,
                                help_text=_("楼号、室号、部位，如 12号楼 屋顶"))
     kind = forms.ChoiceField(label=_("类别"), choices=StructureKind.choices, initial=StructureKind.EXISTING)
-    found_on = forms.DateField(label=_("发现日期"), widget=DATE)
+    found_on = BusinessDateField(label=_("发现日期"), label_en="found_on")
     area_m2 = forms.DecimalField(label=_("面积（㎡）"), max_digits=9, decimal_places=2,
                                  widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}))
     material = forms.ChoiceField(label=_("结构"), choices=StructureMaterial.choices)
     measure = forms.ChoiceField(label=_("处置措施"), choices=MEASURE_CHOICES, required=False,
                                 help_text=_("正在搭建的：制止、拆除、罚款；存量：责令改正、恢复原状、罚款、注记、拆除"))
-    target_date = forms.DateField(label=_("计划完成日期"), required=False, widget=DATE)
+    target_date = BusinessDateField(label=_("计划完成日期"), required=False, kind=dates.DUE, label_en="target_date")
     owner_hint = forms.CharField(label=_("当事人（户）"), max_length=100, required=False,
                                  help_text=_("如 5号楼601室业主"))
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -120,7 +121,8 @@ class StructureForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("新状态"))
-    cleared_on = forms.DateField(label=_("销项日期"), required=False, widget=DATE, help_text=_("不填为今天"))
+    cleared_on = BusinessDateField(label=_("销项日期"), required=False, help_text=_("不填为今天"),
+                                   label_en="cleared_on")
     measure = forms.ChoiceField(label=_("处置措施"), choices=MEASURE_CHOICES, required=False,
                                 help_text=_("不填按状态：已拆除→拆除，已注记→注记，已整改→恢复原状"))
     reason = forms.CharField(label=_("说明"), max_length=100, required=False,

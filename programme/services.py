@@ -19,6 +19,8 @@ from accounts.choices import Role
 from accounts.messages import text
 from accounts.policy import CASE_OPEN, may
 from cases.choices import CaseState
+from core import dates
+from core.busy import retry_when_busy
 from core.errors import ApplicationError
 from programme import rules
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
@@ -142,6 +144,8 @@ def _check(item: IllegalStructure, *, before: str | None, reason: str, today: da
         raise ApplicationError("请填写发现日期", "the date found is required")
     if item.found_on > today:
         raise ApplicationError("发现日期不能晚于今天", "the date found cannot be in the future")
+    dates.date_check(item.found_on, label="发现日期", label_en="found_on", today=today)
+    dates.date_check(item.target_date, kind=dates.DUE, label="计划完成日期", label_en="target_date", today=today)
     item.area_m2 = _area(item.area_m2)
     if item.kind not in StructureKind.values:
         raise ApplicationError(f"类别“{item.kind}”无效", f"unknown kind '{item.kind}'")
@@ -211,6 +215,7 @@ def _duplicate(community, location: str, found_on, exclude=None) -> IllegalStruc
 
 # --- create and update ----------------------------------------------------------------------------
 
+@retry_when_busy
 @transaction.atomic
 def structure_create(*, actor, community, location: str, found_on: date, area_m2, material: str = "OTHER",
                      kind: str = StructureKind.EXISTING, status: str = S.EXISTING, measure: str = "",
@@ -245,6 +250,7 @@ def structure_create(*, actor, community, location: str, found_on: date, area_m2
     return item
 
 
+@retry_when_busy
 @transaction.atomic
 def structure_update(*, item: IllegalStructure, actor, reason: str = "", **changes) -> IllegalStructure:
     """Change an item's fields and/or its status (with cleared_on). Returns the item; nothing is written when
@@ -304,6 +310,7 @@ def _closing(item: IllegalStructure, case) -> None:
         item.status, item.cleared_on = S.EXISTING, None
 
 
+@retry_when_busy
 @transaction.atomic
 def structure_link_case(*, item: IllegalStructure, case, actor) -> IllegalStructure:
     """Link an item to the enforcement case that handles it: an open case puts it 在办; a closed one clears it
@@ -343,6 +350,7 @@ def structure_link_case(*, item: IllegalStructure, case, actor) -> IllegalStruct
     return item
 
 
+@retry_when_busy
 @transaction.atomic
 def structure_open_case(*, item: IllegalStructure, actor, officer=None, summary: str = ""):
     """Open an ILLEGAL_CONSTRUCTION case for an item (cases.services.case_open) and put the item 在办.
