@@ -487,8 +487,6 @@ def test_a_rectification_deadline_typed_on_the_case_page_is_the_same_on_the_page
     assert client.get(f"/api/v1/cases/{case.pk}/").json()["rectify_due"] == due
 
 
-@pytest.mark.xfail(reason="the case export fails on translated measure labels (issue 10): fixed by the exports "
-                          "helper's cases/exports.py; remove this mark once merged", strict=False)
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_a_rectification_deadline_is_the_same_in_the_case_export(client, world, fmt):
     case, due = ordered(client, world)
