@@ -1,19 +1,67 @@
-from django.db.models import F, Q
+from datetime import date
+
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import can_see_personal
+from core import calendar
 from core.masking import mask_name, mask_phone
 from intake import workflow
+from intake.choices import OPEN_STATUSES
 from intake.models import Complaint, ComplaintTransition, ImportBatch
 
 
 def complaint_list(*, user):
-    return (
+    return with_due_flag(
         Complaint.objects.restrict(user, "view")
         .select_related("community", "street", "violation_type", "predicted_type", "department", "duplicate_of")
         .order_by(F("confidence").asc(nulls_first=True), "-received_at")
     )
+
+
+# --- 办理时限: 超期 / 临期 (core.calendar's rule, the same as the cases') --------------------------------------
+# A complaint waits on its 办理时限 (the 12345 order's deadline) while it is open and not yet answered.
+
+OVERDUE, DUE_SOON = calendar.OVERDUE, calendar.DUE_SOON
+
+
+def waiting_q() -> Q:
+    return Q(status__in=OPEN_STATUSES, reply__isnull=True, due_date__isnull=False)
+
+
+def overdue_q(today: date | None = None) -> Q:
+    return waiting_q() & Q(due_date__lt=today or timezone.localdate())
+
+
+def due_soon_q(today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return waiting_q() & Q(due_date__gte=today, due_date__lte=calendar.due_soon_until(today))
+
+
+def with_due_flag(qs, today: date | None = None):
+    today = today or timezone.localdate()
+    return qs.annotate(due_flag=Case(
+        When(overdue_q(today), then=Value(OVERDUE)),
+        When(due_soon_q(today), then=Value(DUE_SOON)),
+        default=Value(""), output_field=CharField()))
+
+
+def due_flag(complaint: Complaint, today: date | None = None) -> str:
+    """The flag of one complaint, by the same rule as `with_due_flag`."""
+    if complaint.status not in OPEN_STATUSES or _has_reply(complaint):
+        return ""
+    return calendar.due_flag(complaint.due_date, today or timezone.localdate())
+
+
+def _has_reply(complaint: Complaint) -> bool:
+    from intake.models import HotlineReply
+
+    try:
+        return complaint.reply is not None
+    except HotlineReply.DoesNotExist:
+        return False
 
 
 def complaint_get(*, user, pk: int) -> Complaint:
@@ -67,12 +115,21 @@ def batch_list(*, user):
     return ImportBatch.objects.restrict(user, "view").select_related("imported_by")[:20]
 
 
+# Searched by the queue's box: what describes the matter, never the caller's name or phone (personal data).
+SEARCH_FIELDS = ("external_no", "content", "address_text", "category_hint", "community__name", "street__name",
+                 "violation_type__name", "department__name")
+
+
 def text_filter(qs, value: str):
-    value = (value or "").strip()
-    if not value:
-        return qs
-    return qs.filter(Q(content__icontains=value) | Q(external_no=value) | Q(address_text__icontains=value)
-                     | Q(community__name__icontains=value))
+    """Every word typed (split on spaces) must appear, as a part of a word, in one of SEARCH_FIELDS: "12345 曹杨"
+    finds order 2026…12345… in 曹杨新村 (Latin letters in any case)."""
+    words = (value or "").split()
+    for word in words[:8]:
+        match = Q()
+        for field in SEARCH_FIELDS:
+            match |= Q(**{f"{field}__icontains": word})
+        qs = qs.filter(match)
+    return qs
 
 
 def raw_row(user, complaint: Complaint) -> dict:

@@ -59,6 +59,8 @@ def queue(request):
         "filter": filterset,
         "page": Paginator(complaints, 30).get_page(request.GET.get("page")),
         "total": complaints.count(),
+        "overdue_total": base.filter(selectors.overdue_q()).count(),
+        "soon_total": base.filter(selectors.due_soon_q()).count(),
         "query": query.urlencode(),
         "can_triage": may(request.user, policy.COMPLAINT_TRIAGE),
     }
