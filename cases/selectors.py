@@ -250,6 +250,14 @@ def inbox(*, user):
         .order_by(order, "due", "pk"))
 
 
+def inbox_summary(*, user, shown: int = 8) -> dict:
+    """The department's open referrals for its home page: how many wait, how many are overdue, the most urgent
+    (overdue first, then by due date)."""
+    pending = inbox(user=user).filter(status__in=PENDING_REFERRAL)
+    return {"pending": pending.count(), "overdue": pending.filter(is_overdue=True).count(),
+            "urgent": list(pending.order_by("-is_overdue", "due", "pk")[:shown])}
+
+
 def referral_get(*, user, pk: int) -> Referral:
     return get_object_or_404(
         inbox(user=user).select_related("department"), pk=pk)

@@ -546,6 +546,8 @@ def _inbox_context(request, *, show="pending", bound_pk=None, forms=None, error=
     referrals_qs = selectors.inbox(user=request.user)
     if show == "pending":
         referrals_qs = referrals_qs.filter(status__in=selectors.PENDING_REFERRAL)
+    elif show == "overdue":
+        referrals_qs = referrals_qs.filter(is_overdue=True)
     page = Paginator(referrals_qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for referral in page:
         _attach(referral, forms if referral.pk == bound_pk else None, error if referral.pk == bound_pk else "",
@@ -573,7 +575,7 @@ def _attach(referral, forms=None, error="", done=""):
 @login_required
 def inbox(request):
     _require_department(request.user)
-    show = "all" if request.GET.get("show") == "all" else "pending"
+    show = request.GET.get("show") if request.GET.get("show") in {"all", "overdue"} else "pending"
     return render(request, "cases/inbox.html", _inbox_context(request, show=show))
 
 
