@@ -175,3 +175,27 @@ def match_reasons(evidence: dict) -> list[str]:
         return [f"由报告人选择：{evidence.get('community', '')}"]
     reasons = [explain(evidence) for key, explain in MATCH_REASONS.items() if key in (evidence or {})]
     return reasons or ["地址中未找到道路门牌或小区名"]
+
+
+# --- the community page's panel (registry.hooks) --------------------------------------------------------
+
+COMMUNITY_PANEL_ROWS = 5
+
+
+def community_panel(user, community) -> dict | None:
+    """The community's complaints the user sees, newest first: number, what (never who) and status."""
+    from django.urls import reverse
+
+    from accounts import policy
+
+    if not policy.may(user, policy.COMPLAINT_QUEUE):
+        return None
+    complaints = complaint_list(user=user).filter(community=community).order_by("-received_at", "-pk")
+    return {
+        "key": "complaints", "title": _("诉件"), "icon": "inbox", "total": complaints.count(),
+        "rows": [{"label": c.external_no or c.get_channel_display(), "text": c.content, "when": c.received_at,
+                  "url": reverse("intake:detail", args=[c.pk]), "badge": c.get_status_display(), "tone": "secondary",
+                  "flag": c.due_flag} for c in complaints[:COMMUNITY_PANEL_ROWS]],
+        "more_url": f"{reverse('intake:queue')}?community={community.pk}&status=",
+        "empty": _("该小区没有诉件"),
+    }

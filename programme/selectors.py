@@ -274,3 +274,36 @@ def burndown(*, user, period: str = "", today: date | None = None, queryset=None
                             "new": series_for(key, StructureKind.NEW), "target": target}
     return {"period": period, "dates": [d.isoformat() for d in points],
             "campaign": {"start": start, "end": end}, "series": series}
+
+
+# --- the community page's panel (registry.hooks) --------------------------------------------------------
+
+COMMUNITY_PANEL_ROWS = 5
+
+
+def community_panel(user, community) -> dict | None:
+    """The community's inventory items (存量违建台账) the user sees, those still to clear first."""
+    from django.db.models import Case, IntegerField, Value, When
+    from django.urls import reverse
+
+    from accounts import policy
+
+    if not policy.may(user, policy.INVENTORY_LIST):
+        return None
+    today = timezone.localdate()
+    items = (structure_list(user=user).filter(community=community)
+             .annotate(done=Case(When(REMAINING_Q, then=Value(0)), default=Value(1), output_field=IntegerField()))
+             .order_by("done", "target_date", "pk"))
+    rows = []
+    for item in items[:COMMUNITY_PANEL_ROWS]:
+        late = not item.is_cleared and item.target_date is not None and item.target_date < today
+        rows.append({"label": item.number, "text": f"{item.get_kind_display()} · {item.location}",
+                     "when": item.cleared_on or item.found_on, "url": reverse("programme:structure-detail",
+                                                                            args=[item.pk]),
+                     "badge": item.get_status_display(), "tone": "success" if item.is_cleared else "warning",
+                     "flag": "overdue" if late else ""})
+    return {
+        "key": "inventory", "title": _("存量违建台账"), "icon": "bricks", "total": items.count(),
+        "rows": rows, "more_url": f"{reverse('programme:inventory')}?community={community.pk}",
+        "empty": _("该小区没有登记的违建"),
+    }
