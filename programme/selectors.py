@@ -8,7 +8,7 @@ from two grouped counts, one over found_on and one over cleared_on, summed up in
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, Sum
@@ -105,6 +105,16 @@ def _shown(item, name, value):
 
 # --- progress ------------------------------------------------------------------------------------
 
+def clearance_rate(cleared: int, due: int) -> float | None:
+    """销项率, the one definition of every page, export and API: 已销项 ÷ 应销项 in percent, one decimal, rounded
+    half up (86.55 → 86.6). Like the bulletins' 结案率 (counted against 应结案, ../shared/INDICATORS.md), the
+    denominator is what must be cleared: in the 清零 campaign every item registered in the ledger (存量 and 新增
+    alike) is to be cleared, so 应销项 = the items registered. None when there is none."""
+    if not due:
+        return None
+    return float((Decimal(100 * cleared) / Decimal(due)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 @dataclass
 class Tally:
     total: int = 0
@@ -119,8 +129,13 @@ class Tally:
         return self.total - self.cleared
 
     @property
+    def due(self) -> int:
+        """应销项: every item registered (clearance_rate)."""
+        return self.total
+
+    @property
     def percent(self) -> float | None:
-        return round(100 * self.cleared / self.total, 1) if self.total else None
+        return clearance_rate(self.cleared, self.due)
 
     def add(self, other: "Tally") -> None:
         for name in ("total", "cleared", "handling", "overdue", "area_total", "area_remaining"):
