@@ -277,7 +277,7 @@ def community_panel(user, community) -> dict | None:
         return None
     cases = case_list(user=user).filter(community=community).order_by("-created_at", "-pk")
     return {
-        "key": "cases", "title": _("执法案件"), "icon": "folder2-open", "total": cases.count(),
+        "key": "cases", "title": _("本小区执法案件"), "icon": "folder2-open", "total": cases.count(),
         "rows": [{"label": c.number, "text": f"{c.violation_type.name} · {c.summary}" if c.summary
                   else c.violation_type.name, "when": c.created_at, "url": reverse("cases:detail", args=[c.pk]),
                   "badge": c.get_state_display(), "tone": "success" if c.state == "CLOSED" else "primary",

@@ -41,6 +41,7 @@ from cases.forms import (
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from intake import hotline
+from registry import selectors as registry_selectors
 
 PAGE_SIZE = 30
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -72,6 +73,7 @@ def case_list(request):
         "query": query.urlencode(),
         "overdue_total": selectors.overdue(base).count(),
         "soon_total": selectors.due_soon(base).count(),
+        "community": registry_selectors.community_named(user=request.user, value=request.GET.get("community")),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "cases/_case_table.html", context)

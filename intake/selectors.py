@@ -192,7 +192,7 @@ def community_panel(user, community) -> dict | None:
         return None
     complaints = complaint_list(user=user).filter(community=community).order_by("-received_at", "-pk")
     return {
-        "key": "complaints", "title": _("诉件"), "icon": "inbox", "total": complaints.count(),
+        "key": "complaints", "title": _("本小区诉件"), "icon": "inbox", "total": complaints.count(),
         "rows": [{"label": c.external_no or c.get_channel_display(), "text": c.content, "when": c.received_at,
                   "url": reverse("intake:detail", args=[c.pk]), "badge": c.get_status_display(), "tone": "secondary",
                   "flag": c.due_flag} for c in complaints[:COMMUNITY_PANEL_ROWS]],

@@ -318,7 +318,7 @@ def community_panel(user, community) -> dict | None:
                      "badge": item.get_status_display(), "tone": "success" if item.is_cleared else "warning",
                      "flag": "overdue" if late else ""})
     return {
-        "key": "inventory", "title": _("存量违建台账"), "icon": "bricks", "total": items.count(),
+        "key": "inventory", "title": _("本小区违建台账"), "icon": "bricks", "total": items.count(),
         "rows": rows, "more_url": f"{reverse('programme:inventory')}?community={community.pk}",
         "empty": _("该小区没有登记的违建"),
     }

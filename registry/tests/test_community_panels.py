@@ -99,3 +99,15 @@ def test_no_placeholder_text_is_left_in_any_template():
             text = path.read_text(encoding="utf-8")
             assert "上线后" not in text and "即将上线" not in text, path
     assert get_template("registry/_community_panel.html")
+
+
+def test_the_filtered_lists_name_the_community_and_refuse_bad_ids_without_error(client, world, records):
+    client.force_login(world.alice)
+    for name in ("intake:queue", "cases:list"):
+        html = client.get(reverse(name), {"community": world.caoyang_a.pk}).content.decode()
+        assert 'data-testid="community-filter"' in html and world.caoyang_a.name in html
+        assert f'name="community" value="{world.caoyang_a.pk}"' in html  # kept when other filters change
+        for bad in ("abc", "-1", "0", "99999999999999999999999"):
+            response = client.get(reverse(name), {"community": bad})
+            assert response.status_code == 200 and 'data-testid="community-filter"' not in response.content.decode()
+    assert client.get("/api/v1/complaints/", {"community": "99999999999999999999999"}).status_code == 400
