@@ -1,5 +1,6 @@
 # Anju — one command to run it, one to test it (GNU make).
-#   make run    install what is missing, migrate, load the demo district once, serve on http://127.0.0.1:8000
+#   make run    install what is missing, migrate, load the demo district once, collect static files, serve on
+#               http://127.0.0.1:8000 as production would (DEBUG off: no /media/, no debug pages)
 #   make test   install what is missing, run the whole pytest suite (options in pyproject.toml)
 # Everything installs into the repository: .venv/ (Python) and node_modules/ (front-end assets).
 
@@ -11,6 +12,7 @@ PY         := $(VENV)/bin/python
 VENV_STAMP := $(VENV)/.installed
 NPM_STAMP  := node_modules/.installed
 DEMO_STAMP := var/.demo-loaded
+STATIC_STAMP := var/static/.collected
 ADDRESS    := 127.0.0.1:8000
 # Extra pytest options, e.g. `make test PYTEST_ARGS="-n 2 -m 'not browser'"`.
 PYTEST_ARGS ?=
@@ -23,7 +25,7 @@ PYTHON311 := $(shell command -v python3.11 2>/dev/null || { python3 -c 'import s
 .PHONY: help venv assets chromium run test lint lock clean
 
 help:
-	@echo "make run      install, migrate, load the demo district (first time only), serve on http://$(ADDRESS)"
+	@echo "make run      install, migrate, load the demo district (first time only), serve on http://$(ADDRESS) (DEBUG off)"
 	@echo "make test     install, then run the test suite (pytest; browser tests use Debian's chromium)"
 	@echo "make lint     ruff check, then lint-imports (apps import only downward: pyproject.toml)"
 	@echo "make venv     create .venv and install requirements.lock (again only when the lock changes)"
@@ -84,22 +86,29 @@ chromium:
 DEMO_STAMP_SH = stamp=$(DEMO_STAMP); if [ -n "$$DATABASE_URL" ]; then \
   stamp="$$stamp-$$(printf %s "$$DATABASE_URL" | sha1sum | cut -c1-12)"; fi
 
-run: venv assets
+# Static files for DEBUG off (WhiteNoise serves var/static): collected again only when a source changed.
+$(STATIC_STAMP): $(VENV_STAMP) $(NPM_STAMP) $(shell find static -type f 2>/dev/null)
+	DEBUG=0 $(PY) manage.py collectstatic --noinput -v 0
+	@touch $@
+
+run: venv assets $(STATIC_STAMP)
 	@mkdir -p var
 	@# A stamp left from a deleted SQLite database would skip the demo load; forget it.
 	@$(DEMO_STAMP_SH); if [ -z "$$DATABASE_URL" ] && [ ! -f var/anju.sqlite3 ]; then rm -f "$$stamp"; fi
-	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(PY) manage.py migrate --noinput
 	@$(DEMO_STAMP_SH); \
 	if [ ! -f "$$stamp" ]; then \
 	  echo "$(PY) manage.py seed_demo"; \
-	  $(PY) manage.py seed_demo && touch "$$stamp"; \
+	  DEBUG=0 $(PY) manage.py seed_demo && touch "$$stamp"; \
 	else echo "Demo district already loaded ($$stamp); seed_demo skipped."; fi
 	@echo
 	@echo "Anju 安居: http://$(ADDRESS)"
 	@echo
 	@$(PY) manage.py demo_logins
 	@echo
-	DEBUG=1 $(PY) manage.py runserver $(ADDRESS)
+	@# Served as production would: DEBUG off (no debug page for an error, 500.html instead; stored files only
+	@# through the scoped download views), static files collected ($(STATIC_STAMP)) and served by WhiteNoise.
+	DEBUG=0 $(PY) manage.py runserver $(ADDRESS)
 
 # --- Test and lint -------------------------------------------------------------------------------------
 test: venv assets chromium

@@ -13,6 +13,7 @@ Families:
 from django.db.models import Q
 
 from accounts.choices import Role
+from core.masking import Masker
 
 NOTHING = Q(pk__in=[])
 
@@ -117,6 +118,11 @@ def reference_q(user, action: str = "view", prefix: str = "") -> Q:
     if action != "view":
         return Q() if _can_change_registry(user) else NOTHING
     return Q()
+
+
+def personal_view(user, kind: str) -> Masker:
+    """How `user` sees personal data of `kind` ("caller", "party", "contact"): in full or masked."""
+    return Masker(can_see_personal(user, kind))
 
 
 def can_see_personal(user, kind: str) -> bool:

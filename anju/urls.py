@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -21,5 +19,5 @@ urlpatterns = [
     path("api/v1/", include("anju.api_urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No static(MEDIA_URL): stored files (documents, evidence, photos, attachments) go out only through the scoped
+# download views (core.downloads), never by their path, whatever DEBUG says.

@@ -2,6 +2,9 @@
 
 States change only through cases.services.case_transition, so the workflow fields are read-only here."""
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import models
@@ -46,11 +49,17 @@ class EvidenceAdmin(admin.ModelAdmin):
     list_display = ["original_name", "case", "kind", "size", "stage", "uploaded_by", "uploaded_at"]
     list_filter = ["kind", "stage"]
     search_fields = ["original_name", "sha256", "case__number"]
-    readonly_fields = ["case", "transition", "kind", "content_type", "file", "original_name", "size", "sha256",
+    readonly_fields = ["case", "transition", "kind", "content_type", "download", "original_name", "size", "sha256",
                        "stage", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]  # its /media/ link is not served: the file goes out through the case pages' download view
 
     def has_add_permission(self, request):
         return False  # evidence is uploaded on the case page, where its type is checked and its hash recorded
+
+    @admin.display(description=_("文件"))
+    def download(self, obj):
+        return format_html('<a href="{}?download=1">{}</a>', reverse("cases:evidence-file", args=[obj.pk]),
+                           obj.original_name)
 
 
 @admin.register(models.Document)
@@ -58,10 +67,15 @@ class DocumentAdmin(admin.ModelAdmin):
     list_display = ["number", "kind", "case", "issued_by", "issued_at"]
     list_filter = ["kind", "year"]
     search_fields = ["number", "case__number"]
-    readonly_fields = ["case", "kind", "number", "year", "seq", "file", "sha256", "issued_by", "issued_at"]
+    readonly_fields = ["case", "kind", "number", "year", "seq", "download", "sha256", "issued_by", "issued_at"]
+    exclude = ["file"]  # its /media/ link is not served: the document goes out through its download view
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("文件"))
+    def download(self, obj):
+        return format_html('<a href="{}">{}.docx</a>', reverse("cases:document-file", args=[obj.pk]), obj.number)
 
 
 @admin.register(models.Fine)

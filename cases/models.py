@@ -20,6 +20,7 @@ from cases.choices import (
 )
 from core.models import TimeStampedModel
 from core.querysets import RestrictedManager
+from core.uploads import StoredPath
 
 
 class EnforcementCase(TimeStampedModel):
@@ -129,7 +130,7 @@ class Evidence(models.Model):
                                    related_name="evidence")
     kind = models.CharField(_("类型"), max_length=8, choices=EvidenceKind.choices)
     content_type = models.CharField(_("文件类型"), max_length=100)
-    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("文件"), upload_to=StoredPath("evidence"))
     original_name = models.CharField(_("原文件名"), max_length=255)
     size = models.PositiveBigIntegerField(_("大小"))
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
@@ -190,7 +191,7 @@ class Document(models.Model):
     number = models.CharField(_("文号"), max_length=100, unique=True)
     year = models.PositiveSmallIntegerField(_("年份"))
     seq = models.PositiveIntegerField(_("序号"))
-    file = models.FileField(_("文件"), upload_to="documents/%Y/")
+    file = models.FileField(_("文件"), upload_to=StoredPath("documents"))
     sha256 = models.CharField(max_length=64)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("制作人"))
     issued_at = models.DateTimeField(_("制作时间"), auto_now_add=True)

@@ -8,12 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from accounts.policy import may
-from accounts.scope import can_see_personal
+from accounts.scope import personal_view
 from cases import hooks, indicators, workflow
 from cases.choices import DocumentKind, ReferralStatus, SupervisionStatus
 from cases.indicators import OPEN_STATES
 from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
-from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure
 
 NEW_ASSIGNMENT_DAYS = 3
@@ -86,7 +85,9 @@ def handling_options(user, case, can_change: bool) -> dict:
 
 
 def measure_labels(codes) -> list[str]:
-    return [Measure(c).label if c in Measure.values else c for c in codes or []]
+    """Measures named as users know them, as plain text in the reader's language (never lazy strings, which
+    neither join nor go into a spreadsheet)."""
+    return [str(Measure(c).label) if c in Measure.values else str(c) for c in codes or []]
 
 
 def timeline(case):
@@ -101,12 +102,12 @@ def timeline(case):
 
 def parties(user, case) -> list[dict]:
     """Parties with ID numbers and phones as this user may see them."""
-    personal = can_see_personal(user, "party")
+    see = personal_view(user, "party")
     return [{
         "obj": p,
-        "id_number": p.id_number if personal else mask_id_number(p.id_number),
-        "phone": p.phone if personal else mask_phone(p.phone),
-        "masked": not personal and bool(p.id_number or p.phone),
+        "id_number": see.id_number(p.id_number),
+        "phone": see.phone(p.phone),
+        "masked": not see.full and bool(p.id_number or p.phone),
     } for p in case.parties.restrict(user, "view")]
 
 

@@ -17,7 +17,7 @@ from cases.choices import CaseState
 from cases.models import CaseTransition, EnforcementCase, Evidence, Party
 from core import calendar
 from core.errors import ApplicationError
-from core.uploads import upload_check
+from core.uploads import stored_file, upload_check
 from intake.choices import ComplaintStatus
 from intake.services import complaint_transition
 
@@ -277,7 +277,8 @@ def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "",
         raise ApplicationError("案件已结案，证据不可更改", "the case is closed: its evidence is immutable")
     checked = upload_check(upload)
     return Evidence.objects.create(
-        case=case, transition=transition, kind=checked.kind, content_type=checked.content_type, file=upload,
+        case=case, transition=transition, kind=checked.kind, content_type=checked.content_type,
+        file=stored_file(upload, checked),
         original_name=upload.name[:255], size=checked.size, sha256=checked.sha256, description=description,
         stage=stage or case.state, uploaded_by=actor,
     )

@@ -7,10 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -38,6 +37,7 @@ from cases.forms import (
     SupervisionResponseForm,
     errors_text,
 )
+from core.downloads import bytes_response, file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from intake import hotline
@@ -304,22 +304,13 @@ def case_url(pk) -> str:
     return reverse("cases:detail", args=[pk])
 
 
-def _file_response(field, name, content_type, *, inline):
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=not inline, filename=name, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @login_required
 def evidence_file(request, pk):
     """Evidence reaches the browser only through here, after the scope check; never from MEDIA_URL."""
     evidence = selectors.evidence_get(user=request.user, pk=pk)
     inline = evidence.kind == "PHOTO" and not request.GET.get("download")
-    return _file_response(evidence.file, evidence.original_name, evidence.content_type, inline=inline)
+    return file_response(evidence.file, filename=evidence.original_name, content_type=evidence.content_type,
+                         inline=inline)
 
 
 @login_required
@@ -332,10 +323,7 @@ def document_file(request, pk):
         raise Http404 from exc
     except ApplicationError as exc:
         return HttpResponse(message_for_reader(exc), status=409, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(data, content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{document.number}.docx")
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return bytes_response(data, filename=f"{document.number}.docx", content_type=DOCX)
 
 
 # --- documents, fines, 12345 replies -----------------------------------------------------------

@@ -1,14 +1,18 @@
-"""Streaming CSV and XLSX exports of any queryset, so large tables never sit in memory whole.
+"""CSV and XLSX exports of any queryset, read in chunks so large tables never sit in memory whole.
 
 Columns are (header, accessor) pairs; an accessor is a callable on the row or a dotted attribute path.
+
+A file is written whole to a spooled temporary file first and only then sent: an error while building it is an
+error page (500), never a download that stops after a few rows and looks complete.
 """
 import csv
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 
 Column = tuple[str, Callable | str]
@@ -26,6 +30,8 @@ def _value(obj, accessor):
                 value = value()
     if value is None:
         return ""
+    if isinstance(value, Promise):
+        value = str(value)  # a translated label: the text in the reader's language
     if hasattr(value, "isoformat") and hasattr(value, "tzinfo") and getattr(value, "tzinfo", None):
         value = timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, bool):
@@ -40,29 +46,36 @@ def rows(objects: Iterable, columns: Sequence[Column]):
         yield [_value(obj, accessor) for _, accessor in columns]
 
 
-class _Echo:
-    def write(self, value):
-        return value
+# Up to this size a built file stays in memory; a larger one goes to a temporary file on disk.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
-def csv_response(filename: str, objects: Iterable, columns: Sequence[Column]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
+def write_csv(target, objects: Iterable, columns: Sequence[Column]) -> None:
+    """UTF-8 with a BOM so that Excel opens Chinese correctly; `target` is a binary file."""
+    text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
+    writer = csv.writer(text)
+    writer.writerow([str(header) for header, _ in columns])
+    for row in rows(objects, columns):
+        writer.writerow(row)
+    text.flush()
+    text.detach()  # leave `target` open for the response
 
-    def stream():
-        yield "\ufeff"  # BOM so Excel opens UTF-8 Chinese correctly
-        yield writer.writerow([header for header, _ in columns])
-        for row in rows(objects, columns):
-            yield writer.writerow(row)
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}.csv"
-    return response
+def csv_response(filename: str, objects: Iterable, columns: Sequence[Column]) -> FileResponse:
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    try:
+        write_csv(spool, objects, columns)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return _file_response(spool, f"{filename}.csv", "text/csv; charset=utf-8")
 
 
 def write_xlsx(target, objects: Iterable, columns: Sequence[Column], title: str = "Sheet1") -> None:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append([header for header, _ in columns])
+    sheet.append([str(header) for header, _ in columns])
     for row in rows(objects, columns):
         sheet.append(row)
     workbook.save(target)
@@ -70,27 +83,34 @@ def write_xlsx(target, objects: Iterable, columns: Sequence[Column], title: str 
 
 def xlsx_response(filename: str, objects: Iterable, columns: Sequence[Column], title: str = "Sheet1"):
     # openpyxl's write-only mode streams rows to a temporary file, not to memory.
-    spool = tempfile.TemporaryFile()
-    write_xlsx(spool, objects, columns, title)
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    try:
+        write_xlsx(spool, objects, columns, title)
+    except BaseException:
+        spool.close()
+        raise
     spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return _file_response(spool, f"{filename}.xlsx", XLSX)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file_response(spool, filename: str, content_type: str) -> FileResponse:
+    """The finished file as a download (its length known, so a cut-off transfer shows as incomplete)."""
+    size = spool.seek(0, io.SEEK_END)
+    spool.seek(0)
+    response = FileResponse(spool, as_attachment=True, filename=filename, content_type=content_type)
+    response["Content-Length"] = str(size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def export_response(fmt: str, filename: str, objects: Iterable, columns: Sequence[Column], title: str = "Sheet1"):
     if fmt == "xlsx":
         return xlsx_response(filename, objects, columns, title)
     return csv_response(filename, objects, columns)
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
 
 
 def csv_text(objects: Iterable, columns: Sequence[Column]) -> str:

@@ -21,3 +21,20 @@ def mask_id_number(value: str | None) -> str:
     if not value:
         return ""
     return value[:3] + "*" * max(1, len(value) - 7) + value[-4:] if len(value) > 7 else "****"
+
+
+class Masker:
+    """Personal data as one reader sees it: in full (`full=True`) or masked. Pages, API and exports all take
+    theirs from `accounts.scope.personal_view(user, kind)`, so an export never shows more than the page."""
+
+    def __init__(self, full: bool):
+        self.full = full
+
+    def name(self, value: str | None) -> str:
+        return (value or "") if self.full else mask_name(value)
+
+    def phone(self, value: str | None) -> str:
+        return (value or "") if self.full else mask_phone(value)
+
+    def id_number(self, value: str | None) -> str:
+        return (value or "") if self.full else mask_id_number(value)

@@ -9,10 +9,14 @@
 """
 import hashlib
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 from core.errors import ApplicationError
 
@@ -83,14 +87,56 @@ def _name_matches(name: str, content_type: str) -> bool:
     return suffix not in known and suffix not in ACTIVE_SUFFIXES
 
 
+# The stored file's extension, by its sniffed type (for Office files the sniffed family's own suffix).
+EXTENSIONS = {
+    "image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif", "image/webp": ".webp", "image/heic": ".heic",
+    "application/pdf": ".pdf", OOXML: ".docx", "application/msword": ".doc", "video/webm": ".webm",
+    "video/mp4": ".mp4",
+}
+STORED_EXTENSIONS = set(EXTENSIONS.values()) | {".xlsx", ".pptx", ".xls", ".ppt"}
+
+
+def extension_for(content_type: str, name: str = "") -> str:
+    """The extension a file of `content_type` is stored under: never the uploader's, except to tell apart the
+    members of one sniffed family (.docx/.xlsx/.pptx, .doc/.xls/.ppt)."""
+    suffix = Path(name).suffix.lower()
+    if content_type in (OOXML, "application/msword") and suffix in SUFFIXES[content_type]:
+        return suffix
+    return EXTENSIONS.get(content_type, ".bin")
+
+
+@deconstructible
+class StoredPath:
+    """`upload_to` of every FileField: `<prefix>/<year>/<month>/<uuid4 hex><extension>`. Nothing of the
+    uploader's name is kept (it goes to a separate field for display); the extension is the one the service set
+    from the sniffed type (`stored_file`), and anything else becomes .bin. Names cannot be guessed."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix.strip("/")
+
+    def __call__(self, instance, filename: str) -> str:
+        suffix = Path(filename or "").suffix.lower()
+        suffix = suffix if suffix in STORED_EXTENSIONS else ".bin"
+        return f"{self.prefix}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+    def __eq__(self, other):
+        return isinstance(other, StoredPath) and other.prefix == self.prefix
+
+
 @dataclass(frozen=True)
 class CheckedUpload:
-    """What a checked upload is: its real type, kind, size and SHA-256."""
+    """What a checked upload is: its real type, kind, size, SHA-256 and the extension it is stored under."""
 
     content_type: str
     kind: str
     size: int
     sha256: str
+    extension: str = ".bin"
+
+
+def stored_file(upload, checked: CheckedUpload) -> File:
+    """The upload to assign to a FileField: named after its sniffed type only (StoredPath adds the uuid)."""
+    return File(upload, name=f"upload{checked.extension}")
 
 
 def upload_check(upload, *, max_bytes: int = MAX_FILE_BYTES, photos_only: bool = False) -> CheckedUpload:
@@ -123,7 +169,8 @@ def upload_check(upload, *, max_bytes: int = MAX_FILE_BYTES, photos_only: bool =
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return CheckedUpload(content_type=content_type, kind=kind, size=upload.size, sha256=digest.hexdigest())
+    return CheckedUpload(content_type=content_type, kind=kind, size=upload.size, sha256=digest.hexdigest(),
+                         extension=extension_for(content_type, name))
 
 
 def run_table_import(form, importer, *, field: str = "file"):

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from accounts import scope
 from core.models import TimeStampedModel
 from core.querysets import RestrictedManager
+from core.uploads import StoredPath
 from credit.choices import DisputeStatus, DutyOutcome, Subject
 
 
@@ -134,7 +135,7 @@ class DutyCheckAttachment(models.Model):
 
     duty_check = models.ForeignKey(DutyCheck, on_delete=models.PROTECT, related_name="attachments",
                                    verbose_name=_("履职检查"))
-    file = models.FileField(_("文件"), upload_to="duty_checks/%Y/%m/")
+    file = models.FileField(_("文件"), upload_to=StoredPath("duty_checks"))
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("文件类型"), max_length=100)
     size = models.PositiveBigIntegerField(_("大小"))

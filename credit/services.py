@@ -26,7 +26,7 @@ from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DU
 from accounts.scope import role_of
 from cases.choices import PartyKind, PartyRole
 from core.errors import ApplicationError
-from core.uploads import upload_check
+from core.uploads import stored_file, upload_check
 from credit import selectors
 from credit.choices import DisputeStatus, DutyOutcome, NoticeKind, Subject
 from credit.models import (
@@ -180,8 +180,9 @@ def duty_check_open(*, case, actor) -> DutyCheck | None:
 def _attach(check: DutyCheck, upload, actor, description: str = "") -> DutyCheckAttachment:
     checked = upload_check(upload)
     return DutyCheckAttachment.objects.create(
-        duty_check=check, file=upload, original_name=upload.name[:255], content_type=checked.content_type,
-        size=checked.size, sha256=checked.sha256, description=(description or "")[:200], uploaded_by=actor)
+        duty_check=check, file=stored_file(upload, checked), original_name=upload.name[:255],
+        content_type=checked.content_type, size=checked.size, sha256=checked.sha256,
+        description=(description or "")[:200], uploaded_by=actor)
 
 
 def _check_company_may_answer(check: DutyCheck, actor):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from accounts import policy
 from accounts.policy import may
 from cases.forms import errors_text
 from cases.models import EnforcementCase
+from core.downloads import file_response
 from core.errors import ApplicationError
 from core.exports import export_response
 from credit import exports, selectors, services
@@ -91,8 +92,8 @@ def duty_check_list(request):
     filterset = DutyCheckFilter(request.GET or None, queryset=base, request=request)
     checks = filterset.qs if filterset.is_valid() else base
     if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
-        return export_response(fmt, "物业履职检查", checks.iterator(chunk_size=1000), exports.duty_check_columns(),
-                               "物业履职检查")
+        return export_response(fmt, "物业履职检查", checks.iterator(chunk_size=1000),
+                               exports.duty_check_columns(request.user), "物业履职检查")
     today = timezone.localdate()
     context = {
         "filter": filterset,
@@ -254,15 +255,9 @@ def duty_check_attach(request, pk):
 def duty_check_file(request, pk):
     """Attachments reach the browser only through here, after the scope check; never from MEDIA_URL."""
     attachment = get_object_or_404(DutyCheckAttachment.objects.restrict(request.user, "view"), pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
     inline = attachment.content_type.startswith("image/") and not request.GET.get("download")
-    response = FileResponse(handle, as_attachment=not inline, filename=attachment.original_name,
-                            content_type=attachment.content_type)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type,
+                         inline=inline)
 
 
 # --- the company's own area ------------------------------------------------------------------------

@@ -1,16 +1,16 @@
-from accounts.scope import can_see_personal
-from core.masking import mask_name, mask_phone
+from accounts.scope import personal_view
 
 
 def complaint_columns(user):
-    personal = can_see_personal(user, "caller")
+    """Callers masked as on the queue and in the API."""
+    see = personal_view(user, "caller")
     return [
         ("ID", "pk"),
         ("来源渠道", "get_channel_display"),
         ("外部编号", "external_no"),
         ("受理时间", "received_at"),
-        ("诉求人", lambda c: c.caller_name if personal else mask_name(c.caller_name)),
-        ("联系电话", lambda c: c.caller_phone if personal else mask_phone(c.caller_phone)),
+        ("诉求人", lambda c: see.name(c.caller_name)),
+        ("联系电话", lambda c: see.phone(c.caller_phone)),
         ("诉求地址", "address_text"),
         ("诉求内容", "content"),
         ("小区", "community.name"),

@@ -10,6 +10,7 @@ from accounts import scope
 from accounts.models import RecordedMove
 from core.models import TimeStampedModel
 from core.querysets import RestrictedManager
+from core.uploads import StoredPath
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, HotlineResult, Satisfaction
 
 
@@ -162,7 +163,7 @@ class ComplaintTransition(RecordedMove):
 
 class ComplaintPhoto(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
-    file = models.FileField(_("照片"), upload_to="complaints/%Y/%m/")
+    file = models.FileField(_("照片"), upload_to=StoredPath("complaints"))
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
     objects = RestrictedManager()

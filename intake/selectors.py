@@ -5,9 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import can_see_personal
+from accounts.scope import can_see_personal, personal_view
 from core import calendar
-from core.masking import mask_name, mask_phone
 from intake import workflow
 from intake.choices import OPEN_STATUSES
 from intake.models import Complaint, ComplaintTransition, ImportBatch
@@ -94,9 +93,9 @@ def find_by_number(*, user, value: str) -> Complaint | None:
 
 def caller(user, complaint: Complaint) -> dict:
     """The caller as this user may see them: handlers see the person, everyone else a mask."""
-    if can_see_personal(user, "caller"):
-        return {"name": complaint.caller_name, "phone": complaint.caller_phone, "masked": False}
-    return {"name": mask_name(complaint.caller_name), "phone": mask_phone(complaint.caller_phone), "masked": True}
+    see = personal_view(user, "caller")
+    return {"name": see.name(complaint.caller_name), "phone": see.phone(complaint.caller_phone),
+            "masked": not see.full}
 
 
 def related_open(*, user, complaint: Complaint):

@@ -19,7 +19,7 @@ from accounts import policy
 from accounts.messages import stored, text, typed
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
-from core.uploads import MAX_PHOTO_BYTES, upload_check
+from core.uploads import MAX_PHOTO_BYTES, stored_file, upload_check
 from intake import hooks, routing, workflow
 from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, ReferralStatus
 from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
@@ -310,7 +310,7 @@ def photo_add(*, complaint: Complaint, upload) -> ComplaintPhoto:
     """A photo of the complaint: real type sniffed (JPEG, PNG, WebP or HEIC), name agreeing with it, at most
     10 MB (core.uploads.upload_check), SHA-256 kept."""
     checked = upload_check(upload, max_bytes=MAX_PHOTO_BYTES, photos_only=True)
-    return ComplaintPhoto.objects.create(complaint=complaint, file=upload, sha256=checked.sha256)
+    return ComplaintPhoto.objects.create(complaint=complaint, file=stored_file(upload, checked), sha256=checked.sha256)
 
 
 # --- 12345 file import -------------------------------------------------------------------------

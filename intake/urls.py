@@ -16,4 +16,5 @@ urlpatterns = [
     path("patrol/", views.new_patrol, name="patrol"),
     path("property-report/", views.property_report, name="property-report"),
     path("import/", views.import_hotline, name="import"),
+    path("photos/<int:pk>/", views.photo_file, name="photo-file"),
 ]

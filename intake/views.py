@@ -1,6 +1,7 @@
 """Intake pages: the queue, the complaint with the reasons behind each decision, one-click
 decisions, the channel forms and the 12345 file import. Views are thin: services decide."""
 import functools
+from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +15,10 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.policy import may
+from core.downloads import file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
-from core.uploads import run_table_import
+from core.uploads import STORED_EXTENSIONS, run_table_import
 from intake import dispatch, selectors, services, workflow
 from intake.choices import Channel, ComplaintStatus
 from intake.filters import OPEN, ComplaintFilter
@@ -32,7 +34,7 @@ from intake.forms import (
     ReturnForm,
     SettleForm,
 )
-from intake.models import HotlineReply
+from intake.models import ComplaintPhoto, HotlineReply
 from registry import selectors as registry_selectors
 from registry.models import ViolationType
 
@@ -381,3 +383,16 @@ def import_hotline(request):
         report = run_table_import(form, functools.partial(services.import_hotline, actor=request.user))
     return render(request, "intake/import.html", {
         "form": form, "report": report, "batches": selectors.batch_list(user=request.user)})
+
+
+@login_required
+def photo_file(request, pk):
+    """A complaint's photo reaches the browser only through here, after the complaint's scope check; never from
+    MEDIA_URL. Shown inline as an image (its type sniffed from its bytes), or downloaded with ?download=1."""
+    photo = ComplaintPhoto.objects.restrict(request.user, "view").filter(pk=pk).first()
+    if photo is None:
+        raise Http404
+    suffix = PurePosixPath(photo.file.name).suffix.lower()
+    suffix = suffix if suffix in STORED_EXTENSIONS else ".bin"
+    return file_response(photo.file, filename=f"{photo.complaint_id}-{photo.pk}{suffix}",
+                         inline=not request.GET.get("download"))

@@ -16,8 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import can_see_personal
-from core.masking import mask_name
+from accounts.scope import personal_view
 from programme.choices import CLEARED, StructureKind, StructureStatus
 from programme.models import IllegalStructure
 
@@ -62,7 +61,7 @@ def structure_get(*, user, pk: int, action: str = "view") -> IllegalStructure:
 
 def owner_hint(user, item: IllegalStructure) -> str:
     """当事人（户） as the user may see it: parties' data is for the roles that handle cases."""
-    return item.owner_hint if can_see_personal(user, "party") else mask_name(item.owner_hint)
+    return personal_view(user, "party").name(item.owner_hint)
 
 
 def history(item: IllegalStructure) -> list[dict]:

@@ -1,11 +1,12 @@
 """Columns of the registry exports. Community and street exports use the imports' headers, so an
 export can be edited and imported again."""
-from accounts.scope import can_see_personal
-from core.masking import mask_name, mask_phone
+from accounts.scope import personal_view
+from registry.choices import Measure
 
 
 def community_columns(user):
-    personal = can_see_personal(user, "contact")
+    """Contacts (project manager, owners' committee) masked as on the page and in the API."""
+    see = personal_view(user, "contact")
     return [
         ("名称", "name"),
         ("别名", lambda c: "；".join(a.name for a in c.aliases.all())),
@@ -16,14 +17,14 @@ def community_columns(user):
         ("人口", "population"),
         ("物业企业", "property_company.name"),
         ("统一社会信用代码", "property_company.credit_code"),
-        ("项目经理", lambda c: c.project_manager.name if c.project_manager else ""),
+        ("项目经理", lambda c: see.name(c.project_manager.name) if c.project_manager else ""),
         ("纬度", "lat"),
         ("经度", "lng"),
         ("分级", "grade"),
         ("试点", lambda c: "是" if c.is_pilot else ""),
         ("试点批次", "pilot_batch"),
-        ("业委会联系人", lambda c: c.owners_committee_contact if personal else mask_name(c.owners_committee_contact)),
-        ("业委会电话", lambda c: c.owners_committee_phone if personal else mask_phone(c.owners_committee_phone)),
+        ("业委会联系人", lambda c: see.name(c.owners_committee_contact)),
+        ("业委会电话", lambda c: see.phone(c.owners_committee_phone)),
         ("建成年份", "built_year"),
     ]
 
@@ -55,7 +56,8 @@ VIOLATION_TYPE_COLUMNS = [
     ("名称", "name"),
     ("问题类别", "get_problem_class_display"),
     ("主管部门", "department.name"),
-    ("默认措施", lambda v: "、".join(v.default_measures)),
+    ("默认措施", lambda v: "、".join(str(Measure(m).label) if m in Measure.values else m
+                                    for m in v.default_measures)),
     ("触发物业履职检查", "triggers_duty_check"),
     ("适用非现场执法", "non_onsite"),
     ("法律依据", lambda v: "；".join(

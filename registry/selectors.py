@@ -1,8 +1,7 @@
 """Reads of the registry, always through the user's scope."""
 from django.db.models import Count, Q, Sum
 
-from accounts.scope import can_see_personal
-from core.masking import mask_name, mask_phone
+from accounts.scope import personal_view
 from registry.models import Community, Department, PropertyCompany, Street, ViolationType
 
 
@@ -83,9 +82,8 @@ def violation_type_list(*, user):
 
 def contact(user, name: str, phone: str) -> dict:
     """A business contact as the user may see it."""
-    if can_see_personal(user, "contact"):
-        return {"name": name, "phone": phone, "masked": False}
-    return {"name": mask_name(name), "phone": mask_phone(phone), "masked": True}
+    see = personal_view(user, "contact")
+    return {"name": see.name(name), "phone": see.phone(phone), "masked": not see.full}
 
 
 def scope_summary(*, user) -> dict:

@@ -181,6 +181,7 @@ ROUTES: dict[str, Row] = {
     "intake:correct-community": page("complaint", post={OK: "bureau oscar", 404: "owen sam", 403: "departments companies"}),
     "intake:correct-type": page("complaint", post={OK: "bureau oscar", 404: "owen sam", 403: "departments companies"}),
     "intake:detail": page("complaint", get={200: "bureau oscar", 404: "departments companies owen sam"}),
+    "intake:photo-file": page("photo", get={200: "bureau oscar", 404: "departments companies owen sam"}),
     "intake:dispatch": page("complaint", post={OK: "bureau oscar", 404: "owen sam", 403: "departments companies"}),
     "intake:import": page(get={200: "staff", 403: "departments companies"}),
     "intake:mark-duplicate": page("complaint", post={OK: "bureau oscar", 404: "owen sam", 403: "departments companies"}),
@@ -246,6 +247,8 @@ def expected(row: Row, method: str) -> dict[str, object]:
 @pytest.fixture
 def objects(world, settings, tmp_path):
     """One of each record a route names, in 曹杨 (oscar's street) and of company A (paul's)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
     from accounts.models import Notification
     from cases import services as case_services
     from cases.models import Document, Evidence, Fine
@@ -254,6 +257,7 @@ def objects(world, settings, tmp_path):
     from credit import services as credit_services
     from credit.models import CreditRecord, CreditRule, PunishmentListing
     from credit.tests.helpers import check_of, filed_owner_case, fine_final, past_deadline, pdf
+    from intake import services as intake_services
     from intake.choices import Channel
     from intake.models import Complaint
     from programme import services as programme_services
@@ -277,6 +281,8 @@ def objects(world, settings, tmp_path):
     complaint = complaint_for("EBIKE_PARKING", world.caoyang_a, external_no="GD0001")
     Complaint.objects.filter(pk=complaint.pk).update(channel=Channel.HOTLINE)  # a 12345 order: 退单 applies
     complaint.refresh_from_db()
+    photo = intake_services.photo_add(complaint=complaint, upload=SimpleUploadedFile(
+        "site.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, content_type="image/jpeg"))
     referral = referral_send(department=Department.objects.get(code="HOUSING"), matter="物业管理事项",
                              actor=world.alice, case=owner)
     structure = programme_services.structure_create(actor=world.oscar, community=world.caoyang_a,
@@ -287,7 +293,7 @@ def objects(world, settings, tmp_path):
         "document": Document.objects.filter(case=case).first(), "referral": referral, "check": check,
         "attachment": attachment, "record": record, "dispute": dispute, "listing": listing,
         "notification": Notification.objects.create(user=world.alice, kind="test", title="通知"),
-        "structure": structure, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
+        "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
         "department": Department.objects.get(code="HOUSING"), "rule": CreditRule.objects.order_by("pk").first(),
     }
 

@@ -1,6 +1,8 @@
 """Complaint photos pass the same upload checks as every stored file (core.uploads.upload_check): type sniffed
 from the content, a name that agrees with it, a size limit. A refused photo gets a clear Chinese and English
 error on the page and changes nothing: no complaint, no photo row, no file."""
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -65,4 +67,5 @@ def test_a_real_photo_is_kept_with_its_digest(client, world, keyword_classifier,
     client.force_login(world.oscar)
     assert patrol(client, SimpleUploadedFile("现场.JPG", JPEG, content_type="image/jpeg")).status_code == 302
     photo = ComplaintPhoto.objects.get()
-    assert len(photo.sha256) == 64 and photo.file.name.endswith(".JPG")
+    # stored under a generated name with the sniffed type's extension, never the uploader's name (issue 10)
+    assert len(photo.sha256) == 64 and re.fullmatch(r"complaints/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", photo.file.name)
