@@ -12,3 +12,8 @@ class CasesConfig(AppConfig):
 
         hooks.register_referral_desk(send=referrals.referral_send,
                                      withdraw_pending=referrals.complaint_referrals_withdraw)
+        # the community page shows the community's cases (registry, below cases, offers the hook)
+        from cases import selectors
+        from registry import hooks as registry_hooks
+
+        registry_hooks.register_community_panel(selectors.community_panel, order=20)

@@ -60,10 +60,12 @@ class CaseFilter(django_filters.FilterSet):
     officer = django_filters.ModelChoiceFilter(queryset=_officers, label=_("承办队员"), empty_label=_("全部队员"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="by_due", label=_("期限"), empty_label=_("全部"))
     mine = django_filters.BooleanFilter(method="by_mine", label=_("我的案件"), widget=forms.CheckboxInput)
+    community = django_filters.NumberFilter(field_name="community_id", label=_("小区"), min_value=1,
+                                          max_value=2**63 - 1)  # the community page's link
 
     class Meta:
         model = EnforcementCase
-        fields = ["q", "state", "violation_type", "street", "officer", "due", "mine"]
+        fields = ["q", "state", "violation_type", "street", "officer", "due", "mine", "community"]
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

@@ -27,7 +27,7 @@ from cases.choices import TERMINAL, CaseState
 from cases.models import CaseTransition, EnforcementCase, Evidence
 from core import calendar
 
-DUE_SOON_WORKING_DAYS = 2          # 临期: due within two working days (the case pages use the same)
+DUE_SOON_WORKING_DAYS = calendar.DUE_SOON_WORKING_DAYS  # 临期: the rule is core.calendar's (complaints use it too)
 UNTOUCHED_COMPLAINT_DAYS = 3       # a routed complaint left this many working days is 不作为
 REOPEN_WINDOW = timedelta(days=90)
 OPEN_STATES = [s for s in CaseState.values if s not in TERMINAL]
@@ -40,8 +40,8 @@ METRICS = ("opened", "open_now", "closed", "overdue", "untouched_cases", "untouc
 # --- 临期 / 超期 ---------------------------------------------------------------------------------
 
 def due_soon_until(today: date | None = None) -> date:
-    """The last day that still counts as 临期 (today plus DUE_SOON_WORKING_DAYS working days)."""
-    return calendar.add_working_days(today or timezone.localdate(), DUE_SOON_WORKING_DAYS)
+    """The last day that still counts as 临期 (today plus DUE_SOON_WORKING_DAYS working days): core.calendar's."""
+    return calendar.due_soon_until(today or timezone.localdate())
 
 
 def overdue_q(today: date | None = None, prefix: str = "") -> Q:

@@ -4,6 +4,7 @@ from datetime import timedelta
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
 from accounts.policy import may
@@ -251,6 +252,37 @@ def inbox(*, user):
         .order_by(order, "due", "pk"))
 
 
+def inbox_summary(*, user, shown: int = 8) -> dict:
+    """The department's open referrals for its home page: how many wait, how many are overdue, the most urgent
+    (overdue first, then by due date)."""
+    pending = inbox(user=user).filter(status__in=PENDING_REFERRAL)
+    return {"pending": pending.count(), "overdue": pending.filter(is_overdue=True).count(),
+            "urgent": list(pending.order_by("-is_overdue", "due", "pk")[:shown])}
+
+
 def referral_get(*, user, pk: int) -> Referral:
     return get_object_or_404(
         inbox(user=user).select_related("department"), pk=pk)
+
+
+# --- the community page's panel (registry.hooks) --------------------------------------------------------
+
+COMMUNITY_PANEL_ROWS = 5
+
+
+def community_panel(user, community) -> dict | None:
+    """The community's cases the user sees, newest first, with their stage deadline's 超期 / 临期 flag."""
+    from django.urls import reverse
+
+    if not may(user, policy.CASE_LIST):
+        return None
+    cases = case_list(user=user).filter(community=community).order_by("-created_at", "-pk")
+    return {
+        "key": "cases", "title": _("本小区执法案件"), "icon": "folder2-open", "total": cases.count(),
+        "rows": [{"label": c.number, "text": f"{c.violation_type.name} · {c.summary}" if c.summary
+                  else c.violation_type.name, "when": c.created_at, "url": reverse("cases:detail", args=[c.pk]),
+                  "badge": c.get_state_display(), "tone": "success" if c.state == "CLOSED" else "primary",
+                  "flag": c.due_flag} for c in cases[:COMMUNITY_PANEL_ROWS]],
+        "more_url": f"{reverse('cases:list')}?community={community.pk}",
+        "empty": _("该小区没有执法案件"),
+    }

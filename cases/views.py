@@ -41,6 +41,7 @@ from core.downloads import bytes_response, file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from intake import hotline
+from registry import selectors as registry_selectors
 
 PAGE_SIZE = 30
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -72,6 +73,7 @@ def case_list(request):
         "query": query.urlencode(),
         "overdue_total": selectors.overdue(base).count(),
         "soon_total": selectors.due_soon(base).count(),
+        "community": registry_selectors.community_named(user=request.user, value=request.GET.get("community")),
     }
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "results":
         return render(request, "cases/_case_table.html", context)
@@ -534,6 +536,8 @@ def _inbox_context(request, *, show="pending", bound_pk=None, forms=None, error=
     referrals_qs = selectors.inbox(user=request.user)
     if show == "pending":
         referrals_qs = referrals_qs.filter(status__in=selectors.PENDING_REFERRAL)
+    elif show == "overdue":
+        referrals_qs = referrals_qs.filter(is_overdue=True)
     page = Paginator(referrals_qs, PAGE_SIZE).get_page(request.GET.get("page"))
     for referral in page:
         _attach(referral, forms if referral.pk == bound_pk else None, error if referral.pk == bound_pk else "",
@@ -561,7 +565,7 @@ def _attach(referral, forms=None, error="", done=""):
 @login_required
 def inbox(request):
     _require_department(request.user)
-    show = "all" if request.GET.get("show") == "all" else "pending"
+    show = request.GET.get("show") if request.GET.get("show") in {"all", "overdue"} else "pending"
     return render(request, "cases/inbox.html", _inbox_context(request, show=show))
 
 

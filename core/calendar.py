@@ -52,3 +52,24 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+# --- 临期 / 超期: the one deadline rule of every list (cases, complaints, referrals) ----------------------
+
+DUE_SOON_WORKING_DAYS = 2  # 临期: due within two working days
+OVERDUE, DUE_SOON = "overdue", "soon"
+
+
+def due_soon_until(today: date) -> date:
+    """The last day that still counts as 临期 (today plus DUE_SOON_WORKING_DAYS working days)."""
+    return add_working_days(today, DUE_SOON_WORKING_DAYS)
+
+
+def due_flag(due: date | None, today: date) -> str:
+    """OVERDUE (超期) when `due` has passed, DUE_SOON (临期) when it falls within DUE_SOON_WORKING_DAYS working
+    days, else "" — for something still open; the caller decides what is open."""
+    if due is None:
+        return ""
+    if due < today:
+        return OVERDUE
+    return DUE_SOON if due <= due_soon_until(today) else ""

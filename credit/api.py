@@ -217,7 +217,9 @@ RANKING_ROW = {
     "checks": serializers.IntegerField(), "complaints": serializers.IntegerField(),
     "communities": serializers.IntegerField(), "households": serializers.IntegerField(),
     "complaints_per_1000_households": serializers.FloatField(allow_null=True), "listed": serializers.BooleanField(),
-    "rank": serializers.IntegerField(), "of": serializers.IntegerField()}
+    "rank": serializers.IntegerField(help_text="失信记分排名：按统计周期内失信记分从高到低，1 = 记分最多（信用最差），"
+                                               "并列者同名次"),
+    "of": serializers.IntegerField(help_text="参与排名的企业数")}
 
 
 # --- input -------------------------------------------------------------------------------------------

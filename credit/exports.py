@@ -31,7 +31,7 @@ def duty_check_columns(user):
 
 
 RANKING_COLUMNS = [
-    ("名次", "rank"),
+    ("失信记分排名（第1位记分最多）", "rank"),
     ("物业企业", "name"),
     ("统一社会信用代码", "credit_code"),
     ("统计周期内记分", "points"),

@@ -119,21 +119,25 @@ class Context:
 def _date_notices(ctx: Context, when: datetime, values: dict | None = None):
     """Date the notices sent since the last call; `values` restates what the services wrote from the real today
     (a deadline `due`, the listing's `start`, `end` and `total`) as of the back-dated day."""
-    from accounts.messages import plain, render
     from accounts.models import Notification
 
     notices = Notification.objects.filter(pk__gt=ctx.last_notice)
     backdate.restamp(notices, created_at=when)
-    changed = []
-    for notice in notices if values else ():
-        for part in notice.title_parts + notice.body_parts:
-            for key in set(part.get("v", {})) & set(values):
-                part["v"][key] = plain(values[key])
-        notice.title, notice.body = (render(notice.title_parts, translate=False),
-                                     render(notice.body_parts, translate=False))
-        changed.append(notice)
+    changed = [_restate(notice, values) for notice in notices] if values else []
     Notification.objects.bulk_update(changed, ["title", "body", "title_parts", "body_parts"])
     ctx.last_notice = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _restate(notice, values: dict):
+    """The notice with `values` (e.g. the deadline `due`) put in place of what the services wrote."""
+    from accounts.messages import plain, render
+
+    for part in notice.title_parts + notice.body_parts:
+        for key in set(part.get("v", {})) & set(values):
+            part["v"][key] = plain(values[key])
+    notice.title, notice.body = (render(notice.title_parts, translate=False),
+                                 render(notice.body_parts, translate=False))
+    return notice
 
 
 def _actor(ctx: Context, street_id):
@@ -467,23 +471,28 @@ def _story(ctx: Context, existing: list) -> list[tuple]:
 
 
 def _date_opening_notices():
-    """Checks opened by the cases demo's filings told the company then: date those notices like their checks."""
+    """Checks opened by the cases demo's filings told the company then: date those notices like their checks, and
+    let them give the check's own answer deadline (the check was back-dated after the notice was written from the
+    real today: the notice said 12-11 where the check says 12-07)."""
     import re
 
     from accounts.models import Notification
     from credit.choices import NoticeKind
     from credit.models import DutyCheck
 
-    notices = Notification.objects.filter(kind=NoticeKind.DUTY_CHECK_OPENED).only("pk", "link", "created_at")
+    notices = Notification.objects.filter(kind=NoticeKind.DUTY_CHECK_OPENED)
     ids = {n.pk: int(m.group(1)) for n in notices if (m := re.search(r"/duty-checks/(\d+)/", n.link))}
-    opened = dict(DutyCheck.objects.filter(pk__in=set(ids.values())).values_list("pk", "created_at"))
+    checks = {pk: (opened, due) for pk, opened, due in DutyCheck.objects.filter(pk__in=set(ids.values()))
+              .values_list("pk", "created_at", "answer_due")}
     changed = []
     for notice in notices:
-        when = opened.get(ids.get(notice.pk))
-        if when is not None and notice.created_at != when:
-            notice.created_at = when
-            changed.append(notice)
-    Notification.objects.bulk_update(changed, ["created_at"], batch_size=500)
+        check = checks.get(ids.get(notice.pk))
+        if check is None:
+            continue
+        notice.created_at = check[0]
+        changed.append(_restate(notice, {"due": check[1]}))
+    Notification.objects.bulk_update(changed, ["created_at", "title", "body", "title_parts", "body_parts"],
+                                     batch_size=500)
 
 
 # --- the step -------------------------------------------------------------------------------------------------

@@ -1,13 +1,20 @@
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from intake.choices import OPEN_STATUSES, Channel, ComplaintStatus
 from intake.models import Complaint
-from intake.selectors import text_filter
+from intake.selectors import DUE_SOON, OVERDUE, due_soon_q, overdue_q, text_filter
 from registry.models import Street, ViolationType
 
 OPEN = "OPEN"  # every status still waiting for someone: the queue's default (intake.views)
 STATUS_CHOICES = [(OPEN, _("未办结（全部）")), *ComplaintStatus.choices]
+DUE_CHOICES = [(OVERDUE, _("超期")), (DUE_SOON, _("临期（2个工作日内到期）"))]
+SORTS = {
+    "due": (F("due_date").asc(nulls_last=True), "-received_at"),         # 办理时限 soonest first
+    "received": ("-received_at",),                                       # newest first
+}
+SORT_CHOICES = [("due", _("按办理时限")), ("received", _("按受理时间（新→旧）"))]
 CONFIDENCE_BANDS = [("low", _("低（<50%）")), ("mid", _("中（50–80%）")), ("high", _("高（≥80%）"))]
 
 
@@ -26,15 +33,28 @@ class ComplaintFilter(django_filters.FilterSet):
     confidence = django_filters.ChoiceFilter(choices=CONFIDENCE_BANDS, method="band", label=_("置信度"),
                                              empty_label=_("全部置信度"))
     needs_consultation = django_filters.BooleanFilter(label=_("需会诊"))
+    community = django_filters.NumberFilter(field_name="community_id", label=_("小区"), min_value=1,
+                                          max_value=2**63 - 1)  # the community page's link
+    due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="by_due", label=_("办理时限"),
+                                      empty_label=_("全部时限"))
+    sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="by_sort", label=_("排序"),
+                                       empty_label=_("按置信度（低→高）"))
     received_after = django_filters.DateFilter(field_name="received_at", lookup_expr="date__gte", label=_("起始日期"))
     received_before = django_filters.DateFilter(field_name="received_at", lookup_expr="date__lte", label=_("截止日期"))
 
     class Meta:
         model = Complaint
-        fields = ["q", "channel", "violation_type", "street", "status", "confidence", "needs_consultation"]
+        fields = ["q", "channel", "violation_type", "street", "status", "confidence", "needs_consultation", "due",
+                  "community"]
 
     def search(self, queryset, name, value):
         return text_filter(queryset, value)
+
+    def by_due(self, queryset, name, value):
+        return queryset.filter({OVERDUE: overdue_q, DUE_SOON: due_soon_q}[value]())
+
+    def by_sort(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
 
     def by_status(self, queryset, name, value):
         return queryset.filter(status__in=OPEN_STATUSES) if value == OPEN else queryset.filter(status=value)

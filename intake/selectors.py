@@ -1,18 +1,66 @@
-from django.db.models import F, Q
+from datetime import date
+
+from django.db.models import Case, CharField, F, Q, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import can_see_personal, personal_view
+from core import calendar
 from intake import workflow
+from intake.choices import OPEN_STATUSES
 from intake.models import Complaint, ComplaintTransition, ImportBatch
 
 
 def complaint_list(*, user):
-    return (
+    return with_due_flag(
         Complaint.objects.restrict(user, "view")
         .select_related("community", "street", "violation_type", "predicted_type", "department", "duplicate_of")
         .order_by(F("confidence").asc(nulls_first=True), "-received_at")
     )
+
+
+# --- 办理时限: 超期 / 临期 (core.calendar's rule, the same as the cases') --------------------------------------
+# A complaint waits on its 办理时限 (the 12345 order's deadline) while it is open and not yet answered.
+
+OVERDUE, DUE_SOON = calendar.OVERDUE, calendar.DUE_SOON
+
+
+def waiting_q() -> Q:
+    return Q(status__in=OPEN_STATUSES, reply__isnull=True, due_date__isnull=False)
+
+
+def overdue_q(today: date | None = None) -> Q:
+    return waiting_q() & Q(due_date__lt=today or timezone.localdate())
+
+
+def due_soon_q(today: date | None = None) -> Q:
+    today = today or timezone.localdate()
+    return waiting_q() & Q(due_date__gte=today, due_date__lte=calendar.due_soon_until(today))
+
+
+def with_due_flag(qs, today: date | None = None):
+    today = today or timezone.localdate()
+    return qs.annotate(due_flag=Case(
+        When(overdue_q(today), then=Value(OVERDUE)),
+        When(due_soon_q(today), then=Value(DUE_SOON)),
+        default=Value(""), output_field=CharField()))
+
+
+def due_flag(complaint: Complaint, today: date | None = None) -> str:
+    """The flag of one complaint, by the same rule as `with_due_flag`."""
+    if complaint.status not in OPEN_STATUSES or _has_reply(complaint):
+        return ""
+    return calendar.due_flag(complaint.due_date, today or timezone.localdate())
+
+
+def _has_reply(complaint: Complaint) -> bool:
+    from intake.models import HotlineReply
+
+    try:
+        return complaint.reply is not None
+    except HotlineReply.DoesNotExist:
+        return False
 
 
 def complaint_get(*, user, pk: int) -> Complaint:
@@ -66,12 +114,21 @@ def batch_list(*, user):
     return ImportBatch.objects.restrict(user, "view").select_related("imported_by")[:20]
 
 
+# Searched by the queue's box: what describes the matter, never the caller's name or phone (personal data).
+SEARCH_FIELDS = ("external_no", "content", "address_text", "category_hint", "community__name", "street__name",
+                 "violation_type__name", "department__name")
+
+
 def text_filter(qs, value: str):
-    value = (value or "").strip()
-    if not value:
-        return qs
-    return qs.filter(Q(content__icontains=value) | Q(external_no=value) | Q(address_text__icontains=value)
-                     | Q(community__name__icontains=value))
+    """Every word typed (split on spaces) must appear, as a part of a word, in one of SEARCH_FIELDS: "12345 曹杨"
+    finds order 2026…12345… in 曹杨新村 (Latin letters in any case)."""
+    words = (value or "").split()
+    for word in words[:8]:
+        match = Q()
+        for field in SEARCH_FIELDS:
+            match |= Q(**{f"{field}__icontains": word})
+        qs = qs.filter(match)
+    return qs
 
 
 def raw_row(user, complaint: Complaint) -> dict:
@@ -117,3 +174,27 @@ def match_reasons(evidence: dict) -> list[str]:
         return [f"由报告人选择：{evidence.get('community', '')}"]
     reasons = [explain(evidence) for key, explain in MATCH_REASONS.items() if key in (evidence or {})]
     return reasons or ["地址中未找到道路门牌或小区名"]
+
+
+# --- the community page's panel (registry.hooks) --------------------------------------------------------
+
+COMMUNITY_PANEL_ROWS = 5
+
+
+def community_panel(user, community) -> dict | None:
+    """The community's complaints the user sees, newest first: number, what (never who) and status."""
+    from django.urls import reverse
+
+    from accounts import policy
+
+    if not policy.may(user, policy.COMPLAINT_QUEUE):
+        return None
+    complaints = complaint_list(user=user).filter(community=community).order_by("-received_at", "-pk")
+    return {
+        "key": "complaints", "title": _("本小区诉件"), "icon": "inbox", "total": complaints.count(),
+        "rows": [{"label": c.external_no or c.get_channel_display(), "text": c.content, "when": c.received_at,
+                  "url": reverse("intake:detail", args=[c.pk]), "badge": c.get_status_display(), "tone": "secondary",
+                  "flag": c.due_flag} for c in complaints[:COMMUNITY_PANEL_ROWS]],
+        "more_url": f"{reverse('intake:queue')}?community={community.pk}&status=",
+        "empty": _("该小区没有诉件"),
+    }

@@ -37,6 +37,7 @@ from intake.forms import (
     SettleForm,
 )
 from intake.models import ComplaintPhoto, HotlineReply
+from registry import selectors as registry_selectors
 from registry.models import ViolationType
 
 
@@ -63,6 +64,9 @@ def queue(request):
         "filter": filterset,
         "page": Paginator(complaints, 30).get_page(request.GET.get("page")),
         "total": complaints.count(),
+        "community": registry_selectors.community_named(user=request.user, value=request.GET.get("community")),
+        "overdue_total": base.filter(selectors.overdue_q()).count(),
+        "soon_total": base.filter(selectors.due_soon_q()).count(),
         "query": query.urlencode(),
         "can_triage": may(request.user, policy.COMPLAINT_TRIAGE),
     }

@@ -8,7 +8,7 @@ from two grouped counts, one over found_on and one over cleared_on, summed up in
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db.models import Count, Max, Min, Q, Sum
@@ -104,6 +104,16 @@ def _shown(item, name, value):
 
 # --- progress ------------------------------------------------------------------------------------
 
+def clearance_rate(cleared: int, due: int) -> float | None:
+    """销项率, the one definition of every page, export and API: 已销项 ÷ 应销项 in percent, one decimal, rounded
+    half up (86.55 → 86.6). Like the bulletins' 结案率 (counted against 应结案, ../shared/INDICATORS.md), the
+    denominator is what must be cleared: in the 清零 campaign every item registered in the ledger (存量 and 新增
+    alike) is to be cleared, so 应销项 = the items registered. None when there is none."""
+    if not due:
+        return None
+    return float((Decimal(100 * cleared) / Decimal(due)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 @dataclass
 class Tally:
     total: int = 0
@@ -118,8 +128,13 @@ class Tally:
         return self.total - self.cleared
 
     @property
+    def due(self) -> int:
+        """应销项: every item registered (clearance_rate)."""
+        return self.total
+
+    @property
     def percent(self) -> float | None:
-        return round(100 * self.cleared / self.total, 1) if self.total else None
+        return clearance_rate(self.cleared, self.due)
 
     def add(self, other: "Tally") -> None:
         for name in ("total", "cleared", "handling", "overdue", "area_total", "area_remaining"):
@@ -273,3 +288,36 @@ def burndown(*, user, period: str = "", today: date | None = None, queryset=None
                             "new": series_for(key, StructureKind.NEW), "target": target}
     return {"period": period, "dates": [d.isoformat() for d in points],
             "campaign": {"start": start, "end": end}, "series": series}
+
+
+# --- the community page's panel (registry.hooks) --------------------------------------------------------
+
+COMMUNITY_PANEL_ROWS = 5
+
+
+def community_panel(user, community) -> dict | None:
+    """The community's inventory items (存量违建台账) the user sees, those still to clear first."""
+    from django.db.models import Case, IntegerField, Value, When
+    from django.urls import reverse
+
+    from accounts import policy
+
+    if not policy.may(user, policy.INVENTORY_LIST):
+        return None
+    today = timezone.localdate()
+    items = (structure_list(user=user).filter(community=community)
+             .annotate(done=Case(When(REMAINING_Q, then=Value(0)), default=Value(1), output_field=IntegerField()))
+             .order_by("done", "target_date", "pk"))
+    rows = []
+    for item in items[:COMMUNITY_PANEL_ROWS]:
+        late = not item.is_cleared and item.target_date is not None and item.target_date < today
+        rows.append({"label": item.number, "text": f"{item.get_kind_display()} · {item.location}",
+                     "when": item.cleared_on or item.found_on, "url": reverse("programme:structure-detail",
+                                                                            args=[item.pk]),
+                     "badge": item.get_status_display(), "tone": "success" if item.is_cleared else "warning",
+                     "flag": "overdue" if late else ""})
+    return {
+        "key": "inventory", "title": _("本小区违建台账"), "icon": "bricks", "total": items.count(),
+        "rows": rows, "more_url": f"{reverse('programme:inventory')}?community={community.pk}",
+        "empty": _("该小区没有登记的违建"),
+    }

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -60,14 +59,11 @@ def structure_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     today = timezone.localdate()
-    summary = items.order_by().aggregate(
-        total=Count("pk"), remaining=Count("pk", filter=selectors.REMAINING_Q),
-        overdue=Count("pk", filter=selectors.overdue_q(today)),
-        area_remaining=Sum("area_m2", filter=selectors.REMAINING_Q))
-    summary["cleared"] = summary["total"] - summary["remaining"]
-    summary["percent"] = round(100 * summary["cleared"] / summary["total"], 1) if summary["total"] else None
+    # the same tallies as the progress page (selectors.progress), over the items the filter keeps
+    _streets, district = selectors.progress(user=request.user, today=today, queryset=items)
     context = {
-        "filter": filterset, "query": query.urlencode(), "summary": summary, "today": today,
+        "filter": filterset, "query": query.urlencode(), "summary": district.all, "existing": district.existing,
+        "new": district.new, "today": today,
         "page": Paginator(items, PAGE_SIZE).get_page(request.GET.get("page")),
         "may_register": _may_register(request.user),
         # the bureau and the street's own staff see the cases of the items they see (accounts.scope.case_q)

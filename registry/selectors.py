@@ -32,6 +32,17 @@ def community_get(*, user, pk: int) -> Community:
     )
 
 
+def community_named(*, user, value) -> Community | None:
+    """The community a list is filtered to (?community=<id>), when the user sees it; None otherwise."""
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < pk < 2**63:
+        return None
+    return Community.objects.restrict(user, "view").filter(pk=pk).first()
+
+
 def company_list(*, user):
     return (
         PropertyCompany.objects.restrict(user, "view")

@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import policy
 from accounts.policy import may
 from core.exports import export_response
-from registry import exports, selectors
+from registry import exports, hooks, selectors
 from registry.filters import CommunityFilter, PropertyCompanyFilter
 
 PAGE_SIZE = 25
@@ -61,6 +61,8 @@ def community_detail(request, pk):
             request.user, community.owners_committee_contact, community.owners_committee_phone
         ),
         "population_year": timezone.localdate().year,
+        # complaints, cases and inventory items of the community, by the apps above (registry.hooks)
+        "panels": hooks.community_panels(request.user, community),
     })
 
 

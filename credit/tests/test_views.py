@@ -2,6 +2,8 @@
 checks, ledger or name; street staff and the housing bureau follow checks but do not decide them; a late
 answer is refused on the page with the reason; only the deciders remove listings and decide disputes."""
 import io
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -228,12 +230,12 @@ def test_company_area_shows_its_checks_ledger_points_and_rank_and_nothing_of_com
     failed_and_fined(world, changfeng_check, actor=world.alice)  # company B has more points: ranked first
     html = page(client, world.paul, url("mine"))
     assert check.case.number in html and 'data-testid="answer-button"' in html
-    assert "第 2 名" in html and "共 2 家企业" in html
+    assert "第 2 位" in html and "共 2 家企业" in html and "第 1 位记分最多、信用最差" in html
     assert world.company_b.name not in html and changfeng_check.case.number not in html
     assert world.changfeng_b.name not in html
     html = page(client, world.carl, url("mine"))
     assert world.company_a.name not in html and check.case.number not in html
-    assert "第 1 名" in html
+    assert "第 1 位" in html and "第 1 名" not in html
     assert 'data-testid="points">6<' in html  # NOT_STOPPED: 6 points on the company
 
 
@@ -322,7 +324,7 @@ def test_ranking_sorts_exports_and_badges_listed_companies(client, world, check)
     response = client.get(url("ranking") + "?export=xlsx")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:4] == ("名次", "物业企业", "统一社会信用代码", "统计周期内记分")
+    assert rows[0][:4] == ("失信记分排名（第1位记分最多）", "物业企业", "统一社会信用代码", "统计周期内记分")
     assert rows[1][1] == world.company_a.name and rows[1][3] == 6 and rows[1][-1] == "是"
 
 
@@ -416,3 +418,28 @@ def test_a_check_decided_without_an_answer_says_so(client, world, check):
                                failure_rule="NOT_STOPPED")
     html = page(client, world.alice, url("duty-check", check.pk))
     assert "企业未在说明期限" in html and "等待企业" not in html
+
+
+def test_the_rank_reads_the_same_unambiguous_way_on_every_page_the_export_and_the_api(client, world, check,
+                                                                                    changfeng_check):
+    """Issue 10: "第5名" where 第1名 is the worst. The ranking is of 失信记分, most points first, and every place
+    that shows a rank says so: 第 N 位 of the 失信记分排名, 第 1 位 = most points (worst credit)."""
+    failed_and_fined(world, changfeng_check, actor=world.alice)  # company B: 6 points, first; company A: 0, second
+    legend = "第 1 位记分最多、信用最差"
+    mine = page(client, world.paul, url("mine"))
+    assert "全区失信记分排名" in mine and 'data-testid="rank">第 2 位' in mine and legend in mine
+    company = page(client, world.hana, url("company", world.company_a.pk))
+    assert "全区失信记分排名" in company and 'data-testid="rank">第 2 位' in company and legend in company
+    ranking = page(client, world.hana, url("ranking"))
+    assert "失信记分排名" in ranking and "第 1 位失信记分最多、信用最差" in ranking
+    assert re.findall(r'data-testid="ranking-rank">(第 \d+ 位)<', ranking) == ["第 1 位", "第 2 位"]
+    for html in (mine, company, ranking):
+        assert not re.search(r"第 ?\d+ ?名", html)
+    sheet = load_workbook(io.BytesIO(b"".join(client.get(url("ranking") + "?export=xlsx").streaming_content))).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "失信记分排名（第1位记分最多）" and [r[:2] for r in rows[1:]] == [
+        (1, world.company_b.name), (2, world.company_a.name)]
+    api = client.get("/api/v1/credit-ranking/").json()
+    assert [(r["rank"], r["name"]) for r in api["rows"]] == [(1, world.company_b.name), (2, world.company_a.name)]
+    schema = client.get("/api/v1/schema/", {"format": "json"})
+    assert "1 = 记分最多（信用最差）" in json.dumps(schema.json(), ensure_ascii=False)

@@ -91,3 +91,32 @@ def _notices_speak_of_their_own_day():
             assert date.fromisoformat(window.group(1)) == sent, (notice.title, notice.body, sent)
             dated += 1
     assert dated >= 10
+
+
+def test_a_checks_opening_notice_gives_the_checks_own_answer_deadline(world, year_of_complaints, keyword_classifier):
+    """Issue 10: a notice said reply by 12-11 and its check said 12-07. A check opened before the credit demo ran
+    (as the cases demo's filings open them) is back-dated with its notice: both give the same day, the one rule's
+    (credit.selectors.duty_answer_due of the day the check was opened)."""
+    from credit.choices import NoticeKind
+    from credit.tests.helpers import check_of, filed_owner_case
+
+    early = check_of(filed_owner_case(world))
+    # as the cases demo leaves it: the filing dated three weeks back, the notice written from the real today
+    filed_at = timezone.now() - timedelta(days=21)
+    early.case.transitions.filter(action="file").update(at=filed_at)
+    run()
+    early.refresh_from_db()
+    notices = Notification.objects.filter(kind=NoticeKind.DUTY_CHECK_OPENED)
+    assert notices.filter(link__contains=f"/duty-checks/{early.pk}/").exists()
+    checked = 0
+    for notice in notices:
+        check = DutyCheck.objects.get(pk=int(re.search(r"/duty-checks/(\d+)/", notice.link).group(1)))
+        opened = timezone.localtime(check.created_at).date()
+        assert check.answer_due == selectors.duty_answer_due(opened)
+        assert re.findall(r"请于 (\d{4}-\d{2}-\d{2}) 前", notice.body) == [check.answer_due.isoformat()], (
+            notice.body, check.answer_due)
+        assert timezone.localtime(notice.created_at).date() == opened
+        checked += 1
+    assert checked >= 5
+    early_notice = notices.get(link__contains=f"/duty-checks/{early.pk}/")
+    assert early.answer_due.isoformat() in early_notice.body

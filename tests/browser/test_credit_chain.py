@@ -153,7 +153,7 @@ def test_company_that_did_not_report_is_found_failed_fined_scored_and_listed(
     rows = page.get_by_test_id("ledger-row")
     expect(rows).to_have_count(2)  # the company and its project manager 王建国
     expect(page.get_by_test_id("ledger")).to_contain_text("王建国")
-    expect(page.get_by_test_id("rank")).to_have_text("第 1 名")
+    expect(page.get_by_test_id("rank")).to_have_text("第 1 位")  # of the 失信记分排名: the most points
     expect(page.locator("body")).not_to_contain_text(world.company_b.name)
     screenshot("credit-company-area")
     logout(page)
