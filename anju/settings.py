@@ -75,7 +75,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "core.views.ErrorPageMiddleware",
 ]
+# A refused form (expired page, no CSRF cookie) gets the site's 403 page in the reader's language.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 ROOT_URLCONF = "anju.urls"
 WSGI_APPLICATION = "anju.wsgi.application"
