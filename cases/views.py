@@ -207,7 +207,7 @@ def case_move(request, pk, action):
                                  version=form.cleaned_data["version"], **form.service_kwargs())
     except ApplicationError as exc:
         return _refused(request, pk, key, form, exc)
-    messages.success(request, _("%(move)s：已完成") % {"move": move.label})
+    messages.success(request, str(move.done or move.label))  # what happened, as the workflow table says
     return redirect("cases:detail", pk=pk)
 
 

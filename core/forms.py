@@ -2,7 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, message_for_reader
 from core.uploads import MAX_PHOTO_BYTES, upload_check
 
 
@@ -32,5 +32,5 @@ class MultipleFileField(forms.FileField):
                 try:
                     upload_check(f, max_bytes=MAX_PHOTO_BYTES, photos_only=True)
                 except ApplicationError as exc:
-                    raise forms.ValidationError(str(exc)) from None
+                    raise forms.ValidationError(message_for_reader(exc)) from None
         return cleaned

@@ -21,7 +21,7 @@ from accounts import policy
 from accounts.policy import may
 from cases.forms import errors_text
 from cases.models import EnforcementCase
-from core.errors import ApplicationError
+from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from credit import exports, selectors, services
 from credit.choices import DisputeStatus, DutyOutcome
@@ -44,9 +44,7 @@ PAGE_SIZE = 30
 
 
 def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc)
+    return message_for_reader(exc)
 
 
 def _query(request) -> str:

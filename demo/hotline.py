@@ -649,7 +649,8 @@ def _office_moment(rng: random.Random, start: datetime, end: datetime) -> dateti
 # property company's report is written by an official in the third person, so a caller's words that say any of
 # these are not reworded into one (demo/tests/test_voices.py checks the demo's patrol and property texts).
 FIRST_PERSON = re.compile(r"我|本人|咱|俺|阿拉")
-RESIDENT_VOICE = re.compile(r"我|本人|咱|俺|阿拉|自家|住户家|楼上|楼下|隔壁|对面|邻居|林居|麻烦|帮忙|谢谢|吓死|急|吗|吧|[？?！!]")
+RESIDENT_VOICE = re.compile(FIRST_PERSON.pattern
+                            + r"|自家|住户家|楼上|楼下|隔壁|对面|邻居|林居|麻烦|帮忙|谢谢|吓死|急|吗|吧|[？?！!]")
 
 
 def _third_person(text: str) -> str | None:

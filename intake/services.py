@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from accounts import policy
 from accounts.messages import stored, text, typed
@@ -330,11 +330,22 @@ class HotlineReport:
 
     @property
     def type_rows(self) -> list[tuple[str, int]]:
-        return self.by_type.most_common()
+        """(violation type in the reader's language, orders): the catalogue's names, never its codes."""
+        return type_labels(self.by_type.most_common())
 
     @property
     def street_rows(self) -> list[tuple[str, int]]:
-        return self.by_street.most_common()
+        return [(gettext(UNMATCHED) if street == UNMATCHED else street, count)
+                for street, count in self.by_street.most_common()]
+
+
+UNCLASSIFIED, UNMATCHED = gettext_noop("未分类"), gettext_noop("未匹配")
+
+
+def type_labels(counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """(type code, n) → (the type's name in the reader's language, n); UNCLASSIFIED or an unknown code as such."""
+    labels = {t.code: t.label for t in ViolationType.objects.all()}
+    return [(labels.get(code) or gettext(code), count) for code, count in counts]
 
 
 _DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
@@ -457,13 +468,13 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
         try:
             order = _hotline_order(line, row, raw, tz, adapt_datetime, adapt_date)
         except ApplicationError as exc:
-            report.errors.append(RowError(line, str(exc)))
+            report.errors.append(RowError.of(line, exc))
             continue
         ticket = order.external_no
         if ticket in first_seen:
-            report.errors.append(RowError(
-                line, f"工单编号 {ticket} 在文件中重复（首次出现于第{first_seen[ticket]}行） / "
-                      f"ticket {ticket} repeated in the file (first on line {first_seen[ticket]})"))
+            report.errors.append(RowError.said(
+                line, f"工单编号 {ticket} 在文件中重复（首次出现于第{first_seen[ticket]}行）",
+                f"ticket {ticket} repeated in the file (first on line {first_seen[ticket]})"))
             continue
         first_seen[ticket] = line
         orders.append(order)
@@ -571,8 +582,8 @@ def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatc
                         report.referred += 1
                     elif status == triage:
                         report.triage += 1
-                report.by_type[decided[D_TYPE_CODE] or "未分类"] += 1
-                report.by_street[streets.get(decided[D_STREET], "未匹配")] += 1
+                report.by_type[decided[D_TYPE_CODE] or UNCLASSIFIED] += 1
+                report.by_street[streets.get(decided[D_STREET], UNMATCHED)] += 1
             writer.submit((roots, duplicates))
 
 

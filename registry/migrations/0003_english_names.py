@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-def fill(apps, schema_editor):
+def load(apps, schema_editor):
     from registry import catalogue_data as data
 
     Department = apps.get_model("registry", "Department")
@@ -39,5 +39,5 @@ class Migration(migrations.Migration):
             name='name_en',
             field=models.CharField(blank=True, help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
+        migrations.RunPython(load, migrations.RunPython.noop),
     ]
