@@ -645,12 +645,14 @@ def _office_moment(rng: random.Random, start: datetime, end: datetime) -> dateti
     return at.replace(microsecond=0)
 
 
-# A resident's own voice: first person, a neighbour's point of view, a plea, a question. A patrol's finding or a
-# property company's report is written by an official in the third person, so a caller's words that say any of
-# these are not reworded into one (demo/tests/test_voices.py checks the demo's patrol and property texts).
+# A resident's own voice: first person, a neighbour's point of view, a plea, a question, or the hotline operator's
+# words about the caller (来电人表示…, 诉求：…). A patrol's finding or a property company's report is written by an
+# official in the third person, so a caller's words that say any of these are not reworded into one
+# (demo/tests/test_voices.py checks the demo's patrol and property texts).
 FIRST_PERSON = re.compile(r"我|本人|咱|俺|阿拉")
-RESIDENT_VOICE = re.compile(FIRST_PERSON.pattern
-                            + r"|自家|住户家|楼上|楼下|隔壁|对面|邻居|林居|麻烦|帮忙|谢谢|吓死|急|吗|吧|[？?！!]")
+OPERATOR = re.compile(r"来电|来信|诉求|市民|网友|留言")  # the hotline operator's words about the caller
+RESIDENT_VOICE = re.compile(rf"{FIRST_PERSON.pattern}|{OPERATOR.pattern}"
+                            r"|自家|住户家|楼上|楼下|隔壁|对面|邻居|林居|麻烦|帮忙|谢谢|吓死|急|吗|吧|[？?！!]")
 
 
 def _third_person(text: str) -> str | None:
@@ -678,8 +680,8 @@ def patrol_findings(n: int, *, start, end, seed: int, places: list[Place]) -> li
     rng = random.Random(seed)
     start, end = _as_datetime(start), _as_datetime(end)
     hotline = texts()["hotline"]
-    # the corpus's patrol texts, less the few that quote a resident in the first person
-    pools = {matter: [t for t in pool if not FIRST_PERSON.search(t.template)]
+    # the corpus's patrol texts, less the few that quote a resident or a hotline operator
+    pools = {matter: [t for t in pool if not FIRST_PERSON.search(t.template) and not OPERATOR.search(t.template)]
              for matter, pool in texts()["patrol"].items()}
     official = {matter: _official_pool(hotline, matter) for matter in hotline}
     matters, cum = _enforcement_matters(places, rng)

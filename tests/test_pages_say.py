@@ -66,6 +66,8 @@ def test_the_hotline_import_report_in_english_has_no_chinese_but_the_data(client
     page = post_hotline(client).content.decode()
     types = between(page, "report-types")
     assert "Group renting" in types and "Not an enforcement matter" in types and not CJK.search(types)
+    counts = between(page, "report-counts")
+    assert "4 rows:" in counts and not CJK.search(counts) and not re.search("[：，；]", counts)
     assert not CODES.search(page)
     errors = between(page, "report-error-rows")
     assert "Line 5:" in errors and "is not YYYY-MM-DD" in errors and not CJK.search(errors.replace("下午", ""))
