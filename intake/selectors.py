@@ -6,6 +6,7 @@ from accounts.scope import can_see_personal
 from core.masking import mask_name, mask_phone
 from intake import workflow
 from intake.models import Complaint, ComplaintTransition, ImportBatch
+from registry.models import ViolationType
 
 
 def complaint_list(*, user):
@@ -118,3 +119,10 @@ def match_reasons(evidence: dict) -> list[str]:
         return [f"由报告人选择：{evidence.get('community', '')}"]
     reasons = [explain(evidence) for key, explain in MATCH_REASONS.items() if key in (evidence or {})]
     return reasons or ["地址中未找到道路门牌或小区名"]
+
+
+def type_labels(counts) -> list[tuple[str, int]]:
+    """(violation type code, n) → (the type's name in the reader's language, n): import reports name types, never
+    show their codes; 未分类 (no type) and an unknown code are translated as they are."""
+    labels = {t.code: t.label for t in ViolationType.objects.all()}
+    return [(labels.get(code) or _(code), count) for code, count in counts]

@@ -43,6 +43,7 @@ from intake.hotline_import import (
 )
 from intake.matching import CommunityIndex
 from intake.models import Complaint, ComplaintPhoto, ComplaintTransition, Correction, ImportBatch
+from intake.selectors import type_labels
 from registry.models import Community, Department, ViolationType
 
 HOTLINE_COLUMNS = {
@@ -340,12 +341,6 @@ class HotlineReport:
 
 
 UNCLASSIFIED, UNMATCHED = gettext_noop("未分类"), gettext_noop("未匹配")
-
-
-def type_labels(counts: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
-    """(type code, n) → (the type's name in the reader's language, n); UNCLASSIFIED or an unknown code as such."""
-    labels = {t.code: t.label for t in ViolationType.objects.all()}
-    return [(labels.get(code) or gettext(code), count) for code, count in counts]
 
 
 _DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",

@@ -293,7 +293,8 @@ class Department(TimeStampedModel):
 
     code = models.CharField(_("代码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=50)
-    name_en = models.CharField(_("英文名称"), max_length=100, blank=True, help_text=_("英文界面显示的名称"))
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True, default="", db_default="",
+                               help_text=_("英文界面显示的名称"))
     duties = models.TextField(_("职责"), blank=True)
     handles = models.TextField(_("受理事项"), blank=True, help_text=_("移交时参考：该部门负责的非城管执法事项"))
     is_enforcement = models.BooleanField(_("执法部门"), default=False)
@@ -349,7 +350,8 @@ class ViolationType(TimeStampedModel):
 
     code = models.CharField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=50)
-    name_en = models.CharField(_("英文名称"), max_length=100, blank=True, help_text=_("英文界面显示的名称"))
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True, default="", db_default="",
+                               help_text=_("英文界面显示的名称"))
     description = models.TextField(_("说明"), blank=True)
     problem_class = models.CharField(_("问题类别"), max_length=12, choices=ProblemClass.choices)
     department = models.ForeignKey(

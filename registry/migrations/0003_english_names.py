@@ -1,6 +1,8 @@
-"""English names of the departments and violation types, shown when English is the active language."""
+"""English names of the departments and violation types, shown when English is the active language. A database
+default too, so the catalogue migration (0002), run again by tests after a flush, still inserts its rows."""
 
 from django.db import migrations, models
+
 
 def load(apps, schema_editor):
     from registry import catalogue_data as data
@@ -12,6 +14,7 @@ def load(apps, schema_editor):
     for code, name_en in data.VIOLATION_TYPE_NAMES_EN.items():
         ViolationType.objects.filter(code=code, name_en="").update(name_en=name_en)
 
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -22,22 +25,22 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='department',
             name='name_en',
-            field=models.CharField(blank=True, help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
         ),
         migrations.AddField(
             model_name='historicaldepartment',
             name='name_en',
-            field=models.CharField(blank=True, help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
         ),
         migrations.AddField(
             model_name='historicalviolationtype',
             name='name_en',
-            field=models.CharField(blank=True, help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
         ),
         migrations.AddField(
             model_name='violationtype',
             name='name_en',
-            field=models.CharField(blank=True, help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='英文界面显示的名称', max_length=100, verbose_name='英文名称'),
         ),
         migrations.RunPython(load, migrations.RunPython.noop),
     ]

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from core.errors import ApplicationError
 from intake import services
-from intake.services import type_labels
+from intake.selectors import type_labels
 
 
 class Command(BaseCommand):
