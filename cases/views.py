@@ -457,7 +457,8 @@ def open_from_complaint(request, complaint_pk):
     except ApplicationError as exc:
         messages.error(request, message_for_reader(exc))
         return redirect("intake:detail", pk=complaint_pk)
-    messages.success(request, _("已立案办理：%(number)s") % {"number": case.number})
+    # the case opens at 线索登记 (cases.workflow): filing (立案) is a later, confirmed step
+    messages.success(request, _("已登记案件 %(number)s（线索登记），下一步：开始核查") % {"number": case.number})
     return redirect("cases:detail", pk=case.pk)
 
 

@@ -208,7 +208,7 @@ def structure_open_case(request, pk):
                                                 summary=form.cleaned_data["summary"])
         except ApplicationError as exc:
             return _render_detail(request, item, forms={"open": form}, error=message_for_reader(exc), status=400)
-        messages.success(request, _("已立案 %(number)s，条目转为在办") % {"number": case.number})
+        messages.success(request, _("已登记案件 %(number)s（线索登记），条目转为在办") % {"number": case.number})
         return redirect("programme:structure-detail", item.pk)
     return _render_detail(request, item, forms={"open": form}, error=_("请检查填写的内容"), status=400)
 

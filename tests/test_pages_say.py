@@ -241,3 +241,15 @@ def test_the_import_pages_show_progress_while_a_file_is_imported(client, world, 
     assert "正在导入…" in progress and "data-import-elapsed" in page
     english(client)
     assert "Importing…" in client.get(reverse(url)).content.decode()
+
+
+def test_opening_a_case_from_a_complaint_says_it_is_registered_not_filed(client, world, keyword_classifier):  # noqa: F811
+    from intake import services as intake_services
+    from intake.choices import Channel
+
+    complaint = intake_services.complaint_receive(data=intake_services.ComplaintInput(
+        channel=Channel.HOTLINE, content="楼道里飞线充电", address="兰溪路88弄", received_at=timezone.now()))
+    client.force_login(world.oscar)
+    response = client.post(reverse("cases:open-from-complaint", args=[complaint.pk]))
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert len(said) == 1 and "线索登记" in said[0] and "立案办理" not in said[0]
