@@ -715,6 +715,7 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
             raise ApplicationError("非城管执法事项须指定移交部门",
                                    "a non-enforcement matter needs the receiving department")
     old = complaint.violation_type.code if complaint.violation_type else ""
+    old_name = complaint.violation_type.name if complaint.violation_type else "未分类"
     old_dept = complaint.department.code if complaint.department else ""
     complaint.violation_type = vtype
     complaint.type_source = DecisionSource.STAFF
@@ -723,7 +724,7 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
     if department and department.code != old_dept:
         _correction(complaint, CorrectionField.DEPARTMENT, old_dept, department.code, actor, reason)
     _reroute(complaint, confirmed=True)
-    complaint._change_reason = f"更正类型 {old}→{vtype.code}"
+    complaint._change_reason = f"更正类型 {old_name}→{vtype.name}"  # the history names the types (Chinese, stored)
     _save_decision(complaint, action, actor, reason)
     return complaint
 

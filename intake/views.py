@@ -93,7 +93,7 @@ def _detail_context(request, complaint, *, bound=None, error=""):
         "match_reasons": selectors.match_reasons(complaint.match_evidence),
         "related": selectors.related_open(user=request.user, complaint=complaint),
         "duplicates": complaint.duplicates.restrict(request.user, "view").order_by("received_at"),
-        "corrections": complaint.corrections.select_related("actor")[:20],
+        "corrections": selectors.correction_list(complaint),
         "photos": complaint.photos.all(),
         # an order returned to the hotline is no longer the bureau's to confirm or correct
         "can_triage": complaint.status != ComplaintStatus.RETURNED

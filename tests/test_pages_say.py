@@ -253,3 +253,19 @@ def test_opening_a_case_from_a_complaint_says_it_is_registered_not_filed(client,
     response = client.post(reverse("cases:open-from-complaint", args=[complaint.pk]))
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert len(said) == 1 and "线索登记" in said[0] and "立案办理" not in said[0]
+
+
+def test_a_corrected_type_is_named_on_the_complaint_page_not_coded(client, world, keyword_classifier):  # noqa: F811
+    from intake import services as intake_services
+    from intake.choices import Channel
+
+    complaint = intake_services.complaint_receive(data=intake_services.ComplaintInput(
+        channel=Channel.HOTLINE, content="楼道里飞线充电", address="兰溪路88弄", received_at=timezone.now()))
+    intake_services.complaint_correct_type(complaint=complaint, type_code="EBIKE_PARKING", actor=world.alice,
+                                           reason="实为停放")
+    client.force_login(world.alice)
+    page = client.get(reverse("intake:detail", args=[complaint.pk])).content.decode()
+    assert "电动自行车违规充电 → 电动自行车违规停放" in page and "EBIKE_" not in re.sub(r"<[^>]+>", "", page)
+    english(client)
+    page = client.get(reverse("intake:detail", args=[complaint.pk])).content.decode()
+    assert "Improper e-bike charging → Improper e-bike parking" in page
