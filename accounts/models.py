@@ -37,10 +37,10 @@ class User(AbstractUser):
     def clean(self):
         super().clean()
         if self.role == Role.DEPARTMENT and not self.department_id:
-            raise ValidationError({"department": _("职能部门用户必须指定部门 / a department user needs a department")})
+            raise ValidationError({"department": _("职能部门用户必须指定部门")})
         if self.role == Role.PROPERTY and not self.property_company_id:
             raise ValidationError(
-                {"property_company": _("物业企业用户必须指定企业 / a property-company user needs a company")}
+                {"property_company": _("物业企业用户必须指定企业")}
             )
 
     @property

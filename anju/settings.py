@@ -77,7 +77,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "core.middleware.ExportTokenMiddleware",
     "core.busy.BusyMiddleware",  # a busy database: 503 with the bilingual message, never a debug page
+    "core.views.ErrorPageMiddleware",
 ]
+# A refused form (expired page, no CSRF cookie) gets the site's 403 page in the reader's language.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 
 ROOT_URLCONF = "anju.urls"
 WSGI_APPLICATION = "anju.wsgi.application"

@@ -209,7 +209,7 @@ def case_move(request, pk, action):
                                  version=form.cleaned_data["version"], **form.service_kwargs())
     except ApplicationError as exc:
         return _refused(request, pk, key, form, exc)
-    messages.success(request, _("%(move)s：已完成") % {"move": move.label})
+    messages.success(request, str(move.done or move.label))  # what happened, as the workflow table says
     return redirect("cases:detail", pk=pk)
 
 
@@ -447,7 +447,8 @@ def open_from_complaint(request, complaint_pk):
     except ApplicationError as exc:
         messages.error(request, message_for_reader(exc))
         return redirect("intake:detail", pk=complaint_pk)
-    messages.success(request, _("已立案办理：%(number)s") % {"number": case.number})
+    # the case opens at 线索登记 (cases.workflow): filing (立案) is a later, confirmed step
+    messages.success(request, _("已登记案件 %(number)s（线索登记），下一步：开始核查") % {"number": case.number})
     return redirect("cases:detail", pk=case.pk)
 
 

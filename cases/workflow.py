@@ -7,6 +7,7 @@ the case arrives. `cases.services.case_transition` refuses anything not in this 
 from dataclasses import dataclass
 
 from django.utils import translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
@@ -33,27 +34,55 @@ class Move:
     roles: frozenset = HANDLERS
     needs: tuple = ()      # named requirements, checked by cases.rules.REQUIREMENTS
     style: str = "primary"
+    # What the page asks before moving (what will happen and its legal consequence), and what it says after:
+    # what actually happened, never "done" for a step that has only started.
+    consequence: str = ""
+    done: str = ""
 
+
+CLOSED_FOR_GOOD = _("结案后案件不再办理；如90日内回潮，可重新打开核查。")
 
 MOVES = [
-    Move(S.REGISTERED, S.VERIFYING, "start_verification", _("开始核查")),
-    Move(S.VERIFYING, S.FILED, "file", _("立案"), needs=("evidence",)),
-    Move(S.VERIFYING, S.CLOSED, "dismiss", _("不属实，结案"), needs=("reason",), style="outline-secondary"),
+    Move(S.REGISTERED, S.VERIFYING, "start_verification", _("开始核查"),
+         consequence=_("案件进入核查阶段，核查期限自即日起计算。"), done=_("已开始核查，案件进入核查阶段")),
+    Move(S.VERIFYING, S.FILED, "file", _("立案"), needs=("evidence",),
+         consequence=_("立案后即进入行政执法程序：立案期限自即日起计算，案件此后只能依法调查、作出决定或结案，不能撤回到核查。"),
+         done=_("已立案")),
+    Move(S.VERIFYING, S.CLOSED, "dismiss", _("不属实，结案"), needs=("reason",), style="outline-secondary",
+         consequence=format_lazy("{}{}", _("线索经核查不属实，案件以“不属实”结案。"), CLOSED_FOR_GOOD),
+         done=_("已结案：线索不属实")),
     Move(S.VERIFYING, S.REFERRED, "refer", _("非本部门职责，移交"), needs=("reason", "department"),
-         style="outline-warning"),
-    Move(S.FILED, S.INVESTIGATING, "investigate", _("调查取证")),
-    Move(S.INVESTIGATING, S.DECIDED, "decide", _("作出处理决定"), needs=("parties", "measures", "evidence")),
-    Move(S.DECIDED, S.RECTIFYING, "order_rectification", _("责令限期整改"), needs=("rectify_due",)),
+         style="outline-warning",
+         consequence=_("案件移交所选部门办理，本局对本案的办理即告结束，由接收部门在期限内签收、反馈。"),
+         done=_("已移交，等待接收部门签收")),
+    Move(S.FILED, S.INVESTIGATING, "investigate", _("调查取证"),
+         consequence=_("案件进入调查取证阶段，调查期限自即日起计算；证据齐全后方可作出处理决定。"),
+         done=_("已进入调查取证阶段")),
+    Move(S.INVESTIGATING, S.DECIDED, "decide", _("作出处理决定"), needs=("parties", "measures", "evidence"),
+         consequence=_("处理决定对所列当事人产生法律效力：所选措施须依法告知、送达并执行，当事人可依法申请复议或提起诉讼。"),
+         done=_("已作出处理决定")),
+    Move(S.DECIDED, S.RECTIFYING, "order_rectification", _("责令限期整改"), needs=("rectify_due",),
+         consequence=_("当事人须在所定期限内整改；期限届满后复查，整改不到位的可进一步处理。"),
+         done=_("已责令限期整改，整改期限开始计算")),
     Move(S.DECIDED, S.CLOSED, "close_executed", _("执行完毕，结案"),
-         needs=("reason", "closing_measures", "fines_settled"), style="outline-success"),
-    Move(S.RECTIFYING, S.REVIEWING, "review", _("复查")),
+         needs=("reason", "closing_measures", "fines_settled"), style="outline-success",
+         consequence=format_lazy("{}{}", _("处理决定已执行完毕，案件结案。"), CLOSED_FOR_GOOD),
+         done=_("已结案：执行完毕")),
+    Move(S.RECTIFYING, S.REVIEWING, "review", _("复查"),
+         consequence=_("案件进入复查阶段，复查期限自即日起计算；复查后须认定整改到位或不到位。"),
+         done=_("已进入复查阶段")),
     Move(S.REVIEWING, S.CLOSED, "close_rectified", _("整改到位，结案"), needs=("review_evidence", "closing_measures"),
-         style="success"),
+         style="success", consequence=format_lazy("{}{}", _("复查认定整改到位，案件结案。"), CLOSED_FOR_GOOD),
+         done=_("已结案：整改到位")),
     # 整改不到位: the further decision (e.g. a fine after education was refused) is made with this move
     Move(S.REVIEWING, S.DECIDED, "escalate", _("整改不到位，进一步处理"), needs=("reason", "measures"),
-         style="outline-danger"),
+         style="outline-danger",
+         consequence=_("复查认定整改不到位，案件回到处理决定阶段：新的措施对当事人产生法律效力。"),
+         done=_("已认定整改不到位，案件回到处理决定阶段")),
     Move(S.CLOSED, S.VERIFYING, "reopen", _("回潮，重新核查"), roles=SUPERVISORS | {Role.OFFICER},
-         needs=("reason", "within_90_days"), style="outline-danger"),
+         needs=("reason", "within_90_days"), style="outline-danger",
+         consequence=_("已结案的案件重新打开并进入核查阶段，核查期限重新计算。"),
+         done=_("已重新打开案件，进入核查阶段")),
 ]
 
 # The deadline that starts when a case enters a state: the violation type's stage_deadlines[key].

@@ -20,7 +20,7 @@ def message_for_reader(exc: Exception) -> str:
 
     if isinstance(exc, ValidationError):
         return "；".join(str(m) for m in exc.messages)
-    if isinstance(exc, ApplicationError):
+    if isinstance(exc, ApplicationError) or hasattr(exc, "message_en"):  # also core.busy.Busy
         english = (translation.get_language() or "").startswith("en")
         return str(exc.message_en if english and exc.message_en else exc.message)
     return str(exc)

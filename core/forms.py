@@ -34,7 +34,7 @@ class MultipleFileField(forms.FileField):
                 try:
                     upload_check(f, max_bytes=MAX_PHOTO_BYTES, photos_only=True)
                 except ApplicationError as exc:
-                    raise forms.ValidationError(str(exc)) from None
+                    raise forms.ValidationError(message_for_reader(exc)) from None
         return cleaned
 
 

@@ -9,15 +9,43 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils import translation
+from django.utils.translation import gettext
+
 from core.errors import ApplicationError
 
 
 @dataclass
 class RowError:
-    """A rejected row of an imported file, reported by its line number."""
+    """A rejected row of an imported file, reported by its line number. `reason` is the whole text (Chinese and
+    English, for commands and logs); a page shows `shown`, in the reader's language only."""
 
     line: int
     reason: str
+    reason_zh: str = ""
+    reason_en: str = ""
+
+    @classmethod
+    def of(cls, line: int, exc: Exception) -> "RowError":
+        """The refusal of a row: an ApplicationError keeps its Chinese and English apart."""
+        if isinstance(exc, ApplicationError):
+            return cls(line, str(exc), exc.message, exc.message_en)
+        return cls(line, str(exc))
+
+    @classmethod
+    def said(cls, line: int, zh: str, en: str) -> "RowError":
+        return cls.of(line, ApplicationError(zh, en))
+
+    @property
+    def shown(self) -> str:
+        """The reason in the reader's language."""
+        if (translation.get_language() or "").startswith("en"):
+            return self.reason_en or self.reason
+        return self.reason_zh or self.reason
+
+    @property
+    def shown_line(self) -> str:
+        return gettext("第%(line)s行：%(reason)s") % {"line": self.line, "reason": self.shown}
 
     def __str__(self):
         return f"第{self.line}行 / line {self.line}: {self.reason}"

@@ -17,8 +17,9 @@ from django.conf import settings
 from django.core.files import File
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext
 
-from core.errors import ApplicationError
+from core.errors import ApplicationError, message_for_reader
 
 TABLE_SUFFIXES = {".csv", ".xlsx"}
 
@@ -179,10 +180,10 @@ def run_table_import(form, importer, *, field: str = "file"):
     upload = form.cleaned_data[field]
     suffix = Path(upload.name).suffix.lower()
     if upload.size > settings.MAX_IMPORT_FILE_BYTES:
-        form.add_error(field, f"文件超过 {settings.MAX_IMPORT_FILE_BYTES // 1024 // 1024} MB / file too large")
+        form.add_error(field, gettext("文件超过 %(mb)s MB") % {"mb": settings.MAX_IMPORT_FILE_BYTES // 1024 // 1024})
         return None
     if suffix not in TABLE_SUFFIXES:
-        form.add_error(field, "请上传 CSV 或 XLSX 文件 / upload a CSV or XLSX file")
+        form.add_error(field, gettext("请上传 CSV 或 XLSX 文件"))
         return None
     with tempfile.NamedTemporaryFile(suffix=suffix) as handle:
         for chunk in upload.chunks():
@@ -191,5 +192,5 @@ def run_table_import(form, importer, *, field: str = "file"):
         try:
             return importer(path=handle.name, file_name=upload.name)
         except ApplicationError as exc:
-            form.add_error(field, str(exc))
+            form.add_error(field, message_for_reader(exc))
             return None

@@ -22,7 +22,7 @@ from accounts.policy import may
 from cases.forms import errors_text
 from cases.models import EnforcementCase
 from core.downloads import file_response
-from core.errors import ApplicationError
+from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from credit import exports, selectors, services
 from credit.choices import DisputeStatus, DutyOutcome
@@ -45,9 +45,7 @@ PAGE_SIZE = 30
 
 
 def _message(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc)
+    return message_for_reader(exc)
 
 
 def _query(request) -> str:

@@ -645,8 +645,29 @@ def _office_moment(rng: random.Random, start: datetime, end: datetime) -> dateti
     return at.replace(microsecond=0)
 
 
+# A resident's own voice: first person, a neighbour's point of view, a plea, a question, or the hotline operator's
+# words about the caller (来电人表示…, 诉求：…). A patrol's finding or a property company's report is written by an
+# official in the third person, so a caller's words that say any of these are not reworded into one
+# (demo/tests/test_voices.py checks the demo's patrol and property texts).
+FIRST_PERSON = re.compile(r"我|本人|咱|俺|阿拉")
+OPERATOR = re.compile(r"来电|来信|诉求|市民|网友|留言")  # the hotline operator's words about the caller
+RESIDENT_VOICE = re.compile(rf"{FIRST_PERSON.pattern}|{OPERATOR.pattern}"
+                            r"|自家|住户家|楼上|楼下|隔壁|对面|邻居|林居|麻烦|帮忙|谢谢|吓死|急|吗|吧|[？?！!]")
+
+
+def _third_person(text: str) -> str | None:
+    """A caller's matter as an official would write it down, or None when it is said in the caller's own voice."""
+    core = _core(text)
+    return None if RESIDENT_VOICE.search(core) else core
+
+
 def _reframe(text: str, openings, closings, rng: random.Random) -> str:
-    return rng.choice(openings) + _core(text).replace("我们", "居民").replace("我家", "住户家") + rng.choice(closings)
+    return rng.choice(openings) + _core(text) + rng.choice(closings)
+
+
+def _official_pool(hotline: dict, matter) -> list:
+    """The callers' texts of a matter that read as an official's finding (none in a resident's voice)."""
+    return [t for t in hotline.get(matter, ()) if _third_person(t.template) is not None]
 
 
 def _enforcement_matters(places, rng, names=None):
@@ -658,7 +679,11 @@ def patrol_findings(n: int, *, start, end, seed: int, places: list[Place]) -> li
     """Officers' patrol findings in these communities: {received_at, address, content}, oldest first."""
     rng = random.Random(seed)
     start, end = _as_datetime(start), _as_datetime(end)
-    pools, hotline = texts()["patrol"], texts()["hotline"]
+    hotline = texts()["hotline"]
+    # the corpus's patrol texts, less the few that quote a resident or a hotline operator
+    pools = {matter: [t for t in pool if not FIRST_PERSON.search(t.template) and not OPERATOR.search(t.template)]
+             for matter, pool in texts()["patrol"].items()}
+    official = {matter: _official_pool(hotline, matter) for matter in hotline}
     matters, cum = _enforcement_matters(places, rng)
     out = []
     for _ in range(n):
@@ -666,10 +691,10 @@ def patrol_findings(n: int, *, start, end, seed: int, places: list[Place]) -> li
         place = rng.choice(places)
         spot = _spot(place, matter[0], rng)
         where = _door_text(spot) + _inside(spot)
-        if pools.get(matter) and rng.random() < 0.5:
+        if pools.get(matter) and (rng.random() < 0.5 or not official.get(matter)):
             content = _place_in_text(rng.choice(pools[matter]).template, place.name + _inside(spot), rng)
         else:
-            content = _reframe(rng.choice(hotline[matter]).template.replace("{P}", place.name + _inside(spot)),
+            content = _reframe(rng.choice(official[matter]).template.replace("{P}", place.name + _inside(spot)),
                                _PATROL_OPENINGS, _PATROL_CLOSINGS, rng)
         out.append({"received_at": _office_moment(rng, start, end), "address": where, "content": content})
     return sorted(out, key=lambda r: r["received_at"])
@@ -686,6 +711,7 @@ def property_reports(n: int, *, start, end, seed: int, places: list[Place]) -> l
     rng = random.Random(seed)
     start, end = _as_datetime(start), _as_datetime(end)
     hotline = texts()["hotline"]
+    official = {matter: _official_pool(hotline, matter) for matter in hotline}
     matters, cum = _enforcement_matters(places, rng, PROPERTY_MATTERS)
     out = []
     for _ in range(n):
@@ -696,7 +722,7 @@ def property_reports(n: int, *, start, end, seed: int, places: list[Place]) -> l
             spot.building = rng.randint(1, place.buildings)
         inside = _inside(spot) if spot.door.unit == "LANE" else f"{spot.building}号楼" + (
             f"{spot.room}室" if spot.room else "")
-        template = rng.choice(hotline[matter]).template.replace("{P}", inside)
+        template = rng.choice(official[matter] or hotline[matter]).template.replace("{P}", inside)
         out.append({"received_at": _office_moment(rng, start, end), "place": place, "address": inside,
                     "content": _reframe(template, _PROPERTY_OPENINGS, _PROPERTY_CLOSINGS, rng)})
     return sorted(out, key=lambda r: r["received_at"])

@@ -183,7 +183,8 @@ def complaint_reroute_department(*, complaint: Complaint, actor, department, rea
         raise ApplicationError("请选择城管以外的主管部门", "choose the department that owns the matter")
     if locked.referrals.filter(department=department, status__in=[ReferralStatus.SENT, ReferralStatus.SIGNED]
                                ).exists():
-        raise ApplicationError(f"该诉件已移交{department.name}", "already referred to that department")
+        raise ApplicationError(f"该诉件已移交{department.name}",
+                               f"already referred to {department.name_en or department.name}")
     _withdraw_referrals(locked, actor, f"改派{department.name}：{reason}", keep=department)
     return services.complaint_correct_type(complaint=locked, type_code=routing.NON_ENFORCEMENT,
                                            department_code=department.code, actor=actor, reason=reason,

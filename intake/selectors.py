@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from accounts.scope import can_see_personal, personal_view
 from core import calendar
 from intake import workflow
-from intake.choices import OPEN_STATUSES
+from intake.choices import OPEN_STATUSES, CorrectionField
 from intake.models import Complaint, ComplaintTransition, ImportBatch
+from registry.models import Department, ViolationType
 
 
 def complaint_list(*, user):
@@ -198,3 +199,23 @@ def community_panel(user, community) -> dict | None:
         "more_url": f"{reverse('intake:queue')}?community={community.pk}&status=",
         "empty": _("该小区没有诉件"),
     }
+
+
+def type_labels(counts) -> list[tuple[str, int]]:
+    """(violation type code, n) → (the type's name in the reader's language, n): import reports name types, never
+    show their codes; 未分类 (no type) and an unknown code are translated as they are."""
+    labels = {t.code: t.label for t in ViolationType.objects.all()}
+    return [(labels.get(code) or _(code), count) for code, count in counts]
+
+
+def correction_list(complaint, limit: int = 20) -> list:
+    """The complaint's corrections, each with old_shown and new_shown: a type or department corrected is named (in the
+    reader's language), never shown by its stored code."""
+    rows = list(complaint.corrections.select_related("actor")[:limit])
+    names = {CorrectionField.TYPE: {t.code: t.label for t in ViolationType.objects.all()},
+             CorrectionField.DEPARTMENT: {d.code: d.label for d in Department.objects.all()}}
+    for row in rows:
+        lookup = names.get(row.field, {})
+        row.old_shown = lookup.get(row.old_value, row.old_value)
+        row.new_shown = lookup.get(row.new_value, row.new_value)
+    return rows

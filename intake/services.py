@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from accounts import policy
 from accounts.messages import stored, text, typed
@@ -45,6 +45,7 @@ from intake.hotline_import import (
 )
 from intake.matching import CommunityIndex
 from intake.models import Complaint, ComplaintPhoto, ComplaintTransition, Correction, ImportBatch
+from intake.selectors import type_labels
 from registry.models import Community, Department, ViolationType
 
 HOTLINE_COLUMNS = {
@@ -335,11 +336,16 @@ class HotlineReport:
 
     @property
     def type_rows(self) -> list[tuple[str, int]]:
-        return self.by_type.most_common()
+        """(violation type in the reader's language, orders): the catalogue's names, never its codes."""
+        return type_labels(self.by_type.most_common())
 
     @property
     def street_rows(self) -> list[tuple[str, int]]:
-        return self.by_street.most_common()
+        return [(gettext(UNMATCHED) if street == UNMATCHED else street, count)
+                for street, count in self.by_street.most_common()]
+
+
+UNCLASSIFIED, UNMATCHED = gettext_noop("未分类"), gettext_noop("未匹配")
 
 
 _DATETIME_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
@@ -464,13 +470,13 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
         try:
             order = _hotline_order(line, row, raw, tz, adapt_datetime, adapt_date)
         except ApplicationError as exc:
-            report.errors.append(RowError(line, str(exc)))
+            report.errors.append(RowError.of(line, exc))
             continue
         ticket = order.external_no
         if ticket in first_seen:
-            report.errors.append(RowError(
-                line, f"工单编号 {ticket} 在文件中重复（首次出现于第{first_seen[ticket]}行） / "
-                      f"ticket {ticket} repeated in the file (first on line {first_seen[ticket]})"))
+            report.errors.append(RowError.said(
+                line, f"工单编号 {ticket} 在文件中重复（首次出现于第{first_seen[ticket]}行）",
+                f"ticket {ticket} repeated in the file (first on line {first_seen[ticket]})"))
             continue
         first_seen[ticket] = line
         orders.append(order)
@@ -578,8 +584,8 @@ def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatc
                         report.referred += 1
                     elif status == triage:
                         report.triage += 1
-                report.by_type[decided[D_TYPE_CODE] or "未分类"] += 1
-                report.by_street[streets.get(decided[D_STREET], "未匹配")] += 1
+                report.by_type[decided[D_TYPE_CODE] or UNCLASSIFIED] += 1
+                report.by_street[streets.get(decided[D_STREET], UNMATCHED)] += 1
             writer.submit((roots, duplicates))
 
 
@@ -716,6 +722,7 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
             raise ApplicationError("非城管执法事项须指定移交部门",
                                    "a non-enforcement matter needs the receiving department")
     old = complaint.violation_type.code if complaint.violation_type else ""
+    old_name = complaint.violation_type.name if complaint.violation_type else "未分类"
     old_dept = complaint.department.code if complaint.department else ""
     complaint.violation_type = vtype
     complaint.type_source = DecisionSource.STAFF
@@ -724,7 +731,7 @@ def complaint_correct_type(*, complaint: Complaint, type_code: str, actor, depar
     if department and department.code != old_dept:
         _correction(complaint, CorrectionField.DEPARTMENT, old_dept, department.code, actor, reason)
     _reroute(complaint, confirmed=True)
-    complaint._change_reason = f"更正类型 {old}→{vtype.code}"
+    complaint._change_reason = f"更正类型 {old_name}→{vtype.name}"  # the history names the types (Chinese, stored)
     _save_decision(complaint, action, actor, reason)
     return complaint
 

@@ -101,7 +101,7 @@ def _detail_context(request, complaint, *, bound=None, error=""):
         "match_reasons": selectors.match_reasons(complaint.match_evidence),
         "related": selectors.related_open(user=request.user, complaint=complaint),
         "duplicates": complaint.duplicates.restrict(request.user, "view").order_by("received_at"),
-        "corrections": complaint.corrections.select_related("actor")[:20],
+        "corrections": selectors.correction_list(complaint),
         "photos": complaint.photos.all(),
         # an order returned to the hotline is no longer the bureau's to confirm or correct
         "can_triage": complaint.status != ComplaintStatus.RETURNED
@@ -167,7 +167,7 @@ def _after(request, complaint, message):
 
 
 def _fail(request, complaint, error):
-    messages.error(request, str(error))
+    messages.error(request, message_for_reader(error) if isinstance(error, Exception) else str(error))
     return redirect("intake:detail", pk=complaint.pk)
 
 
@@ -179,7 +179,7 @@ def confirm(request, pk):
         complaint = services.complaint_confirm(complaint=complaint, actor=request.user)
     except ApplicationError as exc:
         return _fail(request, complaint, exc)
-    return _after(request, complaint, "已确认 / confirmed")
+    return _after(request, complaint, _("已确认"))
 
 
 @login_required
@@ -197,7 +197,7 @@ def correct_type(request, pk):
         )
     except ApplicationError as exc:
         return _fail(request, complaint, exc)
-    return _after(request, complaint, "类型已更正，将用于模型再训练 / type corrected")
+    return _after(request, complaint, _("类型已更正，将用于模型再训练"))
 
 
 @login_required
@@ -206,11 +206,11 @@ def correct_community(request, pk):
     complaint = _changeable(request, pk)
     form = CorrectCommunityForm(request.POST, user=request.user)
     if not form.is_valid():
-        return _fail(request, complaint, "请选择您范围内的小区 / choose a community in your scope")
+        return _fail(request, complaint, _("请选择您范围内的小区"))
     complaint = services.complaint_correct_community(
         complaint=complaint, community=form.cleaned_data["community"], actor=request.user,
         reason=form.cleaned_data["reason"])
-    return _after(request, complaint, "小区已更正 / community corrected")
+    return _after(request, complaint, _("小区已更正"))
 
 
 @login_required
@@ -221,13 +221,13 @@ def mark_duplicate(request, pk):
     primary = selectors.find_by_number(user=request.user, value=request.POST.get("primary", "")) \
         if form.is_valid() else None
     if primary is None:
-        return _fail(request, complaint, "找不到该原诉件 / original complaint not found")
+        return _fail(request, complaint, _("找不到该原诉件"))
     try:
         complaint = services.complaint_mark_duplicate(complaint=complaint, primary=primary, actor=request.user,
                                                       reason=form.cleaned_data["reason"])
     except ApplicationError as exc:
         return _fail(request, complaint, exc)
-    return _after(request, complaint, "已标记为重复件 / marked as duplicate")
+    return _after(request, complaint, _("已标记为重复件"))
 
 
 @login_required
@@ -238,7 +238,7 @@ def unmark_duplicate(request, pk):
         complaint = services.complaint_unmark_duplicate(complaint=complaint, actor=request.user)
     except ApplicationError as exc:
         return _fail(request, complaint, exc)
-    return _after(request, complaint, "已取消重复件标记 / no longer a duplicate")
+    return _after(request, complaint, _("已取消重复件标记"))
 
 
 # --- 派单纠错: 退单, 改派街镇, 改派部门 ---------------------------------------------------------------
@@ -275,7 +275,7 @@ def _dispatch_done(move, complaint) -> str:
         place = complaint.community.name if complaint.community else complaint.street.name
         extra = _("（%(n)s件重复件随同改派）") % {"n": complaint.moved_with} if complaint.moved_with else ""
         return _("已改派至%(place)s") % {"place": place} + extra
-    return _("已移交%(department)s，等待签收") % {"department": complaint.department.name}
+    return _("已移交%(department)s，等待签收") % {"department": complaint.department.label}
 
 
 @login_required
@@ -367,7 +367,7 @@ def _submit(request, make, receive):
     for message in photo_errors:
         form.add_error("photos", message)
     if error is not None:
-        form.add_error(None, str(error))
+        form.add_error(None, message_for_reader(error))
     return form, None, 503 if isinstance(error, Busy) else 200
 
 

@@ -203,7 +203,7 @@ def import_inventory(*, path, actor=None, file_name: str = "",
                                            _text(row.get("location")), _text(row.get("found_on")))
         seen[key] += 1
         if seen[key] > 1:
-            report.errors.append(RowError(line, f"与第{first_line[key]}行重复 / repeats line {first_line[key]}"))
+            report.errors.append(RowError.said(line, f"与第{first_line[key]}行重复", f"repeats line {first_line[key]}"))
             continue
         first_line[key] = line
         try:
@@ -211,7 +211,7 @@ def import_inventory(*, path, actor=None, file_name: str = "",
                 _item, outcome = structure_upsert(row=row, actor=actor, communities=communities,
                                                   file_name=file_name)
         except ApplicationError as exc:
-            report.errors.append(RowError(line, str(exc)))
+            report.errors.append(RowError.of(line, exc))
             continue
         except (ValidationError, IntegrityError) as exc:
             messages = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)

@@ -21,7 +21,7 @@ from accounts import policy, scope
 from accounts.choices import Role
 from accounts.policy import may
 from cases.models import EnforcementCase
-from core.errors import ApplicationError
+from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
 from core.uploads import run_table_import
 from programme import exports, imports, selectors, services
@@ -121,7 +121,7 @@ def structure_edit(request, pk):
         try:
             services.structure_update(item=item, actor=request.user, **values)
         except ApplicationError as exc:
-            error = str(exc)
+            error = message_for_reader(exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("programme:structure-detail", item.pk)
@@ -147,7 +147,7 @@ def structure_create(request):
         try:
             item = services.structure_create(actor=request.user, case=case, **form.values())
         except ApplicationError as exc:
-            error = str(exc)
+            error = message_for_reader(exc)
         else:
             messages.success(request, _("已登记 %(number)s") % {"number": item.number})
             return redirect("programme:structure-detail", item.pk)
@@ -169,7 +169,7 @@ def structure_status(request, pk):
     try:
         services.structure_update(item=item, actor=request.user, reason=data["reason"], **changes)
     except ApplicationError as exc:
-        return _render_detail(request, item, forms={"status": form}, error=str(exc), status=400)
+        return _render_detail(request, item, forms={"status": form}, error=message_for_reader(exc), status=400)
     messages.success(request, _("状态已更新"))
     return redirect("programme:structure-detail", item.pk)
 
@@ -187,7 +187,7 @@ def structure_link_case(request, pk):
                 raise ApplicationError(f"找不到案件 {number} 或不在您的范围内", f"case {number} not found")
             services.structure_link_case(item=item, case=case, actor=request.user)
         except ApplicationError as exc:
-            return _render_detail(request, item, forms={"link": form}, error=str(exc), status=400)
+            return _render_detail(request, item, forms={"link": form}, error=message_for_reader(exc), status=400)
         messages.success(request, _("已关联案件 %(number)s") % {"number": number})
         return redirect("programme:structure-detail", item.pk)
     return _render_detail(request, item, forms={"link": form}, error=_("请填写案件编号"), status=400)
@@ -203,8 +203,8 @@ def structure_open_case(request, pk):
             case = services.structure_open_case(item=item, actor=request.user, officer=form.cleaned_data["officer"],
                                                 summary=form.cleaned_data["summary"])
         except ApplicationError as exc:
-            return _render_detail(request, item, forms={"open": form}, error=str(exc), status=400)
-        messages.success(request, _("已立案 %(number)s，条目转为在办") % {"number": case.number})
+            return _render_detail(request, item, forms={"open": form}, error=message_for_reader(exc), status=400)
+        messages.success(request, _("已登记案件 %(number)s（线索登记），条目转为在办") % {"number": case.number})
         return redirect("programme:structure-detail", item.pk)
     return _render_detail(request, item, forms={"open": form}, error=_("请检查填写的内容"), status=400)
 

@@ -83,7 +83,7 @@ class DistrictAdmin(SimpleHistoryAdmin):
 
 @admin.register(models.Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "handles"]
+    list_display = ["code", "name", "name_en", "handles"]
 
 
 @admin.register(models.Regulation)
@@ -99,6 +99,6 @@ class ViolationBasisInline(admin.TabularInline):
 
 @admin.register(models.ViolationType)
 class ViolationTypeAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name", "problem_class", "department", "triggers_duty_check", "non_onsite"]
+    list_display = ["code", "name", "name_en", "problem_class", "department", "triggers_duty_check", "non_onsite"]
     list_filter = ["problem_class", "triggers_duty_check", "non_onsite"]
     inlines = [ViolationBasisInline]

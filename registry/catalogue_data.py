@@ -189,3 +189,34 @@ BASES = {
     ],
     "NON_ENFORCEMENT": [],
 }
+
+# English names shown when English is the active language (registry.models.local_name); administrators edit them.
+DEPARTMENT_NAMES_EN = {
+    "CHENGGUAN": "District Urban Management Enforcement Bureau",
+    "HOUSING": "District Housing Administration Bureau",
+    "GREENING": "District Greening and City Appearance Bureau",
+    "PLANNING": "District Planning and Natural Resources Bureau",
+    "JUSTICE": "District Justice Bureau",
+    "FIRE": "District Fire and Rescue Detachment",
+    "SPORTS": "District Sports Bureau",
+    "POLICE": "District Public Security Sub-bureau",
+    "STREET": "Sub-district / Town",
+}
+
+VIOLATION_TYPE_NAMES_EN = {
+    "RENOVATION_UNREGISTERED": "Renovation not registered",
+    "USE_CHANGE": "Unauthorised change of property use",
+    "GROUP_RENTING": "Group renting",
+    "STRUCTURE_DAMAGE": "Damage to the main or load-bearing structure",
+    "ILLEGAL_CONSTRUCTION": "Illegal construction",
+    "COMMON_AREA_OCCUPATION": "Occupation of common areas",
+    "HOUSEHOLD_WASTE": "Improper disposal of household waste",
+    "CONSTRUCTION_WASTE": "Improper disposal of construction waste",
+    "GREEN_DAMAGE": "Occupying or damaging green space",
+    "SMALL_ADS": "Posting or handing out small ads",
+    "PROPERTY_NEGLIGENCE": "Property company failing its duties",
+    "EBIKE_PARKING": "Improper e-bike parking",
+    "EBIKE_CHARGING": "Improper e-bike charging",
+    "FACADE_DAMAGE": "Damage to the building's facade",
+    "NON_ENFORCEMENT": "Not an enforcement matter",
+}

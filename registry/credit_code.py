@@ -17,17 +17,24 @@ def check_character(first17: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
-def problem(code: str) -> str | None:
-    """Why a code is invalid (Chinese / English), or None when it is valid."""
+def problem_parts(code: str) -> tuple[str, str] | None:
+    """Why a code is invalid, as (Chinese, English), or None when it is valid."""
     code = normalize(code)
     if len(code) != 18:
-        return f"统一社会信用代码应为18位，实为{len(code)}位 / credit code must have 18 characters, has {len(code)}"
+        return (f"统一社会信用代码应为18位，实为{len(code)}位",
+                f"credit code must have 18 characters, has {len(code)}")
     bad = [c for c in code if c not in _VALUE]
     if bad:
-        return f"统一社会信用代码含非法字符“{''.join(bad)}” / credit code has invalid characters '{''.join(bad)}'"
+        return (f"统一社会信用代码含非法字符“{''.join(bad)}”", f"credit code has invalid characters '{''.join(bad)}'")
     if check_character(code[:17]) != code[17]:
-        return "统一社会信用代码校验位错误 / credit code check character is wrong"
+        return "统一社会信用代码校验位错误", "credit code check character is wrong"
     return None
+
+
+def problem(code: str) -> str | None:
+    """Why a code is invalid (Chinese / English), or None when it is valid."""
+    parts = problem_parts(code)
+    return " / ".join(parts) if parts else None
 
 
 def is_valid(code: str) -> bool:
@@ -35,8 +42,11 @@ def is_valid(code: str) -> bool:
 
 
 def validate(code: str) -> None:
+    """The model field's validator: the reason in the reader's language (admin and forms)."""
     from django.core.exceptions import ValidationError
+    from django.utils import translation
 
-    message = problem(code)
-    if message:
-        raise ValidationError(message, code="credit_code")
+    parts = problem_parts(code)
+    if parts:
+        english = (translation.get_language() or "").startswith("en")
+        raise ValidationError(parts[1] if english else parts[0], code="credit_code")

@@ -2,6 +2,7 @@
 give each violation its legal basis. Every model keeps its change history."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -17,6 +18,13 @@ from registry.choices import (
     RegulationStatus,
     StreetKind,
 )
+
+
+def local_name(name: str, name_en: str) -> str:
+    """A catalogue name in the reader's language: the English name when English is active and one is set."""
+    if name_en and (translation.get_language() or "").startswith("en"):
+        return name_en
+    return name
 
 
 class District(TimeStampedModel):
@@ -285,6 +293,8 @@ class Department(TimeStampedModel):
 
     code = models.CharField(_("代码"), max_length=20, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True, default="", db_default="",
+                               help_text=_("英文界面显示的名称"))
     duties = models.TextField(_("职责"), blank=True)
     handles = models.TextField(_("受理事项"), blank=True, help_text=_("移交时参考：该部门负责的非城管执法事项"))
     is_enforcement = models.BooleanField(_("执法部门"), default=False)
@@ -297,7 +307,12 @@ class Department(TimeStampedModel):
         ordering = ["id"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (pages); `name` stays the Chinese name of records and exports."""
+        return local_name(self.name, self.name_en)
 
     @classmethod
     def scope_q(cls, user, action="view"):
@@ -335,6 +350,8 @@ class ViolationType(TimeStampedModel):
 
     code = models.CharField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=50)
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True, default="", db_default="",
+                               help_text=_("英文界面显示的名称"))
     description = models.TextField(_("说明"), blank=True)
     problem_class = models.CharField(_("问题类别"), max_length=12, choices=ProblemClass.choices)
     department = models.ForeignKey(
@@ -360,7 +377,12 @@ class ViolationType(TimeStampedModel):
         ordering = ["sort_order", "code"]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (pages); `name` stays the Chinese name of records and exports."""
+        return local_name(self.name, self.name_en)
 
     @classmethod
     def scope_q(cls, user, action="view"):

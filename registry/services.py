@@ -129,9 +129,9 @@ def company_resolve(*, name: str, code: str, create: bool = True) -> PropertyCom
     if not name and not code:
         return None
     if code:
-        problem = credit_code.problem(code)
+        problem = credit_code.problem_parts(code)
         if problem:
-            raise RowInvalid(problem.split(" / ")[0], problem.split(" / ")[-1])
+            raise RowInvalid(*problem)
         company = PropertyCompany.objects.filter(credit_code=code).first()
         if company:
             if name and company.name != name:
@@ -425,7 +425,7 @@ def _import_rows(
             with transaction.atomic():
                 outcome = upsert(row)
         except RowInvalid as exc:
-            report.errors.append(RowError(line, str(exc)))
+            report.errors.append(RowError.of(line, exc))
             continue
         except ValidationError as exc:  # a model check the row checks above missed
             report.errors.append(RowError(line, "; ".join(exc.messages)))

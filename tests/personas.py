@@ -128,6 +128,7 @@ def build_world() -> World:
 
 REFERENCE_DATA_MIGRATIONS = [
     "registry.migrations.0002_catalogue",
+    "registry.migrations.0003_english_names",
     "cases.migrations.0002_document_templates_and_holidays",
     "credit.migrations.0002_policy_and_points_table",
 ]

@@ -1,6 +1,7 @@
 """core.uploads: a refused upload never reaches the importer and says why on the form."""
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from core.errors import ApplicationError
 from core.uploads import run_table_import
@@ -21,7 +22,11 @@ def test_a_file_over_the_limit_is_refused_before_the_importer(settings):
     calls = []
     form = bound("orders.csv")
     assert run_table_import(form, lambda **kw: calls.append(kw)) is None
-    assert calls == [] and "file too large" in form.errors["file"][0]
+    assert calls == [] and "文件超过" in form.errors["file"][0]
+    with translation.override("en"):  # in the reader's language only
+        form = bound("orders.csv")
+        run_table_import(form, lambda **kw: calls.append(kw))
+    assert calls == [] and form.errors["file"][0].startswith("The file is larger than")
 
 
 def test_only_csv_and_xlsx_reach_the_importer():

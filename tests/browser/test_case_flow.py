@@ -52,8 +52,13 @@ def receive(content, address, number):
 
 
 def move(page, action):
-    """Click a move: a move without input is made at once; one that needs input opens its form."""
+    """Click a move: a move without input asks for confirmation (a modal stating its consequence), then is made;
+    one that needs input opens its form."""
     page.get_by_test_id(f"move-{action}").click()
+    confirm = page.get_by_test_id(f"confirm-{action}")
+    if confirm.count():
+        expect(confirm).to_be_visible()
+        confirm.get_by_test_id(f"submit-{action}").click()
 
 
 def open_form(page, action):

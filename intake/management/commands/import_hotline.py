@@ -7,10 +7,12 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 from tqdm import tqdm
 
 from core.errors import ApplicationError
 from intake import services
+from intake.selectors import type_labels
 
 
 class Command(BaseCommand):
@@ -39,10 +41,16 @@ class Command(BaseCommand):
         )
         if verbosity >= 1 and report.created:
             self.stdout.write("按类型 by type：")
+            with translation.override("zh-hans"):
+                chinese = dict(zip(report.by_type, (label for label, _ in type_labels(report.by_type.items())),
+                                   strict=True))
+            with translation.override("en"):
+                english = dict(zip(report.by_type, (label for label, _ in type_labels(report.by_type.items())),
+                                   strict=True))
             for code, count in report.by_type.most_common():
-                self.stdout.write(f"  {code:<24} {count}")
+                self.stdout.write(f"  {chinese[code]} {english[code]}：{count}")
             self.stdout.write("按街镇 by street：")
             for street, count in report.by_street.most_common():
-                self.stdout.write(f"  {street:<12} {count}")
+                self.stdout.write(f"  {street}：{count}")
         if report.errors:
             sys.exit(1)
