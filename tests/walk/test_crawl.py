@@ -155,6 +155,15 @@ def _get(client, url):
     return client.get(url, follow=True)
 
 
+def _try_get(client, result: Crawl, url, **kwargs):
+    """GET, or None when the view raises (the test client re-raises it: a 500 for the user), noted."""
+    try:
+        return client.get(url, **kwargs)
+    except Exception as exc:
+        result.problem(url, f"raises {type(exc).__name__}: {str(exc)[:160]}")
+        return None
+
+
 def _final_url(response, url):
     if response.redirect_chain:
         return urljoin(url, response.redirect_chain[-1][0])
@@ -262,7 +271,7 @@ def _check_exports(client, result: Crawl, list_url, exports, count, label=""):
             result.problem(url, f"{label}export has {rows} data rows, the list counts {count}")
 
 
-def _narrowing_filter(client, doc, list_path, total):
+def _narrowing_filter(client, result: Crawl, doc, list_path, total):
     """One (name, value) of the list's GET filter form whose list is neither empty nor the whole list."""
     tries = []
     for form in doc.xpath("//form[not(@method) or translate(@method, 'GET', 'get')='get']"):
@@ -275,8 +284,8 @@ def _narrowing_filter(client, doc, list_path, total):
         if name in ("export", "page", "sort"):
             continue
         url = f"{list_path}?{urlencode({name: value})}"
-        response = client.get(url)
-        if response.status_code != 200:
+        response = _try_get(client, result, url)
+        if response is None or response.status_code != 200:
             continue
         narrowed = _list_count(response, _html(response))
         if narrowed and narrowed < total:
@@ -285,7 +294,7 @@ def _narrowing_filter(client, doc, list_path, total):
 
 
 def _check_filtered_exports(client, result: Crawl, list_path, doc, total):
-    found = _narrowing_filter(client, doc, list_path, total)
+    found = _narrowing_filter(client, result, doc, list_path, total)
     if found is None:
         return
     name, value, url, response, narrowed = found
@@ -300,8 +309,8 @@ def _check_filtered_exports(client, result: Crawl, list_path, doc, total):
     # (hx-push-url): the export links the user then clicks must carry the filter too. Either the swapped
     # response brings them (inside the table or out of band), or the page's export links are a[data-export]
     # to this same list and static/js/exports.js rebuilds them from the address bar when clicked.
-    swapped = client.get(url, headers={"HX-Request": "true", "HX-Target": "results"})
-    if swapped.status_code == 200 and swapped.content.strip() and b"<html" not in swapped.content[:500].lower():
+    swapped = _try_get(client, result, url, headers={"HX-Request": "true", "HX-Target": "results"})
+    if swapped is not None and swapped.status_code == 200 and swapped.content.strip() and b"<html" not in swapped.content[:500].lower():
         fragment = _export_links(_html(swapped), url)
         for fmt, link in fragment.items():
             if (name, value) not in parse_qsl(urlsplit(link).query):
@@ -419,7 +428,9 @@ def _walk_exports(client, result: Crawl, response, doc, url):
     if list_url == urlsplit(url).path + (f"?{urlsplit(url).query}" if urlsplit(url).query else ""):
         list_response, list_doc = response, doc
     else:  # the export of another page's list (the supervision board's 导出超期案件): count it there
-        list_response = client.get(list_url)
+        list_response = _try_get(client, result, list_url)
+        if list_response is None:
+            return
         if list_response.status_code != 200:
             result.problem(list_url, f"the list behind the export of {url} answers {list_response.status_code}")
             return
