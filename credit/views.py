@@ -415,10 +415,13 @@ def ranking(request):
 
 @login_required
 def company_credit(request, pk):
-    company = registry_selectors.company_get(user=request.user, pk=pk)
     if _is_company(request.user):
-        return redirect("credit:mine")  # its own (any other company is 404 above)
+        registry_selectors.company_get(user=request.user, pk=pk)  # any other company: 404
+        return redirect("credit:mine")  # its own
     _require_all_credit(request.user)
+    # Whoever sees the ranking may open every company in it (credit_q), not only those of its streets
+    # (the registry's scope): an officer's ranking linked to companies that answered 404.
+    company = get_object_or_404(selectors.visible_companies(request.user), pk=pk)
     user = request.user
     points = selectors.company_points(company)
     rank, ranked = _rank_of(user, company)

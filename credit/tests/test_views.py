@@ -339,6 +339,16 @@ def test_company_credit_page_shows_ledger_managers_checks_and_listings(client, w
                                                       reverse("registry:company-detail", args=[world.company_a.pk]))
 
 
+def test_every_company_in_an_officers_ranking_opens_also_outside_its_streets(client, world):
+    """The ranking shows an officer every company (credit_q); its links must not answer 404 for the companies
+    that manage nothing in the officer's streets (company B: 长风 only, oscar: 曹杨)."""
+    html = page(client, world.oscar, url("ranking"))
+    assert url("company", world.company_b.pk) in html
+    assert world.company_b.name in page(client, world.oscar, url("company", world.company_b.pk))
+    page(client, world.carl, url("company", world.company_a.pk), status=404)  # another company's: still 404
+    page(client, world.carl, url("company", world.company_b.pk), status=302)  # its own: to 本企业
+
+
 def test_housing_sees_the_listing_and_removes_it_with_a_reason_officers_cannot(client, world, check):
     CreditPolicy.objects.update(threshold=5)
     failed_and_fined(world, check)
