@@ -11,7 +11,6 @@ from datetime import date
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status, viewsets
@@ -24,7 +23,7 @@ from rest_framework.response import Response
 from accounts import policy as access
 from accounts.policy import MayPermission, may
 from accounts.scope import can_see_personal
-from core.api import RestrictedReadOnlyViewSet
+from core.api import BoundedDateField, BoundedDateFilter, IdFilter, RestrictedReadOnlyViewSet, object_or_404
 from core.masking import mask_name
 from credit import selectors, services
 from credit.choices import DisputeStatus, DutyOutcome, Subject
@@ -269,7 +268,7 @@ def _may(user, check: DutyCheck, action: str) -> bool:
 
 
 class RankingInput(serializers.Serializer):
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="统计日，默认今天")
+    on = BoundedDateField(required=False, allow_null=True, default=None, help_text="统计日，默认今天")
 
 
 def _input(serializer_class, data):
@@ -282,9 +281,9 @@ def _input(serializer_class, data):
 
 class DutyCheckFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=DutyOutcome.choices)
-    company = django_filters.NumberFilter(field_name="company_id")
-    street = django_filters.NumberFilter(field_name="street_id")
-    community = django_filters.NumberFilter(field_name="community_id")
+    company = IdFilter(field_name="company_id")
+    street = IdFilter(field_name="street_id")
+    community = IdFilter(field_name="community_id")
     answered = django_filters.BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -293,11 +292,11 @@ class DutyCheckFilter(django_filters.FilterSet):
 
 
 class CreditRecordFilter(django_filters.FilterSet):
-    company = django_filters.NumberFilter(field_name="company_id")
-    manager = django_filters.NumberFilter(field_name="project_manager_id")
+    company = IdFilter(field_name="company_id")
+    manager = IdFilter(field_name="project_manager_id")
     subject = django_filters.ChoiceFilter(choices=Subject.choices)
-    occurred_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
-    occurred_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
+    occurred_from = BoundedDateFilter(field_name="occurred_on", lookup_expr="gte")
+    occurred_to = BoundedDateFilter(field_name="occurred_on", lookup_expr="lte")
 
     class Meta:
         model = CreditRecord
@@ -306,7 +305,7 @@ class CreditRecordFilter(django_filters.FilterSet):
 
 class DisputeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DisputeStatus.choices)
-    company = django_filters.NumberFilter(field_name="record__company_id")
+    company = IdFilter(field_name="record__company_id")
 
     class Meta:
         model = CreditDispute
@@ -315,7 +314,7 @@ class DisputeFilter(django_filters.FilterSet):
 
 class ListingFilter(django_filters.FilterSet):
     open = django_filters.BooleanFilter(field_name="removed_on", lookup_expr="isnull", help_text="true：仍在名单中")
-    company = django_filters.NumberFilter(field_name="company_id")
+    company = IdFilter(field_name="company_id")
 
     class Meta:
         model = PunishmentListing
@@ -339,7 +338,7 @@ class DutyCheckViewSet(RestrictedReadOnlyViewSet):
         return DutyCheckSerializer if self.action == "list" else DutyCheckDetailSerializer
 
     def _visible(self, pk) -> DutyCheck:
-        return get_object_or_404(DutyCheck.objects.restrict(self.request.user, "view"), pk=pk)
+        return object_or_404(DutyCheck.objects.restrict(self.request.user, "view"), pk)
 
     def _response(self, pk, code=status.HTTP_200_OK):
         check = self.get_queryset().get(pk=pk)
@@ -409,7 +408,7 @@ class CreditRecordViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def dispute(self, request, pk=None):
         """异议: the company disputes the record within the deadline."""
-        record = get_object_or_404(CreditRecord.objects.restrict(request.user, "view"), pk=pk)
+        record = object_or_404(CreditRecord.objects.restrict(request.user, "view"), pk)
         if not may(request.user, access.CREDIT_DISPUTE, record):
             raise PermissionDenied(CANNOT_DISPUTE)
         v = _input(DisputeInput, request.data)
@@ -429,7 +428,7 @@ class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Upheld: a correction record reverses the points; rejected: the record stands."""
-        dispute = get_object_or_404(CreditDispute.objects.restrict(request.user, "view"), pk=pk)
+        dispute = object_or_404(CreditDispute.objects.restrict(request.user, "view"), pk)
         if not may(request.user, access.CREDIT_DECIDE, dispute):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(DisputeDecisionInput, request.data)
@@ -452,7 +451,7 @@ class ListingViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         """移出名单, with the reason of the decision."""
-        listing = get_object_or_404(PunishmentListing.objects.restrict(request.user, "view"), pk=pk)
+        listing = object_or_404(PunishmentListing.objects.restrict(request.user, "view"), pk)
         if not may(request.user, access.CREDIT_DECIDE, listing):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(RemoveInput, request.data)

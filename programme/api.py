@@ -8,7 +8,6 @@ burn-down series. Outside the scope → 404; an item the user may read but not c
 400 with the message in Chinese and English, and nothing changed.
 """
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -21,7 +20,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.policy import may
 from cases.models import EnforcementCase
-from core.api import RestrictedReadOnlyViewSet
+from core.api import BoundedDateField, IdField, IdFilter, RestrictedReadOnlyViewSet, object_or_404
 from programme import selectors, services
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
 from programme.forms import STATUS_GROUPS
@@ -62,15 +61,15 @@ class StructureSerializer(serializers.ModelSerializer):
 class StructureInput(serializers.Serializer):
     """The fields of an item; on PATCH only those sent change."""
 
-    community = serializers.IntegerField(help_text="小区ID")
+    community = IdField(help_text="小区ID")
     location = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=StructureKind.choices, default=StructureKind.EXISTING)
-    found_on = serializers.DateField()
+    found_on = BoundedDateField()
     area_m2 = serializers.DecimalField(max_digits=9, decimal_places=2)
     material = serializers.ChoiceField(choices=StructureMaterial.choices, default=StructureMaterial.OTHER)
     measure = serializers.ChoiceField(choices=[("", "—"), *Measure.choices], required=False, default="",
                                       allow_blank=True)
-    target_date = serializers.DateField(required=False, allow_null=True, default=None)
+    target_date = BoundedDateField(required=False, allow_null=True, default=None)
     owner_hint = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -83,7 +82,7 @@ class StructureInput(serializers.Serializer):
 
 class StatusInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=StructureStatus.choices)
-    cleared_on = serializers.DateField(required=False, allow_null=True, default=None,
+    cleared_on = BoundedDateField(required=False, allow_null=True, default=None,
                                        help_text="销项日期；销项时不填为今天")
     measure = serializers.ChoiceField(choices=[("", "—"), *Measure.choices], required=False, default="",
                                       allow_blank=True,
@@ -97,13 +96,13 @@ class LinkCaseInput(serializers.Serializer):
 
 
 class OpenCaseInput(serializers.Serializer):
-    officer = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="承办队员ID")
+    officer = IdField(required=False, allow_null=True, default=None, help_text="承办队员ID")
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class StructureApiFilter(django_filters.FilterSet):
-    street = django_filters.NumberFilter(field_name="street_id")
-    community = django_filters.NumberFilter(field_name="community_id")
+    street = IdFilter(field_name="street_id")
+    community = IdFilter(field_name="community_id")
     status = django_filters.ChoiceFilter(choices=STATUS_GROUPS + list(StructureStatus.choices), method="by_status",
                                          help_text="状态代码，或 remaining（未销项）、cleared（已销项）")
     kind = django_filters.ChoiceFilter(choices=StructureKind.choices)
@@ -133,7 +132,7 @@ class StructureViewSet(RestrictedReadOnlyViewSet):
     ordering = ["street__code", "community__name", "found_on", "pk"]
 
     def _changeable(self, pk) -> IllegalStructure:
-        item = get_object_or_404(IllegalStructure.objects.restrict(self.request.user, "view"), pk=pk)
+        item = object_or_404(IllegalStructure.objects.restrict(self.request.user, "view"), pk)
         if not may(self.request.user, policy.INVENTORY_CHANGE, item):
             raise PermissionDenied(CANNOT_CHANGE)
         return item
