@@ -24,5 +24,5 @@ urlpatterns = [
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("intake/<str:channel_slug>/", intake_api.ChannelCreateView.as_view(), name="intake-create"),
     path("", include(router.urls)),
-    re_path(r"^.*$", api_not_found),  # any other path: a JSON 404, not the HTML page
+    re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),  # any other path: a JSON 404, not the HTML page
 ]

@@ -16,6 +16,7 @@ from django.utils import translation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
+from rest_framework.utils import html
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import ApplicationError
@@ -49,7 +50,18 @@ def object_or_404(queryset, pk, **filters):
     return found
 
 
-class IdField(serializers.IntegerField):
+class FormNullMixin:
+    """In a form (multipart or urlencoded) null can only be spelled: "null" is None for a field that allows it, as
+    "" already is (the schema's `nullable` has no other form encoding)."""
+
+    def get_value(self, dictionary):
+        value = super().get_value(dictionary)
+        if self.allow_null and value == "null" and html.is_html_input(dictionary):
+            return None
+        return value
+
+
+class IdField(FormNullMixin, serializers.IntegerField):
     """An id in a request body: a positive 64-bit integer (the schema says so), else a bilingual 400."""
 
     def __init__(self, **kwargs):
@@ -59,7 +71,7 @@ class IdField(serializers.IntegerField):
         self.error_messages.update(invalid=BAD_ID, min_value=BAD_ID, max_value=BAD_ID, max_string_length=BAD_ID)
 
 
-class BoundedDateField(serializers.DateField):
+class BoundedDateField(FormNullMixin, serializers.DateField):
     """A date in a request: DATE_MIN..DATE_MAX, else a bilingual 400."""
 
     def to_internal_value(self, value):
@@ -69,7 +81,7 @@ class BoundedDateField(serializers.DateField):
         return value
 
 
-class BoundedDateTimeField(serializers.DateTimeField):
+class BoundedDateTimeField(FormNullMixin, serializers.DateTimeField):
     def to_internal_value(self, value):
         value = super().to_internal_value(value)
         if not DATE_MIN <= value.date() <= DATE_MAX:

@@ -48,7 +48,7 @@ class AutoSchema(SpectacularAutoSchema):
 
     def _get_serializer_field_meta(self, field, direction):
         meta = super()._get_serializer_field_meta(field, direction)
-        if direction == "response" and field.read_only and not isinstance(field, serializers.SerializerMethodField):
+        if direction == "response" and not isinstance(field, serializers.SerializerMethodField):
             if field.default is None or _nullable_source(field):
                 meta["nullable"] = True
         return meta

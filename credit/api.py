@@ -12,7 +12,7 @@ from datetime import date
 import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -217,6 +217,15 @@ RANKING_ROW = {
     "communities": serializers.IntegerField(), "households": serializers.IntegerField(),
     "complaints_per_1000_households": serializers.FloatField(allow_null=True), "listed": serializers.BooleanField(),
     "rank": serializers.IntegerField(), "of": serializers.IntegerField()}
+
+
+@extend_schema_serializer(many=False)  # one object, although it answers the viewset's "list"
+class CreditRankingSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    window_months = serializers.IntegerField()
+    threshold = serializers.IntegerField()
+    verified = serializers.BooleanField()
+    rows = inline_serializer("CreditRankingRow", RANKING_ROW, many=True)
 
 
 # --- input -------------------------------------------------------------------------------------------
@@ -473,12 +482,7 @@ class RankingViewSet(viewsets.ViewSet):
 
     permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
 
-    @extend_schema(
-        parameters=[RankingInput],
-        responses=inline_serializer("CreditRanking", {
-            "on": serializers.DateField(), "window_months": serializers.IntegerField(),
-            "threshold": serializers.IntegerField(), "verified": serializers.BooleanField(),
-            "rows": inline_serializer("CreditRankingRow", RANKING_ROW, many=True)}))
+    @extend_schema(parameters=[RankingInput], responses=CreditRankingSerializer)
     def list(self, request):
         on = _input(RankingInput, request.query_params)["on"] or timezone.localdate()
         policy = CreditPolicy.current()

@@ -1,5 +1,6 @@
 """Intake API: list and read complaints in scope; one create endpoint per channel; one endpoint
 per staff decision. Status is never writable directly."""
+import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -25,7 +26,7 @@ from core.errors import ApplicationError
 from core.masking import mask_name, mask_phone
 from intake import dispatch, selectors, services
 from intake.choices import Channel
-from intake.filters import ComplaintFilter
+from intake.filters import CONFIDENCE_BANDS, ComplaintFilter
 from intake.models import Complaint, ComplaintTransition
 from registry.models import Community
 
@@ -185,10 +186,17 @@ class RerouteDepartmentInput(serializers.Serializer):
     reason = serializers.CharField(max_length=dispatch.MAX_REASON)
 
 
+@extend_schema_field({"type": "string", "enum": [band for band, _ in CONFIDENCE_BANDS]})
+class BandFilter(django_filters.ChoiceFilter):
+    """low / mid / high: a band of the classifier's confidence (not the number itself)."""
+
+
 class ComplaintApiFilter(ComplaintFilter):
     """The queue's filters, with ids and dates checked (core.api): an unknown street matches nothing."""
 
     street = IdFilter(field_name="street_id")
+    confidence = BandFilter(choices=CONFIDENCE_BANDS, method="band")
+    violation_type = django_filters.CharFilter(field_name="violation_type__code", help_text="违法类型代码")
     received_after = BoundedDateFilter(field_name="received_at", lookup_expr="date__gte")
     received_before = BoundedDateFilter(field_name="received_at", lookup_expr="date__lte")
 

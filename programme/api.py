@@ -9,7 +9,7 @@ burn-down series. Outside the scope → 404; an item the user may read but not c
 """
 import django_filters
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -58,6 +58,11 @@ class StructureSerializer(serializers.ModelSerializer):
         return bool(not obj.is_cleared and obj.target_date and obj.target_date < today)
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,7}(\.\d{1,2})?$"})
+class AreaField(serializers.DecimalField):
+    """m², up to 9 digits with 2 decimals: the schema says a number is required (the generated pattern let "" by)."""
+
+
 class StructureInput(serializers.Serializer):
     """The fields of an item; on PATCH only those sent change."""
 
@@ -65,7 +70,7 @@ class StructureInput(serializers.Serializer):
     location = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=StructureKind.choices, default=StructureKind.EXISTING)
     found_on = BoundedDateField()
-    area_m2 = serializers.DecimalField(max_digits=9, decimal_places=2)
+    area_m2 = AreaField(max_digits=9, decimal_places=2)
     material = serializers.ChoiceField(choices=StructureMaterial.choices, default=StructureMaterial.OTHER)
     measure = serializers.ChoiceField(choices=[("", "—"), *Measure.choices], required=False, default="",
                                       allow_blank=True)
@@ -216,9 +221,12 @@ class StructureViewSet(RestrictedReadOnlyViewSet):
     def progress(self, request):
         """Progress to zero per street and for the district (existing and new apart: total, cleared, remaining,
         area remaining, % cleared, overdue) and the burn-down series with its target line."""
+        period = request.query_params.get("period", "")
+        if period not in ("", "week", "month"):
+            raise serializers.ValidationError({"period": ["周期须为 week 或 month / the period is week or month"]})
         today = timezone.localdate()
         streets, district = selectors.progress(user=request.user, today=today)
-        chart = selectors.burndown(user=request.user, period=request.query_params.get("period", ""), today=today)
+        chart = selectors.burndown(user=request.user, period=period, today=today)
         return Response({"date": today, "district": district.as_dict(),
                          "streets": [s.as_dict() for s in streets], "burndown": chart})
 

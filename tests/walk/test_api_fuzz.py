@@ -21,6 +21,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 ROLES = ("lead", "officer", "property")
+COVERAGE_ROLES = ("lead",)  # the schema's boundary cases (~70 an operation) as the lead, who may do most things
 SCHEMA_URL = "/api/v1/schema/?format=json"
 MAX_EXAMPLES = 5  # generated cases per operation and role, on top of the schema's boundary cases
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -33,6 +34,7 @@ class _Rollback(Exception):
 
 @dataclass
 class Report:
+    roles: int = 0
     operations: int = 0
     cases: int = 0
     statuses: Counter = field(default_factory=Counter)
@@ -43,11 +45,11 @@ class Report:
         return Counter(code for code, _, _ in self.failures)
 
     def summary(self) -> str:
-        lines = [f"API fuzz: {self.operations} operations × {len(ROLES)} roles, {self.cases} cases in "
+        lines = [f"API fuzz: {self.operations} operations × {self.roles} roles, {self.cases} cases in "
                  f"{self.seconds:.0f} s; statuses {dict(sorted(self.statuses.items()))}; "
                  f"failures {dict(self.kinds()) or 0}"]
         for (code, operation, title), (role, message, curl) in sorted(self.failures.items()):
-            lines.append(f"  {code} {operation} [{role}] {title}: {message[:400]}\n      {curl[:400]}")
+            lines.append(f"  {code} {operation} [{role}] {title}: {message[:400]}\n      {curl[:1500]}")
         return "\n".join(lines)
 
 
@@ -98,7 +100,11 @@ def load_schema(headers: dict, cookies: dict):
     client.cookies.load(cookies)
     response = client.get(SCHEMA_URL)
     assert response.status_code == 200, response.content[:300]
-    config = SchemathesisConfig.from_dict({"generation": {"with-security-parameters": False}})
+    config = SchemathesisConfig.from_dict({
+        "generation": {"with-security-parameters": False, "database": "none"},
+        # Other methods than the documented ones are 405 by DRF itself: not worth ~8 % of the cases.
+        "phases": {"coverage": {"unexpected-methods": []}},
+    })
     schema = schemathesis.openapi.from_dict(json.loads(response.content), config=config)
     schema.app = get_wsgi_application()
     return schema
@@ -108,22 +114,23 @@ def _checks():
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
         content_type_conformance,
-        negative_data_rejection,
         positive_data_acceptance,
         response_schema_conformance,
         status_code_conformance,
     )
 
+    # Not negative_data_rejection: a filter left empty or a boolean filter given "null" is ignored on purpose
+    # (as on the pages), which that check calls accepting invalid data.
     return [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-            negative_data_rejection, positive_data_acceptance]
+            positive_data_acceptance]
 
 
-def fuzz(roles=ROLES, max_examples=MAX_EXAMPLES, only=None) -> Report:
+def fuzz(roles=ROLES, max_examples=MAX_EXAMPLES, coverage_roles=COVERAGE_ROLES, only=None) -> Report:
     """Run every operation as each role; `only` (a substring of "METHOD /path") narrows it while debugging."""
     import hypothesis
     from schemathesis.generation.hypothesis.builder import HypothesisTestConfig, HypothesisTestMode, create_test
 
-    report = Report()
+    report = Report(roles=len(roles))
     started = time.monotonic()
     checks = _checks()
     settings = hypothesis.settings(max_examples=max_examples, deadline=None, derandomize=True, database=None,
@@ -139,9 +146,10 @@ def fuzz(roles=ROLES, max_examples=MAX_EXAMPLES, only=None) -> Report:
                 continue
 
             probe = _probe(report, operation, role, headers, cookies, checks, settings)
-            config = HypothesisTestConfig(
-                project=schema.config, settings=settings,
-                modes=[HypothesisTestMode.EXAMPLES, HypothesisTestMode.COVERAGE, HypothesisTestMode.FUZZING])
+            modes = [HypothesisTestMode.EXAMPLES, HypothesisTestMode.FUZZING]
+            if role in coverage_roles:
+                modes.append(HypothesisTestMode.COVERAGE)
+            config = HypothesisTestConfig(project=schema.config, settings=settings, modes=modes)
             create_test(operation=operation, test_func=probe, config=config)()
     report.seconds = time.monotonic() - started
     return report
