@@ -1,9 +1,11 @@
 """The API under /api/v1/: every app's viewsets on one router (the project package alone wires the apps)."""
-from django.urls import include, path
+from django.contrib.auth.decorators import login_required
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from cases import api as cases_api
+from core.api import api_not_found
 from credit import api as credit_api
 from intake import api as intake_api
 from programme import api as programme_api
@@ -17,8 +19,10 @@ credit_api.register(router)
 programme_api.register(router)
 
 urlpatterns = [
+    # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends a visitor to the login.
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("intake/<slug:channel_slug>/", intake_api.ChannelCreateView.as_view(), name="intake-create"),
+    path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("intake/<str:channel_slug>/", intake_api.ChannelCreateView.as_view(), name="intake-create"),
     path("", include(router.urls)),
+    re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),  # any other path: a JSON 404, not the HTML page
 ]

@@ -10,7 +10,6 @@ from datetime import date
 
 import django_filters
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -26,13 +25,14 @@ from accounts.scope import can_see_personal
 from cases import fines, indicators, services, workflow
 from cases.choices import CaseState, PartyKind, PartyRole
 from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, SupervisionOrder
-from core.api import RestrictedReadOnlyViewSet
+from core.api import ID_MAX, BoundedDateField, IdField, IdFilter, RestrictedReadOnlyViewSet, object_or_404
 from core.errors import ApplicationError
 from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure
 from registry.models import Department, PropertyCompany
 
 ACTIONS = sorted({m.action for m in workflow.MOVES})
+VERSION_HELP = "客户端看到的案件版本；已被他人更新时返回 409"
 CANNOT_HANDLE = "您不能办理该案件 / you cannot handle this case"
 NOT_IN_SCOPE = "找不到该诉件或不在您的范围内 / complaint not found or not in your scope"
 
@@ -155,14 +155,14 @@ class CaseDetailSerializer(CaseSerializer):
 
 class MoveInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
-    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text=VERSION_HELP)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     decision = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
     measures = serializers.ListField(child=serializers.ChoiceField(choices=Measure.choices), required=False,
                                      default=list, help_text="处理措施（作出处理决定、进一步处理时）")
     measures_done = serializers.ListField(child=serializers.ChoiceField(choices=Measure.choices), required=False,
                                           default=list, help_text="已执行到位的措施，如 RESTORE（恢复原状）")
-    rectify_due = serializers.DateField(required=False, allow_null=True, default=None)
+    rectify_due = BoundedDateField(required=False, allow_null=True, default=None)
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False,
                                               allow_null=True, default=None, help_text="移交部门代码")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=20,
@@ -170,19 +170,19 @@ class MoveInput(serializers.Serializer):
 
 
 class AssignInput(serializers.Serializer):
-    officer = serializers.IntegerField(help_text="承办队员（用户ID）：须为负责案件所在街镇的执法队员")
-    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+    officer = IdField(help_text="承办队员（用户ID）：须为负责案件所在街镇的执法队员")
+    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text=VERSION_HELP)
     reason = serializers.CharField(required=False, allow_blank=True, max_length=500, default="",
                                    help_text="理由；改派（已有承办队员）时必填")
 
 
 class ClaimInput(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text=VERSION_HELP)
 
 
 class InProgressInput(serializers.Serializer):
     in_progress = serializers.BooleanField(help_text="true：正在搭建（新增违建）；false：存量违建")
-    version = serializers.IntegerField(min_value=1, help_text="客户端看到的案件版本；已被他人更新时返回 409")
+    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text=VERSION_HELP)
     reason = serializers.CharField(max_length=1000, help_text="认定理由")
 
 
@@ -199,7 +199,7 @@ class PartyInput(serializers.Serializer):
     id_number = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
     phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
     address = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    property_company = serializers.IntegerField(required=False, allow_null=True, default=None,
+    property_company = IdField(required=False, allow_null=True, default=None,
                                                 help_text="物业服务企业ID（物业未履职案件的当事人）")
 
 
@@ -209,8 +209,8 @@ class EvidenceInput(serializers.Serializer):
 
 
 class OpenInput(serializers.Serializer):
-    complaint = serializers.IntegerField()
-    officer = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="承办队员ID")
+    complaint = IdField()
+    officer = IdField(required=False, allow_null=True, default=None, help_text="承办队员ID")
 
 
 class SuperviseInput(serializers.Serializer):
@@ -224,8 +224,8 @@ class RespondInput(serializers.Serializer):
 
 class PeriodInput(serializers.Serializer):
     by = serializers.ChoiceField(choices=["officer", "street"], default="street")
-    start = serializers.DateField(required=False, default=None)
-    end = serializers.DateField(required=False, default=None)
+    start = BoundedDateField(required=False, default=None)
+    end = BoundedDateField(required=False, default=None)
 
     def validate(self, attrs):
         today = timezone.localdate()
@@ -241,8 +241,8 @@ class PeriodInput(serializers.Serializer):
 class CaseApiFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=CaseState.choices)
     violation_type = django_filters.CharFilter(field_name="violation_type__code", help_text="违法类型代码")
-    street = django_filters.NumberFilter(field_name="street_id")
-    officer = django_filters.NumberFilter(field_name="officer_id")
+    street = IdFilter(field_name="street_id")
+    officer = IdFilter(field_name="officer_id")
     number = django_filters.CharFilter(field_name="number", lookup_expr="icontains")
     overdue = django_filters.BooleanFilter(method="by_overdue", help_text="true：超期的在办案件")
     due_soon = django_filters.BooleanFilter(method="by_due_soon", help_text="true：临期（2个工作日内到期）")
@@ -287,7 +287,7 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
     # helpers
 
     def _visible(self, pk) -> EnforcementCase:
-        return get_object_or_404(EnforcementCase.objects.restrict(self.request.user, "view"), pk=pk)
+        return object_or_404(EnforcementCase.objects.restrict(self.request.user, "view"), pk)
 
     def _changeable(self, pk, *, handlers_only=True) -> EnforcementCase:
         """404 outside the user's scope; 403 for a case the user may see but not handle."""
@@ -453,12 +453,12 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
         return Response(SupervisionSerializer(order).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RespondInput, responses={200: SupervisionSerializer})
-    @action(detail=True, methods=["post"], url_path=r"supervisions/(?P<order_id>\d+)/respond")
+    @action(detail=True, methods=["post"], url_path=r"supervisions/(?P<order_id>[^/]+)/respond")
     def supervision_respond(self, request, pk=None, order_id=None):
         """The case's officer answers a supervision order (any officer of the street while it has none), as on
         the case page: a supervisor does not answer his own order."""
         case = self._visible(pk)
-        order = get_object_or_404(SupervisionOrder.objects.filter(case=case).select_related("case"), pk=order_id)
+        order = object_or_404(SupervisionOrder.objects.filter(case=case).select_related("case"), order_id)
         if not may(request.user, policy.SUPERVISION_RESPOND, order):
             raise PermissionDenied("督办由案件的承办队员回复 / the case's officer answers a supervision order")
         v = self._input(RespondInput, request.data)
@@ -466,13 +466,13 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
         return Response(SupervisionSerializer(order).data)
 
     @extend_schema(request=None, responses={200: FineSerializer, 400: None, 403: None, 404: None})
-    @action(detail=True, methods=["post"], url_path=r"fines/(?P<fine_id>\d+)/final")
+    @action(detail=True, methods=["post"], url_path=r"fines/(?P<fine_id>[^/]+)/final")
     def fine_final(self, request, pk=None, fine_id=None):
         """处罚决定生效: the review and lawsuit periods have passed, or review or the court upheld the decision.
         Only a fine stated in an issued 行政处罚决定书 becomes final, once. On a PROPERTY_NEGLIGENCE case the
         credit app then puts its points on the company and its project manager (credit.receivers)."""
         case = self._changeable(pk)
-        fine = get_object_or_404(Fine.objects.filter(case=case), pk=fine_id)
+        fine = object_or_404(Fine.objects.filter(case=case), fine_id)
         fine = fines.fine_make_final(fine=fine, actor=request.user)
         fine = Fine.objects.select_related("party", "document").get(pk=fine.pk)
         return Response(FineSerializer(fine).data)

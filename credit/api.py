@@ -11,9 +11,8 @@ from datetime import date
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -24,7 +23,7 @@ from rest_framework.response import Response
 from accounts import policy as access
 from accounts.policy import MayPermission, may
 from accounts.scope import can_see_personal
-from core.api import RestrictedReadOnlyViewSet
+from core.api import BoundedDateField, BoundedDateFilter, IdFilter, RestrictedReadOnlyViewSet, object_or_404
 from core.masking import mask_name
 from credit import selectors, services
 from credit.choices import DisputeStatus, DutyOutcome, Subject
@@ -222,6 +221,15 @@ RANKING_ROW = {
     "of": serializers.IntegerField(help_text="参与排名的企业数")}
 
 
+@extend_schema_serializer(many=False)  # one object, although it answers the viewset's "list"
+class CreditRankingSerializer(serializers.Serializer):
+    on = serializers.DateField()
+    window_months = serializers.IntegerField()
+    threshold = serializers.IntegerField()
+    verified = serializers.BooleanField()
+    rows = inline_serializer("CreditRankingRow", RANKING_ROW, many=True)
+
+
 # --- input -------------------------------------------------------------------------------------------
 
 class AnswerInput(serializers.Serializer):
@@ -271,7 +279,7 @@ def _may(user, check: DutyCheck, action: str) -> bool:
 
 
 class RankingInput(serializers.Serializer):
-    on = serializers.DateField(required=False, allow_null=True, default=None, help_text="统计日，默认今天")
+    on = BoundedDateField(required=False, allow_null=True, default=None, help_text="统计日，默认今天")
 
 
 def _input(serializer_class, data):
@@ -284,9 +292,9 @@ def _input(serializer_class, data):
 
 class DutyCheckFilter(django_filters.FilterSet):
     outcome = django_filters.ChoiceFilter(choices=DutyOutcome.choices)
-    company = django_filters.NumberFilter(field_name="company_id")
-    street = django_filters.NumberFilter(field_name="street_id")
-    community = django_filters.NumberFilter(field_name="community_id")
+    company = IdFilter(field_name="company_id")
+    street = IdFilter(field_name="street_id")
+    community = IdFilter(field_name="community_id")
     answered = django_filters.BooleanFilter(field_name="answered_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
@@ -295,11 +303,11 @@ class DutyCheckFilter(django_filters.FilterSet):
 
 
 class CreditRecordFilter(django_filters.FilterSet):
-    company = django_filters.NumberFilter(field_name="company_id")
-    manager = django_filters.NumberFilter(field_name="project_manager_id")
+    company = IdFilter(field_name="company_id")
+    manager = IdFilter(field_name="project_manager_id")
     subject = django_filters.ChoiceFilter(choices=Subject.choices)
-    occurred_from = django_filters.DateFilter(field_name="occurred_on", lookup_expr="gte")
-    occurred_to = django_filters.DateFilter(field_name="occurred_on", lookup_expr="lte")
+    occurred_from = BoundedDateFilter(field_name="occurred_on", lookup_expr="gte")
+    occurred_to = BoundedDateFilter(field_name="occurred_on", lookup_expr="lte")
 
     class Meta:
         model = CreditRecord
@@ -308,7 +316,7 @@ class CreditRecordFilter(django_filters.FilterSet):
 
 class DisputeFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=DisputeStatus.choices)
-    company = django_filters.NumberFilter(field_name="record__company_id")
+    company = IdFilter(field_name="record__company_id")
 
     class Meta:
         model = CreditDispute
@@ -317,7 +325,7 @@ class DisputeFilter(django_filters.FilterSet):
 
 class ListingFilter(django_filters.FilterSet):
     open = django_filters.BooleanFilter(field_name="removed_on", lookup_expr="isnull", help_text="true：仍在名单中")
-    company = django_filters.NumberFilter(field_name="company_id")
+    company = IdFilter(field_name="company_id")
 
     class Meta:
         model = PunishmentListing
@@ -341,7 +349,7 @@ class DutyCheckViewSet(RestrictedReadOnlyViewSet):
         return DutyCheckSerializer if self.action == "list" else DutyCheckDetailSerializer
 
     def _visible(self, pk) -> DutyCheck:
-        return get_object_or_404(DutyCheck.objects.restrict(self.request.user, "view"), pk=pk)
+        return object_or_404(DutyCheck.objects.restrict(self.request.user, "view"), pk)
 
     def _response(self, pk, code=status.HTTP_200_OK):
         check = self.get_queryset().get(pk=pk)
@@ -411,7 +419,7 @@ class CreditRecordViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def dispute(self, request, pk=None):
         """异议: the company disputes the record within the deadline."""
-        record = get_object_or_404(CreditRecord.objects.restrict(request.user, "view"), pk=pk)
+        record = object_or_404(CreditRecord.objects.restrict(request.user, "view"), pk)
         if not may(request.user, access.CREDIT_DISPUTE, record):
             raise PermissionDenied(CANNOT_DISPUTE)
         v = _input(DisputeInput, request.data)
@@ -431,7 +439,7 @@ class CreditDisputeViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
         """Upheld: a correction record reverses the points; rejected: the record stands."""
-        dispute = get_object_or_404(CreditDispute.objects.restrict(request.user, "view"), pk=pk)
+        dispute = object_or_404(CreditDispute.objects.restrict(request.user, "view"), pk)
         if not may(request.user, access.CREDIT_DECIDE, dispute):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(DisputeDecisionInput, request.data)
@@ -454,7 +462,7 @@ class ListingViewSet(RestrictedReadOnlyViewSet):
     @action(detail=True, methods=["post"])
     def remove(self, request, pk=None):
         """移出名单, with the reason of the decision."""
-        listing = get_object_or_404(PunishmentListing.objects.restrict(request.user, "view"), pk=pk)
+        listing = object_or_404(PunishmentListing.objects.restrict(request.user, "view"), pk)
         if not may(request.user, access.CREDIT_DECIDE, listing):
             raise PermissionDenied(CANNOT_DECIDE_CREDIT)
         v = _input(RemoveInput, request.data)
@@ -476,12 +484,7 @@ class RankingViewSet(viewsets.ViewSet):
 
     permission_classes = [IsAuthenticated, MayPermission.of(access.CREDIT_OVERVIEW, access.CREDIT_MINE)]
 
-    @extend_schema(
-        parameters=[RankingInput],
-        responses=inline_serializer("CreditRanking", {
-            "on": serializers.DateField(), "window_months": serializers.IntegerField(),
-            "threshold": serializers.IntegerField(), "verified": serializers.BooleanField(),
-            "rows": inline_serializer("CreditRankingRow", RANKING_ROW, many=True)}))
+    @extend_schema(parameters=[RankingInput], responses=CreditRankingSerializer)
     def list(self, request):
         on = _input(RankingInput, request.query_params)["on"] or timezone.localdate()
         policy = CreditPolicy.current()

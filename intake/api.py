@@ -1,6 +1,6 @@
 """Intake API: list and read complaints in scope; one create endpoint per channel; one endpoint
 per staff decision. Status is never writable directly."""
-from django.shortcuts import get_object_or_404
+import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
@@ -13,12 +13,20 @@ from rest_framework.views import APIView
 from accounts import policy
 from accounts.policy import MayPermission, may
 from accounts.scope import can_see_personal
-from core.api import RestrictedReadOnlyViewSet
+from core.api import (
+    BoundedDateField,
+    BoundedDateFilter,
+    BoundedDateTimeField,
+    IdField,
+    IdFilter,
+    RestrictedReadOnlyViewSet,
+    object_or_404,
+)
 from core.errors import ApplicationError
 from core.masking import mask_name, mask_phone
 from intake import dispatch, selectors, services
 from intake.choices import Channel
-from intake.filters import ComplaintFilter
+from intake.filters import CONFIDENCE_BANDS, ComplaintFilter
 from intake.models import Complaint, ComplaintTransition
 from registry.models import Community
 
@@ -87,15 +95,14 @@ class ComplaintDetailSerializer(ComplaintSerializer):
 
 class ComplaintInputSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=services.MAX_CONTENT)
-    received_at = serializers.DateTimeField(required=False)
+    received_at = BoundedDateTimeField(required=False)
     address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     external_no = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
     caller_name = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
     caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=30, default="")
     category_hint = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-    due_date = serializers.DateField(required=False, allow_null=True, default=None)
-    community = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                         help_text="小区ID；物业报告必填")
+    due_date = BoundedDateField(required=False, allow_null=True, default=None)
+    community = IdField(required=False, allow_null=True, default=None, help_text="小区ID；物业报告必填")
     lat = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
                                    min_value=-90, max_value=90)
     lng = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True, default=None,
@@ -146,7 +153,7 @@ class CorrectTypeInput(serializers.Serializer):
 
 
 class CorrectCommunityInput(serializers.Serializer):
-    community = serializers.IntegerField()
+    community = IdField()
     reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
 
 
@@ -168,15 +175,33 @@ class ReturnInput(serializers.Serializer):
 
 
 class RerouteStreetInput(serializers.Serializer):
-    street = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="改派至街镇ID")
-    community = serializers.IntegerField(required=False, allow_null=True, default=None,
-                                         help_text="或改派至小区ID（须在您的范围内）")
+    street = IdField(required=False, allow_null=True, default=None, help_text="改派至街镇ID")
+    community = IdField(required=False, allow_null=True, default=None,
+                        help_text="或改派至小区ID（须在您的范围内）")
     reason = serializers.CharField(max_length=dispatch.MAX_REASON, help_text="改派理由")
 
 
 class RerouteDepartmentInput(serializers.Serializer):
     department = serializers.CharField(help_text="主管部门代码，如 HOUSING")
     reason = serializers.CharField(max_length=dispatch.MAX_REASON)
+
+
+@extend_schema_field({"type": "string", "enum": [band for band, _ in CONFIDENCE_BANDS]})
+class BandFilter(django_filters.ChoiceFilter):
+    """low / mid / high: a band of the classifier's confidence (not the number itself)."""
+
+
+class ComplaintApiFilter(ComplaintFilter):
+    """The queue's filters, with ids and dates checked (core.api): an unknown street matches nothing."""
+
+    street = IdFilter(field_name="street_id")
+    confidence = BandFilter(choices=CONFIDENCE_BANDS, method="band")
+    violation_type = django_filters.CharFilter(field_name="violation_type__code", help_text="违法类型代码")
+    received_after = BoundedDateFilter(field_name="received_at", lookup_expr="date__gte")
+    received_before = BoundedDateFilter(field_name="received_at", lookup_expr="date__lte")
+
+    class Meta(ComplaintFilter.Meta):
+        fields = [*ComplaintFilter.Meta.fields, "received_after", "received_before"]
 
 
 class ComplaintViewSet(RestrictedReadOnlyViewSet):
@@ -188,7 +213,7 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
     queryset = Complaint.objects.select_related("violation_type", "predicted_type", "department", "community",
                                                 "street").order_by("-received_at")
     serializer_class = ComplaintSerializer
-    filterset_class = ComplaintFilter
+    filterset_class = ComplaintApiFilter
 
     def get_serializer_class(self):
         return ComplaintDetailSerializer if self.action == "retrieve" else ComplaintSerializer
@@ -198,7 +223,7 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
         may not decide, 404 outside the user's scope."""
         if not may(self.request.user, policy.COMPLAINT_TRIAGE):
             raise PermissionDenied("您的角色不能更正诉件 / your role cannot change complaints")
-        complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
+        complaint = object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk)
         if not may(self.request.user, policy.COMPLAINT_TRIAGE, complaint):
             raise NotFound
         return complaint
@@ -256,7 +281,7 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
     # on the complaint (dispatch.DISPATCH_ACTIONS, as on the page and in the service)
 
     def _dispatchable(self, pk, move):
-        complaint = get_object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk=pk)
+        complaint = object_or_404(Complaint.objects.restrict(self.request.user, "view"), pk)
         if not dispatch.may(self.request.user, move, complaint):
             raise PermissionDenied("您不能改派或退回该诉件 / you cannot re-route or return this complaint")
         return complaint

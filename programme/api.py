@@ -8,9 +8,8 @@ burn-down series. Outside the scope → 404; an item the user may read but not c
 400 with the message in Chinese and English, and nothing changed.
 """
 import django_filters
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -21,7 +20,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.policy import may
 from cases.models import EnforcementCase
-from core.api import RestrictedReadOnlyViewSet
+from core.api import BoundedDateField, IdField, IdFilter, RestrictedReadOnlyViewSet, object_or_404
 from programme import selectors, services
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
 from programme.forms import STATUS_GROUPS
@@ -59,18 +58,23 @@ class StructureSerializer(serializers.ModelSerializer):
         return bool(not obj.is_cleared and obj.target_date and obj.target_date < today)
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^\d{1,7}(\.\d{1,2})?$"})
+class AreaField(serializers.DecimalField):
+    """m², up to 9 digits with 2 decimals: the schema says a number is required (the generated pattern let "" by)."""
+
+
 class StructureInput(serializers.Serializer):
     """The fields of an item; on PATCH only those sent change."""
 
-    community = serializers.IntegerField(help_text="小区ID")
+    community = IdField(help_text="小区ID")
     location = serializers.CharField(max_length=200)
     kind = serializers.ChoiceField(choices=StructureKind.choices, default=StructureKind.EXISTING)
-    found_on = serializers.DateField()
-    area_m2 = serializers.DecimalField(max_digits=9, decimal_places=2)
+    found_on = BoundedDateField()
+    area_m2 = AreaField(max_digits=9, decimal_places=2)
     material = serializers.ChoiceField(choices=StructureMaterial.choices, default=StructureMaterial.OTHER)
     measure = serializers.ChoiceField(choices=[("", "—"), *Measure.choices], required=False, default="",
                                       allow_blank=True)
-    target_date = serializers.DateField(required=False, allow_null=True, default=None)
+    target_date = BoundedDateField(required=False, allow_null=True, default=None)
     owner_hint = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -83,7 +87,7 @@ class StructureInput(serializers.Serializer):
 
 class StatusInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=StructureStatus.choices)
-    cleared_on = serializers.DateField(required=False, allow_null=True, default=None,
+    cleared_on = BoundedDateField(required=False, allow_null=True, default=None,
                                        help_text="销项日期；销项时不填为今天")
     measure = serializers.ChoiceField(choices=[("", "—"), *Measure.choices], required=False, default="",
                                       allow_blank=True,
@@ -97,13 +101,13 @@ class LinkCaseInput(serializers.Serializer):
 
 
 class OpenCaseInput(serializers.Serializer):
-    officer = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="承办队员ID")
+    officer = IdField(required=False, allow_null=True, default=None, help_text="承办队员ID")
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
 
 
 class StructureApiFilter(django_filters.FilterSet):
-    street = django_filters.NumberFilter(field_name="street_id")
-    community = django_filters.NumberFilter(field_name="community_id")
+    street = IdFilter(field_name="street_id")
+    community = IdFilter(field_name="community_id")
     status = django_filters.ChoiceFilter(choices=STATUS_GROUPS + list(StructureStatus.choices), method="by_status",
                                          help_text="状态代码，或 remaining（未销项）、cleared（已销项）")
     kind = django_filters.ChoiceFilter(choices=StructureKind.choices)
@@ -133,7 +137,7 @@ class StructureViewSet(RestrictedReadOnlyViewSet):
     ordering = ["street__code", "community__name", "found_on", "pk"]
 
     def _changeable(self, pk) -> IllegalStructure:
-        item = get_object_or_404(IllegalStructure.objects.restrict(self.request.user, "view"), pk=pk)
+        item = object_or_404(IllegalStructure.objects.restrict(self.request.user, "view"), pk)
         if not may(self.request.user, policy.INVENTORY_CHANGE, item):
             raise PermissionDenied(CANNOT_CHANGE)
         return item
@@ -217,9 +221,12 @@ class StructureViewSet(RestrictedReadOnlyViewSet):
     def progress(self, request):
         """Progress to zero per street and for the district (existing and new apart: total, cleared, remaining,
         area remaining, % cleared, overdue) and the burn-down series with its target line."""
+        period = request.query_params.get("period", "")
+        if period not in ("", "week", "month"):
+            raise serializers.ValidationError({"period": ["周期须为 week 或 month / the period is week or month"]})
         today = timezone.localdate()
         streets, district = selectors.progress(user=request.user, today=today)
-        chart = selectors.burndown(user=request.user, period=request.query_params.get("period", ""), today=today)
+        chart = selectors.burndown(user=request.user, period=period, today=today)
         return Response({"date": today, "district": district.as_dict(),
                          "streets": [s.as_dict() for s in streets], "burndown": chart})
 

@@ -2,7 +2,7 @@
 from rest_framework import serializers
 
 from accounts.scope import can_see_personal
-from core.api import RestrictedReadOnlyViewSet
+from core.api import IdFilter, RestrictedReadOnlyViewSet
 from core.masking import mask_name, mask_phone
 from registry.filters import CommunityFilter
 from registry.models import (
@@ -82,6 +82,13 @@ class ViolationTypeSerializer(serializers.ModelSerializer):
                   "triggers_duty_check", "non_onsite", "description", "bases"]
 
 
+class CommunityApiFilter(CommunityFilter):
+    """The page's filters, with ids checked (core.api): an unknown street or company matches nothing."""
+
+    street = IdFilter(field_name="street_id")
+    property_company = IdFilter(field_name="property_company_id")
+
+
 class StreetViewSet(RestrictedReadOnlyViewSet):
     queryset = Street.objects.all()
     serializer_class = StreetSerializer
@@ -92,7 +99,7 @@ class CommunityViewSet(RestrictedReadOnlyViewSet):
         "addresses", "aliases"
     ).order_by("id")
     serializer_class = CommunitySerializer
-    filterset_class = CommunityFilter
+    filterset_class = CommunityApiFilter
 
 
 class PropertyCompanyViewSet(RestrictedReadOnlyViewSet):

@@ -90,9 +90,10 @@ def api(obj="", *, get=None, post=None, **args):
 # 曹杨 and of company A. `anon` is the login redirect (pages) or 403 (API) unless the row says otherwise.
 # Comments name the refusals this table found missing (fixed through accounts.policy.may).
 ROUTES: dict[str, Row] = {
-    "api-docs": api(get={200: "* anon"}),
+    "api-docs": api(get={200: "*", 302: "anon"}),  # the login page for a visitor (issue 10)
     "api-root": api(get={200: "*"}),
-    "api-schema": api(get={200: "* anon"}),
+    "api-not-found": api(get={404: "* anon"}, path="nowhere/"),  # any other /api/v1/ path: JSON 404
+    "api-schema": api(get={200: "*"}),  # signed-in users only (issue 10)
     "cases:assign": page("case", post={OK: "bureau oscar", 404: "departments companies owen sam"}),
     "cases:board": page(get={200: "bureau", 403: "departments companies officers sam"}),
     "cases:claim": page("case", post={OK: "bureau oscar", 404: "departments companies owen sam"}),
