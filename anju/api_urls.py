@@ -2,6 +2,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter
 
 from cases import api as cases_api
@@ -10,6 +11,17 @@ from credit import api as credit_api
 from intake import api as intake_api
 from programme import api as programme_api
 from registry import api as registry_api
+
+
+class SchemaView(SpectacularAPIView):
+    """The schema for signed-in users; a visitor's refusal comes as JSON (the schema's own YAML renderer would make
+    a browser download the error as a file)."""
+
+    def get_renderers(self):
+        if not self.request.user.is_authenticated:
+            return [JSONRenderer()]
+        return super().get_renderers()
+
 
 router = DefaultRouter()
 registry_api.register(router)
@@ -20,7 +32,7 @@ programme_api.register(router)
 
 urlpatterns = [
     # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends a visitor to the login.
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("intake/<str:channel_slug>/", intake_api.ChannelCreateView.as_view(), name="intake-create"),
     path("", include(router.urls)),

@@ -15,6 +15,7 @@ def test_a_visitor_gets_neither_the_schema_nor_the_docs(client):
     schema = client.get(reverse("api-schema"))
     assert schema.status_code in (401, 403)
     assert b"openapi" not in schema.content
+    assert schema["Content-Type"].startswith("application/json")  # not a YAML file the browser would download
     docs = client.get(reverse("api-docs"))
     assert docs.status_code == 302 and docs["Location"].startswith(reverse("login"))
 
