@@ -1,8 +1,11 @@
 from accounts.scope import personal_view
+from core.calendar import DUE_SOON, OVERDUE
+
+DUE_LABELS = {OVERDUE: "超期", DUE_SOON: "临期"}  # the queue's flags (intake.selectors.with_due_flag)
 
 
 def complaint_columns(user):
-    """Callers masked as on the queue and in the API."""
+    """The queue's columns, its 办理时限 and 超期/临期 flag included; callers masked as on the queue and in the API."""
     see = personal_view(user, "caller")
     return [
         ("ID", "pk"),
@@ -19,6 +22,8 @@ def complaint_columns(user):
         ("置信度", "confidence"),
         ("承办部门", "department.name"),
         ("状态", "get_status_display"),
+        ("办理时限", "due_date"),
+        ("期限提示", lambda c: DUE_LABELS.get(getattr(c, "due_flag", "") or "", "")),
         ("重复于", lambda c: str(c.duplicate_of) if c.duplicate_of_id else ""),
         ("90日重复数", "repeat_count"),
     ]

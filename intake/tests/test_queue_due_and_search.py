@@ -99,3 +99,15 @@ def test_search_matches_parts_across_fields_but_not_the_caller(client, world, or
     client.force_login(world.alice)
     rows = client.get(reverse("intake:queue"), {"q": query, "status": ""}).context["page"].object_list
     assert {c.content for c in rows} == expected
+
+
+def test_the_queue_export_carries_the_due_date_and_its_flag(client, world, orders):
+    import csv
+    import io
+
+    client.force_login(world.alice)
+    body = client.get(reverse("intake:queue") + "?status=&export=csv").getvalue().decode("utf-8-sig")
+    rows = {row["外部编号"]: row for row in csv.DictReader(io.StringIO(body))}
+    late, soon, later = rows["2026-0106-000123"], rows["2026-1206-000456"], rows["2026-1206-000789"]
+    assert late["办理时限"] == str(orders["late"].due_date) and late["期限提示"] == "超期"
+    assert soon["期限提示"] == "临期" and later["期限提示"] == ""
