@@ -125,6 +125,14 @@ def personal_view(user, kind: str) -> Masker:
     return Masker(can_see_personal(user, kind))
 
 
+def serializer_view(context: dict, kind: str) -> Masker:
+    """`personal_view` for an API serializer, asked once per response (kept in the serializer's context)."""
+    cache = context.setdefault("_personal_view", {})
+    if kind not in cache:
+        cache[kind] = personal_view(context["request"].user, kind)
+    return cache[kind]
+
+
 def can_see_personal(user, kind: str) -> bool:
     role = role_of(user)
     allowed = PERSONAL_DATA_ACCESS[kind]

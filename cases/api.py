@@ -21,13 +21,12 @@ from rest_framework.response import Response
 from accounts import policy
 from accounts.models import User
 from accounts.policy import may
-from accounts.scope import can_see_personal
+from accounts.scope import serializer_view
 from cases import fines, indicators, services, workflow
 from cases.choices import CaseState, PartyKind, PartyRole
 from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, SupervisionOrder
 from core.api import ID_MAX, BoundedDateField, IdField, IdFilter, RestrictedReadOnlyViewSet, object_or_404
 from core.errors import ApplicationError
-from core.masking import mask_id_number, mask_phone
 from registry.choices import Measure
 from registry.models import Department, PropertyCompany
 
@@ -54,17 +53,11 @@ class PartySerializer(serializers.ModelSerializer):
         fields = ["id", "role", "kind", "name", "id_number", "phone", "address", "property_company"]
         read_only_fields = fields
 
-    def _personal(self) -> bool:
-        cache = self.context.setdefault("_personal", {})
-        if "party" not in cache:
-            cache["party"] = can_see_personal(self.context["request"].user, "party")
-        return cache["party"]
-
     def get_id_number(self, obj) -> str:
-        return obj.id_number if self._personal() else mask_id_number(obj.id_number)
+        return serializer_view(self.context, "party").id_number(obj.id_number)
 
     def get_phone(self, obj) -> str:
-        return obj.phone if self._personal() else mask_phone(obj.phone)
+        return serializer_view(self.context, "party").phone(obj.phone)
 
 
 class TransitionSerializer(serializers.ModelSerializer):

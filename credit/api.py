@@ -22,9 +22,8 @@ from rest_framework.response import Response
 
 from accounts import policy as access
 from accounts.policy import MayPermission, may
-from accounts.scope import can_see_personal
+from accounts.scope import serializer_view
 from core.api import BoundedDateField, BoundedDateFilter, IdFilter, RestrictedReadOnlyViewSet, object_or_404
-from core.masking import mask_name
 from credit import selectors, services
 from credit.choices import DisputeStatus, DutyOutcome, Subject
 from credit.models import (
@@ -47,10 +46,7 @@ CANNOT_DECIDE_CREDIT = "只有区局领导或区房管局可以处理 / only the
 def _manager_name(serializer, manager) -> str | None:
     if manager is None:
         return None
-    cache = serializer.context.setdefault("_contact", {})
-    if "ok" not in cache:
-        cache["ok"] = can_see_personal(serializer.context["request"].user, "contact")
-    return manager.name if cache["ok"] else mask_name(manager.name)
+    return serializer_view(serializer.context, "contact").name(manager.name)
 
 
 # --- output ------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts import policy
 from accounts.policy import MayPermission, may
-from accounts.scope import can_see_personal
+from accounts.scope import serializer_view
 from core.api import (
     BoundedDateField,
     BoundedDateFilter,
@@ -23,7 +23,6 @@ from core.api import (
     object_or_404,
 )
 from core.errors import ApplicationError
-from core.masking import mask_name, mask_phone
 from intake import dispatch, selectors, services
 from intake.choices import Channel
 from intake.filters import CONFIDENCE_BANDS, ComplaintFilter
@@ -59,14 +58,11 @@ class ComplaintSerializer(serializers.ModelSerializer):
                   "duplicate_score", "repeat_count", "needs_consultation", "status", "created_at"]
         read_only_fields = fields
 
-    def _personal(self):
-        return can_see_personal(self.context["request"].user, "caller")
-
     def get_caller_name(self, obj) -> str:
-        return obj.caller_name if self._personal() else mask_name(obj.caller_name)
+        return serializer_view(self.context, "caller").name(obj.caller_name)
 
     def get_caller_phone(self, obj) -> str:
-        return obj.caller_phone if self._personal() else mask_phone(obj.caller_phone)
+        return serializer_view(self.context, "caller").phone(obj.caller_phone)
 
 
 class ComplaintTransitionSerializer(serializers.ModelSerializer):

@@ -1,9 +1,8 @@
 """Registry API: read-only reference data through the same scope as the pages."""
 from rest_framework import serializers
 
-from accounts.scope import can_see_personal
+from accounts.scope import serializer_view
 from core.api import IdFilter, RestrictedReadOnlyViewSet
-from core.masking import mask_name, mask_phone
 from registry.filters import CommunityFilter
 from registry.models import (
     Community,
@@ -46,10 +45,8 @@ class CommunitySerializer(serializers.ModelSerializer):
         manager = obj.project_manager
         if manager is None:
             return None
-        user = self.context["request"].user
-        if can_see_personal(user, "contact"):
-            return {"name": manager.name, "phone": manager.phone}
-        return {"name": mask_name(manager.name), "phone": mask_phone(manager.phone)}
+        see = serializer_view(self.context, "contact")
+        return {"name": see.name(manager.name), "phone": see.phone(manager.phone)}
 
 
 class PropertyCompanySerializer(serializers.ModelSerializer):
