@@ -12,6 +12,7 @@ from cases import rules, selectors
 from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, PartyRole, PaymentStatus, Satisfaction
 from cases.models import EnforcementCase
 from core import dates
+from core.api import IdFilter
 from core.forms import BoundedDateInput, BusinessDateField, MultipleFileField
 from registry.choices import Measure
 from registry.models import Department, Street, ViolationType
@@ -60,8 +61,8 @@ class CaseFilter(django_filters.FilterSet):
     officer = django_filters.ModelChoiceFilter(queryset=_officers, label=_("承办队员"), empty_label=_("全部队员"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="by_due", label=_("期限"), empty_label=_("全部"))
     mine = django_filters.BooleanFilter(method="by_mine", label=_("我的案件"), widget=forms.CheckboxInput)
-    community = django_filters.NumberFilter(field_name="community_id", label=_("小区"), min_value=1,
-                                          max_value=2**63 - 1)  # the community page's link
+    # the community page's link; the API's id rule (a positive 64-bit id, documented in the schema as such)
+    community = IdFilter(field_name="community_id", label=_("小区"))
 
     class Meta:
         model = EnforcementCase

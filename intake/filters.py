@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.api import IdFilter
 from intake.choices import OPEN_STATUSES, Channel, ComplaintStatus
 from intake.models import Complaint
 from intake.selectors import DUE_SOON, OVERDUE, due_soon_q, overdue_q, text_filter
@@ -33,8 +34,8 @@ class ComplaintFilter(django_filters.FilterSet):
     confidence = django_filters.ChoiceFilter(choices=CONFIDENCE_BANDS, method="band", label=_("置信度"),
                                              empty_label=_("全部置信度"))
     needs_consultation = django_filters.BooleanFilter(label=_("需会诊"))
-    community = django_filters.NumberFilter(field_name="community_id", label=_("小区"), min_value=1,
-                                          max_value=2**63 - 1)  # the community page's link
+    # the community page's link; the API's id rule (a positive 64-bit id, documented in the schema as such)
+    community = IdFilter(field_name="community_id", label=_("小区"))
     due = django_filters.ChoiceFilter(choices=DUE_CHOICES, method="by_due", label=_("办理时限"),
                                       empty_label=_("全部时限"))
     sort = django_filters.ChoiceFilter(choices=SORT_CHOICES, method="by_sort", label=_("排序"),
