@@ -3,6 +3,8 @@
 Tests marked `postgres` need PostgreSQL features; on the default SQLite database they are
 skipped with a reason, and `.ci/run` runs the whole suite again on PostgreSQL.
 """
+import os
+
 import pytest
 
 
@@ -10,6 +12,13 @@ def pytest_collection_modifyitems(config, items):
     from django.conf import settings
 
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The full-district walk (tests/walk: seed_demo, crawl, API fuzz) runs once per .ci/run, on SQLite, to keep
+        # the run under its 45 minutes; ANJU_WALK_POSTGRES=1 runs it on PostgreSQL too.
+        if os.environ.get("ANJU_WALK_POSTGRES") != "1":
+            walk = pytest.mark.skip(reason="the district walk runs on SQLite in .ci/run (ANJU_WALK_POSTGRES=1 runs it)")
+            for item in items:
+                if item.nodeid.startswith("tests/walk/"):
+                    item.add_marker(walk)
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://… (.ci/run does)")
     for item in items:
