@@ -78,39 +78,37 @@ class BoundedDateTimeInput(forms.DateTimeInput):
         return context
 
 
-class BusinessDateField(forms.DateField):
-    """A business date (core.dates kind PAST or DUE) refused outside its plausible range."""
+class _Business:
+    """A business date or time (core.dates kind PAST or DUE), refused outside its plausible range by `check`."""
 
-    def __init__(self, *args, kind: str = dates.PAST, label_en: str = "date", **kwargs):
-        self.kind, self.label_en = kind, label_en
-        kwargs.setdefault("widget", BoundedDateInput(kind=kind))
+    check = staticmethod(dates.date_check)
+    widget_class = BoundedDateInput
+    label_zh, default_label_en = "日期", "date"
+
+    def __init__(self, *args, kind: str = dates.PAST, label_en: str = "", **kwargs):
+        self.kind, self.label_en = kind, label_en or self.default_label_en
+        kwargs.setdefault("widget", self.widget_class(kind=kind))
         super().__init__(*args, **kwargs)
 
     def validate(self, value):
         super().validate(value)
         try:
-            dates.date_check(value, kind=self.kind, label=_source(self.label) or "日期",
-                             label_en=self.label_en)
+            self.check(value, kind=self.kind, label=_source(self.label) or self.label_zh, label_en=self.label_en)
         except ApplicationError as exc:
             raise forms.ValidationError(message_for_reader(exc), code="out_of_range") from None
 
 
-class BusinessDateTimeField(forms.DateTimeField):
+class BusinessDateField(_Business, forms.DateField):
+    """A business date refused outside its plausible range."""
+
+
+class BusinessDateTimeField(_Business, forms.DateTimeField):
     """A business time typed as Asia/Shanghai wall-clock time (a value with an offset is converted), refused
     outside its plausible range."""
 
-    def __init__(self, *args, kind: str = dates.PAST, label_en: str = "time", **kwargs):
-        self.kind, self.label_en = kind, label_en
-        kwargs.setdefault("widget", BoundedDateTimeInput(kind=kind))
-        super().__init__(*args, **kwargs)
-
-    def validate(self, value):
-        super().validate(value)
-        try:
-            dates.datetime_check(value, kind=self.kind, label=_source(self.label) or "时间",
-                                 label_en=self.label_en)
-        except ApplicationError as exc:
-            raise forms.ValidationError(message_for_reader(exc), code="out_of_range") from None
+    check = staticmethod(dates.datetime_check)
+    widget_class = BoundedDateTimeInput
+    label_zh, default_label_en = "时间", "time"
 
 
 def _source(label) -> str:
