@@ -3,6 +3,7 @@ import time
 from datetime import date
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from demo import district
@@ -11,15 +12,24 @@ from programme import selectors, services
 from programme.choices import CLEARED
 from programme.models import IllegalStructure
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("registry_loaded")]
 
 
 def no_progress(items, label):
     return items
 
 
+@pytest.fixture(scope="module")
+def registry_loaded(django_db_setup, django_db_blocker):
+    """The demo registry (streets, communities), loaded once for the module in a transaction rolled back at its end;
+    each test runs in a savepoint on top of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        district.load_registry(tally=district.Tally(), progress=no_progress)
+        yield
+        transaction.set_rollback(True)
+
+
 def test_the_demo_inventory_is_credible_and_a_second_run_writes_nothing():
-    district.load_registry(tally=district.Tally(), progress=no_progress)
     tally = district.Tally()
     started = time.monotonic()
     programme_demo.seed(tally=tally, progress=no_progress)
@@ -54,7 +64,6 @@ def test_the_demo_inventory_is_credible_and_a_second_run_writes_nothing():
 def test_the_demo_plan_holds_on_any_day_it_is_loaded(today):
     """The demo is loaded on whatever day `make run` first runs: nothing in it may lie after that day, and each
     item is cleared after it was found (the services refuse otherwise, and seed_demo would stop)."""
-    district.load_registry(tally=district.Tally(), progress=no_progress)
     from registry.models import Community
 
     communities = list(Community.objects.select_related("street").order_by("street__code", "name"))

@@ -2,7 +2,7 @@
 `match_address` command (CONTRACTS.md).
 
 The registry part of the demo is seeded once for the module inside a transaction rolled back at the end
-(as in demo/tests/test_seed_demo.py). seed_demo's activity steps (a year of complaints) are left out:
+(as in tests/walk/test_seed_demo.py). seed_demo's activity steps (a year of complaints) are left out:
 matching needs only streets, communities, addresses and aliases, and the complaints would take minutes.
 """
 import csv

@@ -1,8 +1,8 @@
 """seed_demo: the demo district is complete, consistent, valid and idempotent, and the demo logins work.
 
-The district is seeded once for the module inside a transaction that is rolled back at the end, so other
-test modules never see it; each test runs in its own savepoint on top of it. A fast password hasher keeps
-the nine demo logins from costing seconds."""
+It runs on the district tests/walk/conftest.py seeds once for the package (the crawl and the API fuzz use the
+same one), inside a transaction rolled back at the package's end, so other test modules never see it; each test
+runs in its own savepoint on top of it."""
 import os
 import subprocess
 import sys
@@ -13,9 +13,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count, Sum
-from django.test import override_settings
 
 from accounts.choices import Role
 from accounts.models import User
@@ -31,18 +29,8 @@ from registry.models import (
     StreetPopulation,
 )
 
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PUTUO_STREETS = {"长寿路街道", "曹杨新村街道", "长风新村街道", "宜川路街道", "甘泉路街道", "石泉路街道", "真如镇街道",
                  "万里街道", "长征镇", "桃浦镇"}
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
-        with transaction.atomic():
-            call_command("seed_demo", verbosity=0)
-            yield
-            transaction.set_rollback(True)
 
 
 def snapshot() -> dict[str, int]:
@@ -54,7 +42,7 @@ def snapshot() -> dict[str, int]:
     }
 
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("demo_district")]
 
 
 def test_it_loads_putuo_and_its_ten_streets():
