@@ -156,7 +156,7 @@ POLICY: dict[str, Rule] = {
     POPULATION_CHANGE: Rule(frozenset({ADMIN})),
     BULLETIN_LIST: Rule(STAFF, doc="a street reads its own street's bulletins and the district's"),
     BULLETIN_MAKE: Rule(STAFF, doc="a street makes its own street's bulletin only"),
-    ASSESSMENT_VIEW: Rule(SUPERVISORS | {STREET, DEPARTMENT}, doc="a street or department: the ranking, its own figures"),
+    ASSESSMENT_VIEW: Rule(SUPERVISORS | {STREET, DEPARTMENT}, doc="streets, departments: ranking, own figures"),
     ASSESSMENT_CONFIGURE: Rule(frozenset({ADMIN})),
 }
 
