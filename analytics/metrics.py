@@ -23,13 +23,14 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
 
 from accounts import policy, scope
 from analytics.aggregates import bounds, day_of
 from analytics.models import DailyComplaintCount
 from analytics.periods import Period
+from cases import indicators
 from cases import services as case_services
 from cases.choices import TERMINAL, CaseState
 from cases.indicators import REOPEN_WINDOW
@@ -366,9 +367,7 @@ def _cases(streets, community_id):
 
 
 def _due_q(period: Period) -> Q:
-    low, high = bounds(period.start, period.end)
-    return (Q(state=CaseState.CLOSED, closed_at__gte=low, closed_at__lt=high)
-            | Q(state__in=OPEN_STATES, state_due__gte=period.start, state_due__lte=period.end))
+    return indicators.owed_in_q(period.start, period.end)
 
 
 def stage_exits(case_ids) -> dict[int, list[tuple[str, date, date | None]]]:
@@ -401,8 +400,7 @@ def _closed_on_time(exits: list) -> bool:
 
 def _closing(cases, period: Period) -> tuple[int, int, int]:
     """(应结案, 结案, 按期结案) of the cases in the period."""
-    low, high = bounds(period.start, period.end)
-    closed_q = Q(state=CaseState.CLOSED, closed_at__gte=low, closed_at__lt=high)
+    closed_q = indicators.closed_in_q(period.start, period.end)
     due = cases.filter(_due_q(period)).count()
     closed_ids = list(cases.filter(closed_q).values_list("pk", flat=True))
     exits = stage_exits(closed_ids)
@@ -431,10 +429,10 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
 
     # cases
     cases = _cases(streets, community_id)
-    closed_q = Q(state=CaseState.CLOSED, closed_at__gte=low, closed_at__lt=high)
+    closed_q = indicators.closed_in_q(period.start, period.end)
     counts = cases.aggregate(
         filed=Count("pk", filter=Q(created_at__gte=low, created_at__lt=high)),
-        overdue=Count("pk", filter=Q(state__in=OPEN_STATES, state_due__lte=period.end)),
+        overdue=Count("pk", filter=indicators.overdue_at_q(period.end)),
     )
     due, closed, on_time = _closing(cases, period)
     span = {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
@@ -476,14 +474,10 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     figures["rectification_rate"] = Figure("rectification_rate", _rate(moves["rectified"], reviews),
                                            moves["rectified"], reviews, None)
 
-    # recurrence: a complaint of the same community and type within 90 days after the closing
-    again = Complaint.objects.filter(
-        community_id=OuterRef("community_id"), violation_type_id=OuterRef("violation_type_id"),
-        received_at__gt=OuterRef("closed_at"), received_at__lte=OuterRef("closed_at") + RECURRENCE_WINDOW,
-    ).exclude(case_id=OuterRef("pk"))
-    recurred = cases.filter(closed_q, community__isnull=False).filter(Exists(again)).count()
+    # recurrence: a complaint of the same community and type within 90 days after the closing (cases.indicators)
+    recurred = cases.filter(closed_q).filter(indicators.recurred_q(RECURRENCE_WINDOW)).count()
     figures["recurrence_rate"] = Figure("recurrence_rate", _rate(recurred, closed), recurred, closed,
-                                        case_list_url(**loc, **span))
+                                        case_list_url(**loc, **span, recurred="true"))
 
     # referrals answered on time
     referrals = (Referral.objects.filter(_where(streets, None), due__gte=period.start, due__lte=period.end)
@@ -581,7 +575,7 @@ def streets_ranked(user, period: Period, baseline: Period | None = None) -> list
 def overdue_cases(user, at: date, street=None):
     """Cases open now whose current stage deadline had passed at the end of day `at` (the 超期 figure's cases)."""
     streets, _ = _narrow(user, street)
-    return (_cases(streets, None).filter(state__in=OPEN_STATES, state_due__lte=at)
+    return (_cases(streets, None).filter(indicators.overdue_at_q(at))
             .select_related("street", "community", "violation_type", "officer").order_by("state_due", "number"))
 
 

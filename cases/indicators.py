@@ -75,6 +75,38 @@ def working_days_back(day: date, days: int) -> date:
         current -= timedelta(days=1)
 
 
+# --- the bulletins' case counts (analytics.metrics and the case list's filters share them) ---------------
+
+def closed_in_q(start: date, end: date, prefix: str = "") -> Q:
+    """结案: closed within start…end (days in Asia/Shanghai, both included)."""
+    low, high = _bounds(start, end)
+    return Q(**{f"{prefix}state": CaseState.CLOSED, f"{prefix}closed_at__gte": low, f"{prefix}closed_at__lt": high})
+
+
+def owed_in_q(start: date, end: date, prefix: str = "") -> Q:
+    """应结案: closed within start…end, or still open with its current stage deadline within it (a case referred
+    to another department is neither)."""
+    return closed_in_q(start, end, prefix) | Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}state_due__gte": start,
+                                                  f"{prefix}state_due__lte": end})
+
+
+def overdue_at_q(day: date, prefix: str = "") -> Q:
+    """超期 at the end of `day`: open (as the case stands now) with its current stage deadline on or before it."""
+    return Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}state_due__lte": day})
+
+
+def recurred_q(window: timedelta = REOPEN_WINDOW) -> Q:
+    """回潮: a closed case after whose closing a complaint or clue of the same violation type in the same
+    community came within `window` (not one of the case's own complaints)."""
+    from intake.models import Complaint
+
+    again = Complaint.objects.filter(
+        community_id=OuterRef("community_id"), violation_type_id=OuterRef("violation_type_id"),
+        received_at__gt=OuterRef("closed_at"), received_at__lte=OuterRef("closed_at") + window,
+    ).exclude(case_id=OuterRef("pk"))
+    return Q(state=CaseState.CLOSED, community__isnull=False) & Q(Exists(again))
+
+
 # --- indicators ----------------------------------------------------------------------------------
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
