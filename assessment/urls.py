@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from assessment import views
 
 app_name = "assessment"
-urlpatterns = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("streets/<int:pk>/", views.street, name="street"),
+    path("departments/<int:pk>/", views.department, name="department"),
+    path("configure/", views.configure, name="configure"),
+]
