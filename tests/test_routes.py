@@ -94,6 +94,10 @@ ROUTES: dict[str, Row] = {
     "api-root": api(get={200: "*"}),
     "api-not-found": api(get={404: "* anon"}, path="nowhere/"),  # any other /api/v1/ path: JSON 404
     "api-schema": api(get={200: "*"}),  # signed-in users only (issue 10)
+    # /api/v1/metrics/ (issue 11): without start and end a 400; a property company 403 (analytics.metrics)
+    "metrics-per-10k": api(get={400: "staff departments", 403: "companies"}),
+    "metrics-effectiveness": api(get={400: "staff departments", 403: "companies"}),
+    "metrics-trend": api(get={400: "staff departments", 403: "companies"}),
     "assessment:configure": page(get={200: "ada", 403: "alice officers sam departments companies"},
                                  post={OK: "ada", 403: "alice officers sam departments companies"}),
     "assessment:department": page("department", get={200: "bureau hana", 404: "others sam", 403: "officers companies"}),
