@@ -84,7 +84,7 @@ def test_command_writes_both_files_with_the_metrics_figures(district, month, tmp
 
     doc = Document(out)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert f"普陀区住宅小区违法违规行为治理工作通报" in text and f"（{month.label}）" in text
+    assert "普陀区住宅小区违法违规行为治理工作通报" in text and f"（{month.label}）" in text
     for bad in ("None", "nan", "NaN", "EBIKE_CHARGING", "GROUP_RENTING"):
         assert bad not in text
     tables = _docx_tables(out)
