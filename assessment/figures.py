@@ -8,11 +8,13 @@ the numerators keep their own scoping.
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from cases.models import Referral
 from intake.choices import ReferralStatus
+from intake.models import Complaint
 
 
 @dataclass
@@ -24,6 +26,8 @@ class Shown:
     denominator: int | None
     list_url: str | None = None
     extra: dict | None = None   # e.g. the two 万人比 of a change
+    note: str = ""              # why there is no value, when it is not a zero denominator
+    note_en: str = ""
 
 
 def _metrics():
@@ -40,7 +44,26 @@ def _shown(figure) -> Shown:
     return Shown(figure.value, figure.numerator, figure.denominator, figure.list_url)
 
 
+CACHE_SECONDS = 600  # the streets' figures are slow to count (analytics.metrics.effectiveness per street)
+
+
 def street_figures(period, street, codes) -> dict[str, Shown]:
+    """The street's figures, kept CACHE_SECONDS in the cache (pages say how old they may be)."""
+    key = f"assessment:street:{period.code}:{street.pk}:{','.join(sorted(codes))}"
+    found = cache.get(key)
+    if found is None:
+        found = _street_figures(period, street, codes)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def records_since():
+    """The day of the first complaint on the platform: a baseline before it is not a baseline."""
+    first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    return timezone.localdate(first) if first else None
+
+
+def _street_figures(period, street, codes) -> dict[str, Shown]:
     metrics = _metrics()
     out = {}
     wanted = set(codes)
@@ -52,12 +75,20 @@ def street_figures(period, street, codes) -> dict[str, Shown]:
     if "per_10k_change" in wanted:
         change = metrics.per_10k_change(_viewer(), period, period.year_ago(), level="street", unit_id=street.pk)
         current, baseline = change["current"], change["baseline"]
+        since = records_since()
+        value, note, note_en = change["change_pct"], "", ""
+        if since is not None and since > period.year_ago().start:
+            value = None
+            note = f"上年同期（{period.year_ago().label}）早于平台最早的诉件记录（{since}），没有可比的基数"
+            note_en = (f"the same period a year before ({period.year_ago().label_en}) starts before the platform's "
+                       f"first complaint ({since}): no baseline to compare with")
         out["per_10k_change"] = Shown(
-            change["change_pct"], current.complaints if current else None, baseline.complaints if baseline else None,
+            value, current.complaints if current else None, baseline.complaints if baseline else None,
             current.list_url if current else None,
             extra={"current": current.per_10k if current else None,
                    "baseline": baseline.per_10k if baseline else None,
                    "baseline_label": period.year_ago().label},
+            note=note, note_en=note_en,
         )
     return out
 

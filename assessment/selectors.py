@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.choices import Role
@@ -95,9 +95,12 @@ def _number(x) -> str:
     return f"{d.normalize():f}" if d != d.to_integral() else f"{int(d)}"
 
 
-def _why(indicator: Indicator, value, points) -> str:
+def _why(indicator: Indicator, shown: figures.Shown, points) -> str:
     """The points in one sentence, numbers in."""
-    weight, floor, target = indicator.weight, indicator.floor, indicator.target
+    weight, floor, target, value = indicator.weight, indicator.floor, indicator.target, shown.value
+    if value is None and shown.note:
+        english = (translation.get_language() or "").startswith("en")
+        return (shown.note_en if english and shown.note_en else shown.note) + _("：不计分，权重不计入总分折算")
     if value is None:
         return _("本期无数据（分母为 0），不计分，权重不计入总分折算")
     better = (Decimal(str(value)) >= target) if indicator.direction == Direction.HIGHER else (
@@ -119,7 +122,7 @@ def _line(indicator: Indicator, shown: figures.Shown) -> Line:
     points = rules.indicator_points(shown.value, weight=indicator.weight, floor=indicator.floor,
                                     target=indicator.target)
     return Line(indicator, name, name_en, text, text_en, source.unit if source else "", shown, points,
-                _why(indicator, shown.value, points))
+                _why(indicator, shown, points))
 
 
 def _score(subject, unit_id, name, indicators, shown: dict) -> Score:

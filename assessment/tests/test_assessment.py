@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -21,6 +22,13 @@ from registry.models import Department
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025  # a past year: its period is the whole year
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_figures():
+    cache.clear()  # figures.street_figures keeps its figures for a while
+    yield
+    cache.clear()
 
 
 # --- the arithmetic, with no database -----------------------------------------------------------------
@@ -99,7 +107,8 @@ def referrals(world):
 # streets: figures as analytics.metrics would give them (its own tests check those), the scoring by hand:
 # 曹杨 on time 95 → 30; rework 5 → 10 × (5 − 10) ÷ (0 − 10) = 5; recurrence no data; per 10k −10 % → 30;
 #      supervision 80 → 20 × (80 − 60) ÷ 40 = 10: 75 points of the 90 with data → 83.33
-# 长风 on time 60 → 0; rework 0 → 10; recurrence 10 → 0; per 10k +10 % → 0; supervision 100 → 20: 30.00
+# 长风 on time 60 → 0; rework 0 → 10; recurrence 10 (target 20) → 10; per 10k +10 % → 0; supervision 100 → 20:
+#      40.00
 STREET_FIGURES = {
     "曹杨新村街道": {"on_time_rate": (95, 19, 20), "rework_rate": (5, 1, 20), "recurrence_rate": (None, 0, 0),
                      "per_10k_change": (-10, 90, 100), "supervision_answered_rate": (80, 4, 5)},
@@ -140,13 +149,24 @@ def test_streets_are_scored_and_ranked_as_worked_out_by_hand(world, street_figur
     caoyang, changfeng = scores["曹杨新村街道"], scores["长风新村街道"]
     assert [str(line.points) for line in caoyang.lines] == ["30.00", "5.00", "None", "30.00", "10.00"]
     assert (caoyang.total, caoyang.weight_counted, caoyang.rank) == (Decimal("83.33"), 90, 1)
-    assert (changfeng.total, changfeng.rank) == (Decimal("30.00"), 2)
+    assert (changfeng.total, changfeng.rank) == (Decimal("40.00"), 2)
 
 
 def test_streets_without_any_data_have_no_score_and_nothing_breaks(world):
     """The real analytics.metrics on the small world (no cases in 2025): no totals, no ranks, no error."""
     scores = _scores(Subject.STREET)
     assert {s.total for s in scores.values()} == {None}
+
+
+def test_a_baseline_before_the_first_complaint_is_no_baseline(world):
+    """The platform's records start today: last year's same period cannot be compared with, said so."""
+    from cases.tests.test_paths import complaint_for
+
+    complaint_for("EBIKE_PARKING", world.caoyang_a)
+    today = timezone.localdate()
+    shown = figures.street_figures(selectors.period_of(today.year), world.caoyang, ["per_10k_change"])
+    change = shown["per_10k_change"]
+    assert change.value is None and "没有可比的基数" in change.note
 
 
 # --- pages: the refused side first --------------------------------------------------------------------
@@ -174,7 +194,7 @@ def test_a_street_sees_the_ranking_and_only_its_own_breakdown(client, world, str
     assert reverse("assessment:street", args=[world.caoyang.pk]) not in html  # no link to another's
     assert _get(client, world.sam, "assessment:street", world.caoyang.pk, year=YEAR).status_code == 404
     own = _get(client, world.sam, "assessment:street", world.changfeng.pk, year=YEAR)
-    assert own.status_code == 200 and "30.00" in own.content.decode()
+    assert own.status_code == 200 and "40.00" in own.content.decode()
     assert _get(client, world.sam, "assessment:configure").status_code == 403
 
 
