@@ -13,15 +13,26 @@ from accounts import policy
 from accounts.policy import MayPermission
 from analytics import metrics
 from analytics.periods import Period, PeriodError
-from core.api import BoundedDateField, IdField
+from core.api import BAD_ID, BoundedDateField, IdField
 
 REFUSED = "无权查看该范围的统计数据 / not allowed to see the figures of this unit"
 
 
+def _date_errors(name: str) -> dict:
+    return {"required": f"请提供 {name}（YYYY-MM-DD） / {name} (YYYY-MM-DD) is required",
+            "null": f"请提供 {name}（YYYY-MM-DD） / {name} (YYYY-MM-DD) is required",
+            "invalid": f"{name} 须为 YYYY-MM-DD 格式的日期 / {name} must be a date as YYYY-MM-DD",
+            "datetime": f"{name} 须为日期而非时间 / {name} must be a date, not a time"}
+
+
+# an id in a query: the messages given here, as the validators built from them keep them (core.api.BAD_ID)
+_ID_ERRORS = {key: BAD_ID for key in ("invalid", "min_value", "max_value", "max_string_length")}
+
+
 class RangeInput(serializers.Serializer):
-    start = BoundedDateField(help_text="first day, included (YYYY-MM-DD)")
-    end = BoundedDateField(help_text="last day, included (YYYY-MM-DD)")
-    street = IdField(required=False, allow_null=True, default=None, help_text="街镇ID")
+    start = BoundedDateField(help_text="first day, included (YYYY-MM-DD)", error_messages=_date_errors("start"))
+    end = BoundedDateField(help_text="last day, included (YYYY-MM-DD)", error_messages=_date_errors("end"))
+    street = IdField(required=False, allow_null=True, default=None, help_text="街镇ID", error_messages=_ID_ERRORS)
 
     def validate(self, attrs):
         try:
@@ -38,7 +49,7 @@ class Per10kInput(RangeInput):
 
 
 class UnitInput(RangeInput):
-    community = IdField(required=False, allow_null=True, default=None, help_text="小区ID")
+    community = IdField(required=False, allow_null=True, default=None, help_text="小区ID", error_messages=_ID_ERRORS)
 
 
 UnitRateSerializer = inline_serializer("UnitRate", many=True, fields={
