@@ -80,7 +80,7 @@ def _street_figures(period, street, codes) -> dict[str, Shown]:
         if since is not None and since > period.year_ago().start:
             value = None
             note = f"上年同期（{period.year_ago().label}）早于平台最早的诉件记录（{since}），没有可比的基数"
-            note_en = (f"the same period a year before ({period.year_ago().label_en}) starts before the platform's "
+            note_en = (f"The same period a year before ({period.year_ago().label_en}) starts before the platform's "
                        f"first complaint ({since}): no baseline to compare with")
         out["per_10k_change"] = Shown(
             value, current.complaints if current else None, baseline.complaints if baseline else None,

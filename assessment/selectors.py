@@ -168,6 +168,10 @@ def scores(scheme: Scheme, period: Period, subject: str) -> list[Score]:
 
 # --- who sees which breakdown ------------------------------------------------------------------------
 
+def may_open_all(user) -> bool:
+    return role_of(user) in {Role.ADMIN, Role.LEAD}
+
+
 def may_open(user, subject: str, unit_id: int) -> bool:
     """The bureau opens every breakdown; a street its own street's; a department its own."""
     role = role_of(user)

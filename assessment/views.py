@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import policy
 from accounts.policy import may
-from assessment import exports, selectors, services
+from assessment import exports, figures, selectors, services
 from assessment.catalogue import RULE_TEXT
 from assessment.choices import Subject
 from assessment.forms import IndicatorFormSet, SchemeForm, initial_rows, kept_rows
@@ -38,6 +38,8 @@ def _year_and_period(request):
 
 
 def _period_label(period) -> str:
+    if period.kind == "custom":  # the year so far
+        return _("%(year)s年（截至 %(day)s）") % {"year": period.start.year, "day": period.end.isoformat()}
     return period.label_en if _english() else period.label
 
 
@@ -69,6 +71,8 @@ def overview(request):
         "department_indicators": selectors.indicators_of(scheme, Subject.DEPARTMENT),
         "rule_text": RULE_TEXT, "can_configure": may(request.user, policy.ASSESSMENT_CONFIGURE),
         "streets_total": len(streets), "departments_total": len(departments),
+        "can_open_all": may(request.user, policy.ASSESSMENT_CONFIGURE) or selectors.may_open_all(request.user),
+        "cache_minutes": figures.CACHE_SECONDS // 60,
     })
 
 
