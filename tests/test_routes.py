@@ -98,6 +98,12 @@ ROUTES: dict[str, Row] = {
     "metrics-per-10k": api(get={400: "staff departments", 403: "companies"}),
     "metrics-effectiveness": api(get={400: "staff departments", 403: "companies"}),
     "metrics-trend": api(get={400: "staff departments", 403: "companies"}),
+    # dashboards (issue 11): a street or community outside the user's streets 404, property companies 403
+    "analytics:community": page("community", get={200: "bureau oscar departments", 404: "owen sam", 403: "companies"}),
+    "analytics:overview": page(get={200: "staff departments", 403: "companies"}),
+    "analytics:street": page("street", get={200: "bureau oscar departments", 404: "owen sam", 403: "companies"}),
+    "analytics:wall": page(get={200: "bureau", 403: "officers sam departments companies"}),
+    "analytics:wall-data": page(get={200: "bureau", 403: "officers sam departments companies"}),
     "assessment:configure": page(get={200: "ada", 403: "alice officers sam departments companies"},
                                  post={OK: "ada", 403: "alice officers sam departments companies"}),
     "assessment:department": page("department", get={200: "bureau hana", 404: "others sam", 403: "officers companies"}),
