@@ -17,7 +17,6 @@ supervision and 12345-reply figures are counted from their tables (one grouped q
 Every Figure carries `list_url`: the complaint list (intake:queue) or the case list (cases:list) filtered to the
 records behind the numerator, where a list filter can express them (None where no list can, e.g. satisfaction).
 """
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
@@ -31,8 +30,7 @@ from analytics.aggregates import bounds, day_of
 from analytics.models import DailyComplaintCount
 from analytics.periods import Period
 from cases import indicators
-from cases import services as case_services
-from cases.choices import TERMINAL, CaseState
+from cases.choices import CaseState
 from cases.indicators import REOPEN_WINDOW
 from cases.models import CaseTransition, EnforcementCase, Referral, SupervisionOrder
 from cases.workflow import STATE_STAGE
@@ -41,7 +39,6 @@ from intake.models import Complaint, HotlineReply
 from registry.models import Community, District, Street, StreetPopulation, ViolationType
 
 RECURRENCE_WINDOW = REOPEN_WINDOW  # 90 days, the same window as a case's 回潮 reopening (cases.indicators)
-OPEN_STATES = [s for s in CaseState.values if s not in TERMINAL]
 STAGES = [s for s in CaseState.values if s in STATE_STAGE]   # the states that have a deadline
 
 
@@ -370,42 +367,12 @@ def _due_q(period: Period) -> Q:
     return indicators.owed_in_q(period.start, period.end)
 
 
-def stage_exits(case_ids) -> dict[int, list[tuple[str, date, date | None]]]:
-    """case id -> [(stage left, day left, that stage's deadline)] for every move out of a stage with a
-    deadline, the deadline computed by cases.services.stage_deadline from the day the case entered the stage."""
-    cases = {c.pk: c for c in EnforcementCase.objects.filter(pk__in=list(case_ids)).select_related("violation_type")}
-    rows = (CaseTransition.objects.filter(case_id__in=list(cases)).order_by("case_id", "at", "pk")
-            .values_list("case_id", "from_state", "to_state", "at"))
-    out: dict[int, list] = defaultdict(list)
-    entered: dict[int, object] = {}
-    for case_id, from_state, to_state, at in rows:
-        day = day_of(at)
-        if from_state != to_state and from_state in STATE_STAGE:
-            since = entered.get(case_id)
-            if since is not None:
-                deadline = case_services.stage_deadline(cases[case_id], from_state, since)
-                out[case_id].append((from_state, day, deadline))
-        if from_state != to_state or case_id not in entered:
-            entered[case_id] = day
-    return out
-
-
-def _day(moment) -> date:
-    return day_of(moment)
-
-
-def _closed_on_time(exits: list) -> bool:
-    return all(deadline is None or left <= deadline for _, left, deadline in exits)
-
-
 def _closing(cases, period: Period) -> tuple[int, int, int]:
     """(应结案, 结案, 按期结案) of the cases in the period."""
     closed_q = indicators.closed_in_q(period.start, period.end)
     due = cases.filter(_due_q(period)).count()
     closed_ids = list(cases.filter(closed_q).values_list("pk", flat=True))
-    exits = stage_exits(closed_ids)
-    on_time = sum(1 for pk in closed_ids if _closed_on_time(exits.get(pk, [])))
-    return due, len(closed_ids), on_time
+    return due, len(closed_ids), len(indicators.on_time_ids(closed_ids))
 
 
 def effectiveness(user, period: Period, street=None, community=None) -> dict[str, Figure]:
@@ -442,15 +409,16 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
                             case_list_url(**loc, owed_after=period.start, owed_before=period.end))
     figures["closed"] = Figure("closed", closed, closed, due, case_list_url(**loc, **span))
     figures["closing_rate"] = Figure("closing_rate", _rate(closed, due), closed, due, case_list_url(**loc, **span))
-    figures["on_time"] = Figure("on_time", on_time, on_time, due, case_list_url(**loc, **span))
-    figures["on_time_rate"] = Figure("on_time_rate", _rate(on_time, due), on_time, due, case_list_url(**loc, **span))
+    on_time_url = case_list_url(**loc, **span, on_time="true")
+    figures["on_time"] = Figure("on_time", on_time, on_time, due, on_time_url)
+    figures["on_time_rate"] = Figure("on_time_rate", _rate(on_time, due), on_time, due, on_time_url)
     figures["overdue"] = Figure("overdue", counts["overdue"], counts["overdue"], None,
                                 case_list_url(**loc, overdue_at=period.end))
 
     # per stage: moves out of a stage in the period
     moved = (CaseTransition.objects.filter(case__in=cases, at__gte=low, at__lt=high, from_state__in=STAGES)
              .exclude(from_state=F("to_state")).values_list("case_id", flat=True).distinct())
-    stage_exit_rows = stage_exits(set(moved))
+    stage_exit_rows = indicators.stage_exits(set(moved))
     per_stage = {s: [0, 0] for s in STAGES}
     for rows in stage_exit_rows.values():
         for stage, left, deadline in rows:
@@ -485,7 +453,7 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     if community_id is not None:
         referrals = referrals.filter(Q(complaint__community_id=community_id) | Q(case__community_id=community_id))
     pairs = list(referrals.values_list("due", "answered_at"))
-    ok = sum(1 for due_day, answered in pairs if answered is not None and _day(answered) <= due_day)
+    ok = sum(1 for due_day, answered in pairs if answered is not None and day_of(answered) <= due_day)
     figures["referral_on_time_rate"] = Figure("referral_on_time_rate", _rate(ok, len(pairs)), ok, len(pairs), None)
 
     # 12345 satisfaction
@@ -499,7 +467,7 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     orders = SupervisionOrder.objects.filter(case__in=cases, response_due__gte=period.start,
                                              response_due__lte=period.end)
     pairs = list(orders.values_list("response_due", "responded_at"))
-    ok = sum(1 for due_day, answered in pairs if answered is not None and _day(answered) <= due_day)
+    ok = sum(1 for due_day, answered in pairs if answered is not None and day_of(answered) <= due_day)
     figures["supervision_answered_rate"] = Figure("supervision_answered_rate", _rate(ok, len(pairs)), ok, len(pairs),
                                                   None)
     return figures

@@ -75,6 +75,7 @@ class CaseFilter(django_filters.FilterSet):
     reopened_before = django_filters.DateFilter(method="by_range", label=_("回潮重开止"))
     overdue_at = django_filters.DateFilter(method="by_overdue_at", label=_("截至该日超期"))
     recurred = django_filters.BooleanFilter(method="by_recurred", label=_("结案后90日内回潮"))
+    on_time = django_filters.BooleanFilter(method="by_on_time", label=_("按期结案"))
 
     class Meta:
         model = EnforcementCase
@@ -98,6 +99,11 @@ class CaseFilter(django_filters.FilterSet):
 
     def by_recurred(self, queryset, name, value):
         return queryset.filter(indicators.recurred_q()) if value else queryset.exclude(indicators.recurred_q())
+
+    def by_on_time(self, queryset, name, value):
+        closed = list(queryset.filter(state=CaseState.CLOSED).values_list("pk", flat=True))
+        on_time = indicators.on_time_ids(closed)
+        return queryset.filter(pk__in=on_time) if value else queryset.filter(pk__in=set(closed) - on_time)
 
     def by_overdue_at(self, queryset, name, value):
         return queryset.filter(indicators.overdue_at_q(value))

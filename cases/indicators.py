@@ -107,6 +107,35 @@ def recurred_q(window: timedelta = REOPEN_WINDOW) -> Q:
     return Q(state=CaseState.CLOSED, community__isnull=False) & Q(Exists(again))
 
 
+def stage_exits(case_ids) -> dict[int, list[tuple[str, date, date | None]]]:
+    """case id -> [(stage left, day left, that stage's deadline)] for every move out of a state that has a
+    deadline (workflow.STATE_STAGE), the deadline as cases.services.stage_deadline gives it from the day the case
+    entered the state (days in Asia/Shanghai)."""
+    from cases import services, workflow
+
+    cases = {c.pk: c for c in EnforcementCase.objects.filter(pk__in=list(case_ids)).select_related("violation_type")}
+    rows = (CaseTransition.objects.filter(case_id__in=list(cases)).order_by("case_id", "at", "pk")
+            .values_list("case_id", "from_state", "to_state", "at"))
+    out: dict[int, list] = {}
+    entered: dict[int, date] = {}
+    for case_id, from_state, to_state, at in rows:
+        day = timezone.localtime(at).date()
+        if from_state != to_state and from_state in workflow.STATE_STAGE and case_id in entered:
+            deadline = services.stage_deadline(cases[case_id], from_state, entered[case_id])
+            out.setdefault(case_id, []).append((from_state, day, deadline))
+        if from_state != to_state or case_id not in entered:
+            entered[case_id] = day
+    return out
+
+
+def on_time_ids(case_ids) -> set[int]:
+    """按期: of these cases, those that left every stage by its deadline (that day included)."""
+    case_ids = list(case_ids)
+    exits = stage_exits(case_ids)
+    return {pk for pk in case_ids
+            if all(deadline is None or left <= deadline for _stage, left, deadline in exits.get(pk, []))}
+
+
 # --- indicators ----------------------------------------------------------------------------------
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:

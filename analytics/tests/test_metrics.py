@@ -242,7 +242,7 @@ def test_case_list_urls_reproduce_the_numerators(world, client):
     make_case(world, "C", state=CaseState.VERIFYING, state_due=date(2026, 12, 10))
     client.force_login(world.alice)
     f = metrics.effectiveness(world.alice, NOV)
-    for code in ("due", "closed", "overdue"):
+    for code in ("due", "closed", "overdue", "on_time"):
         response = client.get(f[code].list_url)
         assert response.status_code == 200 and response.context["total"] == f[code].numerator, code
 
