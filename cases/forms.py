@@ -81,6 +81,21 @@ class CaseFilter(django_filters.FilterSet):
         model = EnforcementCase
         fields = ["q", "state", "violation_type", "street", "officer", "due", "mine", "community"]
 
+    # the filters an analytics figure's link sets (analytics.metrics): kept as hidden inputs and shown on the list
+    FIGURE_FILTERS = ("opened_after", "opened_before", "closed_after", "closed_before", "owed_after",
+                      "owed_before", "reopened_after", "reopened_before", "overdue_at", "recurred", "on_time")
+
+    @property
+    def figure_filters(self) -> list[tuple[str, str, str, str]]:
+        """(name, label, value as given, value shown) of the figure filters in the query."""
+        data, shown = self.data or {}, []
+        for name in self.FIGURE_FILTERS:
+            if data.get(name):
+                choices = {str(k): str(v) for k, v in self.filters[name].extra.get("choices", [])}
+                value = "" if isinstance(self.filters[name], django_filters.BooleanFilter) else data[name]
+                shown.append((name, str(self.filters[name].label), data[name], choices.get(value, value)))
+        return shown
+
     def by_range(self, queryset, name, value):
         """A range filter: applied once, by its `_after` half (or its `_before` half alone), with both ends."""
         base, end = name.rsplit("_", 1)
