@@ -18,6 +18,7 @@ from accounts import policy
 from accounts.policy import may
 from analytics import forms, hotspots, metrics
 from cases import selectors as case_selectors
+from cases.choices import CaseState
 from intake import selectors as intake_selectors
 from intake.models import Complaint
 from registry.models import Community, Street
@@ -53,6 +54,10 @@ def _figure_row(code, figure) -> dict:
     name = (d.name_en if english else d.name) if d else code
     text = (d.text_en if english else d.text) if d else ""
     rate = (d.unit == "percent") if d else code.endswith("rate")
+    if english and code.startswith("stage_on_time:"):  # the state's own (translated) name, not its code
+        state = code.split(":", 1)[1]
+        label = str(CaseState(state).label) if state in CaseState.values else state
+        name, text = f"On time: {label}", text.replace(f"stage {state}", f"stage “{label}”")
     return {"code": code, "name": name, "text": text, "value": figure.value, "rate": rate,
             "numerator": figure.numerator, "denominator": figure.denominator, "url": figure.list_url}
 
@@ -107,6 +112,7 @@ def _types(user, period, **unit) -> list[dict]:
 def _base_context(request, sel, level, title):
     return {"sel": sel, "level": level, "title": title, "period_label": period_label(sel.period),
             "own_streets_only": metrics.allowed_streets(request.user) is not None,
+            "my_streets": [s.name for s in Street.objects.restrict(request.user, "view")],
             "baseline_label": period_label(sel.baseline), "choices": sel.choices(),
             "rule_text": hotspots.RULE_TEXT, "measured": hotspots.MEASURED}
 

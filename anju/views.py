@@ -23,7 +23,6 @@ from intake import selectors as intake_selectors
 from intake.choices import ComplaintStatus
 from registry import selectors as registry_selectors
 
-
 HOTSPOT_ROLES = {Role.ADMIN, Role.LEAD, Role.STREET}  # the bureau's leads and the streets see hotspot alerts
 
 
