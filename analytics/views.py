@@ -90,8 +90,10 @@ def _trend_range(period) -> tuple[date, date]:
     return first, end
 
 
-def _map_points(user, period, street=None) -> list[dict]:
-    """Communities with coordinates, coloured by complaints per 10k over the period; each links to its page."""
+def _map_points(user, period, street=None, alerts=()) -> list[dict]:
+    """Communities with coordinates, coloured by complaints per 10k over the period; each links to its page; those
+    with a hotspot alert flagged (drawn rippling)."""
+    alerting = {a.community_id for a in alerts}
     rates = {r.unit_id: r for r in metrics.complaints_per_10k(user, period, by="community", street=street)[1:]}
     qs = Community.objects.restrict(user, "view").filter(lat__isnull=False, lng__isnull=False)
     if street is not None:
@@ -101,7 +103,7 @@ def _map_points(user, period, street=None) -> list[dict]:
         r = rates.get(c.pk)
         points.append({"id": c.pk, "name": c.name, "street": c.street.name, "lng": float(c.lng), "lat": float(c.lat),
                        "per_10k": r.per_10k if r else None, "complaints": r.complaints if r else 0,
-                       "url": reverse("analytics:community", args=[c.pk])})
+                       "url": reverse("analytics:community", args=[c.pk]), "alert": c.pk in alerting})
     return points
 
 
@@ -136,9 +138,9 @@ def overview(request):
         goal=goal, figures=_figures(user, sel.period), types=_types(user, sel.period),
         trend=metrics.monthly_trend(user, trend_start, trend_end),
         streets=metrics.streets_ranked(user, sel.period, sel.baseline),
-        points=_map_points(user, sel.period),
         alerts=hotspots.current_alerts(user),
     )
+    context["points"] = _map_points(user, sel.period, alerts=context["alerts"])
     for row in context["streets"]:
         row["page_url"] = reverse("analytics:street", args=[row["street_id"]])
     return render(request, "analytics/dashboard.html", _timed(request, context))
@@ -162,9 +164,9 @@ def street(request, pk):
         trend=metrics.monthly_trend(user, trend_start, trend_end, street=obj),
         communities=[{"rate": r, "page_url": reverse("analytics:community", args=[r.unit_id])}
                      for r in communities if r.unit_id],
-        points=_map_points(user, sel.period, street=obj),
         alerts=hotspots.current_alerts(user, street=obj),
     )
+    context["points"] = _map_points(user, sel.period, street=obj, alerts=context["alerts"])
     return render(request, "analytics/dashboard.html", _timed(request, context))
 
 
@@ -232,6 +234,7 @@ def wall_payload(user) -> dict:
         return {"value": f.value, "numerator": f.numerator, "denominator": f.denominator} if f else None
 
     current, baseline = goal["current"], goal["baseline"]
+    alerts = hotspots.current_alerts(user)
     return {
         "generated_at": timezone.localtime().strftime("%Y-%m-%d %H:%M:%S"),
         "today": today.isoformat(),
@@ -243,10 +246,10 @@ def wall_payload(user) -> dict:
         "complaints": current.complaints,
         "closing_rate": fig("closing_rate"), "on_time_rate": fig("on_time_rate"),
         "trend": [{"month": r["month"], "per_10k": r["per_10k"], "complaints": r["complaints"]} for r in trend],
-        "points": _map_points(user, sel.period),
+        "points": _map_points(user, sel.period, alerts=alerts),
         "alerts": [{"community": a.community, "street": a.street, "count": a.count, "mean": a.mean,
                     "url": reverse("analytics:community", args=[a.community_id])}
-                   for a in hotspots.current_alerts(user)[:8]],
+                   for a in alerts[:8]],
         "types": [{"name": t["name"], "count": t["count"]} for t in _types(user, sel.period)[:8]],
     }
 

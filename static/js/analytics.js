@@ -84,8 +84,9 @@
         grid: {left: (el.clientWidth - 90 - gw) / 2 + 10, top: (el.clientHeight - gh) / 2, width: gw, height: gh},
         xAxis: {type: 'value', min: x0 - padX, max: x1 + padX, show: false},
         yAxis: {type: 'value', min: y0 - padY, max: y1 + padY, show: false},
-        tooltip: {trigger: 'item', formatter: p => p.seriesIndex !== 0 ? p.name :
-          `<b>${p.data.name}</b><br>${p.data.street}<br>${labels.per10k}: ${fmt(p.data.value[2])}` +
+        tooltip: {trigger: 'item', formatter: p => p.seriesIndex > 1 ? p.name :
+          `<b>${p.data.name}</b>${p.seriesIndex === 1 ? ' 🔥 ' + (labels.hotspot || '') : ''}<br>${p.data.street}` +
+          `<br>${labels.per10k}: ${fmt(p.data.value[2] < 0 ? null : p.data.value[2])}` +
           `<br>${labels.complaints}: ${p.data.complaints}`},
         visualMap: {type: 'continuous', min: 0, max: Math.max(top, 1), dimension: 2, seriesIndex: 0, calculable: true,
                     right: 0, bottom: 10, itemHeight: dark ? 200 : 120, precision: 1,
@@ -98,6 +99,10 @@
            emphasis: {scale: 1.8},
            data: pts.map(p => ({name: p.name, street: p.street, complaints: p.complaints, url: p.url,
                                 value: [p.lng, p.lat, p.per_10k === null ? -1 : p.per_10k]}))},
+          {type: 'effectScatter', symbolSize: dark ? 20 : 14, z: 4, cursor: 'pointer',
+           rippleEffect: {brushType: 'stroke', scale: 3.5}, itemStyle: {color: '#ff2d55'},
+           data: pts.filter(p => p.alert).map(p => ({name: p.name, street: p.street, complaints: p.complaints,
+                                                    url: p.url, value: [p.lng, p.lat, p.per_10k]}))},
           {type: 'scatter', symbolSize: 0, silent: true, data: names, z: 5,
            label: {show: true, formatter: '{b}', fontSize: dark ? 18 : 12, fontWeight: 'bold',
                    color: dark ? 'rgba(255,255,255,.75)' : 'rgba(30,40,60,.7)',
@@ -105,7 +110,7 @@
         ],
       };
     }
-    chart.on('click', p => { if (p.seriesIndex === 0 && p.data && p.data.url) window.location.href = p.data.url; });
+    chart.on('click', p => { if (p.seriesIndex <= 1 && p.data && p.data.url) window.location.href = p.data.url; });
     const draw = pts => { if (pts && pts.length) chart.setOption(option(pts), true); };
     draw(points);
     window.addEventListener('resize', () => draw(chart._anjuPoints || points));
