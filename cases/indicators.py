@@ -118,10 +118,19 @@ def stage_exits(case_ids) -> dict[int, list[tuple[str, date, date | None]]]:
             .values_list("case_id", "from_state", "to_state", "at"))
     out: dict[int, list] = {}
     entered: dict[int, date] = {}
+    known: dict[tuple, date | None] = {}  # the deadline depends on these only (cases.services._deadline)
+
+    def deadline_of(case, state, since):
+        key = (case.violation_type_id, case.in_progress, case.rectify_due if state == CaseState.RECTIFYING else None,
+               state, since)
+        if key not in known:
+            known[key] = services.stage_deadline(case, state, since)
+        return known[key]
+
     for case_id, from_state, to_state, at in rows:
         day = timezone.localtime(at).date()
         if from_state != to_state and from_state in workflow.STATE_STAGE and case_id in entered:
-            deadline = services.stage_deadline(cases[case_id], from_state, entered[case_id])
+            deadline = deadline_of(cases[case_id], from_state, entered[case_id])
             out.setdefault(case_id, []).append((from_state, day, deadline))
         if from_state != to_state or case_id not in entered:
             entered[case_id] = day
