@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from analytics import metrics
 from analytics.periods import MONTH, QUARTER, Period, PeriodError
+from intake.models import Complaint
 
 # Column kinds: text, int (a count), pct (a rate in %, 0-100), num (a ratio such as per 10k), change (± %).
 # points: a difference of two rates, in percentage points. A cell may also be (value, kind): its own kind.
@@ -32,7 +33,8 @@ DOCX_LIST_ROWS = 40
 class Column:
     title: str
     kind: str = TEXT
-    width: float = 12  # characters (Excel); the Word table shares the text width in proportion
+    width: float = 12   # characters (Excel)
+    wrap: bool = False  # in Word, this column takes the width the others leave, and wraps
 
 
 @dataclass
@@ -65,7 +67,9 @@ class Content:
     tables: list[Table] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     definitions: list[tuple[str, str]] = field(default_factory=list)
-    baseline_empty: bool = False  # the baseline period has no record at all (before the platform's data)
+    baseline_empty: bool = False  # the baseline lies (partly) before the platform's first record
+    data_start: date | None = None
+    as_of: date | None = None     # the period's end, or today while the period runs
 
 
 def parse_period(text: str) -> Period:
@@ -152,6 +156,7 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
     where = street.name if street is not None else "全区"
     content = Content(title=title_for(period, street), scope_name=where, period=period, baseline=baseline,
                       issuer=f"{district_name()}城市管理行政执法局", issued_on=timezone.localdate())
+    content.as_of = min(period.end, content.issued_on)
 
     # --- headline figures ----------------------------------------------------------------------------
     level = "street" if street is not None else "district"
@@ -165,9 +170,11 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
                                          unit_id=street.pk if street is not None else None)
     earlier = metrics.effectiveness(user, previous, street=street)
     cur, base, prev = per10k["current"], per10k["baseline"], per10k_prev["baseline"]
-    content.baseline_empty = not base.complaints and not _fig_value(before, "received") \
-        and not _fig_value(before, "due")
-    if content.baseline_empty:  # no record at all in the baseline (before the platform's data): say so, no zeros
+    content.data_start = _data_start()
+    nothing = not base.complaints and not _fig_value(before, "received") and not _fig_value(before, "due")
+    partial = content.data_start is not None and content.data_start > baseline.start
+    content.baseline_empty = nothing or partial
+    if content.baseline_empty:  # the baseline lies (partly) before the platform's data: say so, no false changes
         before, base = {}, None
     rows = [["投诉万人比", (cur.per_10k, NUM),
              f"{cur.complaints:,} 件 ÷ {cur.population:,} 人 × 10000" if cur.population else
@@ -185,11 +192,11 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
             rows.append([figure.definition.name, (figure.value, INT), "", (last, INT),
                          (_change(figure.value, last), CHANGE), (old, INT), (_change(figure.value, old), CHANGE)])
     content.headline = Table("主要指标", "表一  主要指标", [
-        Column("指标", TEXT, 12), Column("本期", NUM, 10), Column("计算（分子 ÷ 分母）", TEXT, 24),
+        Column("指标", TEXT, 12), Column("本期", NUM, 10), Column("计算（分子 ÷ 分母）", TEXT, 24, wrap=True),
         Column(f"上期（{previous.label}）", NUM, 12), Column("环比", CHANGE, 11),
         Column(f"基期（{baseline.label}）", NUM, 12), Column("同比", CHANGE, 11)], rows,
         note="结案率、按期结案率的分母为应结案数；比率的环比、同比以百分点计。"
-             + (f"基期（{baseline.label}）平台尚无数据，不作同比。" if content.baseline_empty else ""))
+             + (f"{_baseline_gap(content)}，不作同比。" if content.baseline_empty else ""))
     if content.baseline_empty:  # the two baseline columns would be dashes only
         content.headline.columns = content.headline.columns[:5]
         content.headline.rows = [row[:5] for row in content.headline.rows]
@@ -225,7 +232,7 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
     # --- per violation type -------------------------------------------------------------------------
     types = metrics.by_type(user, period, street=street)
     content.tables.append(Table("违法类型", f"表{_cn(n)}  各类违法违规行为诉件数", [
-        Column("违法类型", TEXT, 30), Column(f"{period.label}", INT, 10), Column("上期", INT, 10),
+        Column("违法类型", TEXT, 30, wrap=True), Column(f"{period.label}", INT, 10), Column("上期", INT, 10),
         Column("环比变化", CHANGE, 10)],
         [[t["name"], t["count"], t.get("previous"), t.get("change_pct")] for t in types],
         note="上期：紧邻本期之前的同长度期间。"))
@@ -235,7 +242,7 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
     if street is None:
         ranked = metrics.streets_ranked(user, period, baseline=baseline)
         content.tables.append(Table("街镇排名", f"表{_cn(n)}  各街镇投诉万人比排名", [
-            Column("名次", INT, 6), Column("街镇", TEXT, 16), Column("投诉万人比", NUM, 11),
+            Column("名次", INT, 6), Column("街镇", TEXT, 16, wrap=True), Column("投诉万人比", NUM, 11),
             Column("同比变化", CHANGE, 10), Column("结案率", PCT, 10), Column("按期结案率", PCT, 11),
             Column("超期数", INT, 8)],
             [[r.get("rank", i), _name(r), r.get("per_10k"), r.get("change_pct"), r.get("closing_rate"),
@@ -245,15 +252,17 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
     step(60)
 
     # --- overdue and supervised cases ---------------------------------------------------------------
-    overdue = metrics.overdue_cases(user, period.end, street=street)
+    as_of = content.as_of
+    overdue = metrics.overdue_cases(user, as_of, street=street)
     overdue = overdue.select_related("community", "violation_type", "street").order_by("state_due", "number")
     rows = [[c.number, c.street.name if c.street_id else DASH, c.community.name if c.community_id else DASH,
              c.violation_type.name, str(c.get_state_display()), c.state_due.isoformat() if c.state_due else DASH,
-             (period.end - c.state_due).days + 1 if c.state_due else None] for c in overdue]
-    content.tables.append(Table("超期案件", f"表{_cn(n)}  超期案件清单（截至{cn_date(period.end)}）", [
-        Column("案件编号", TEXT, 18), Column("街镇", TEXT, 12), Column("小区", TEXT, 18), Column("违法类型", TEXT, 22),
+             (as_of - c.state_due).days + 1 if c.state_due else None] for c in overdue]
+    content.tables.append(Table("超期案件", f"表{_cn(n)}  超期案件清单（截至{cn_date(as_of)}）", [
+        Column("案件编号", TEXT, 18), Column("街镇", TEXT, 12, wrap=True), Column("小区", TEXT, 18, wrap=True),
+        Column("违法类型", TEXT, 22, wrap=True),
         Column("所处阶段", TEXT, 10), Column("阶段期限", TEXT, 12), Column("超期天数", INT, 8)], rows,
-        note=f"共 {len(rows)} 件；超期天数：至统计期末已超过阶段期限的自然日数（含期末当日）。",
+        note=f"共 {len(rows)} 件；超期天数：至{cn_date(as_of)}已超过阶段期限的自然日数（含当日）。",
         docx_rows=DOCX_LIST_ROWS))
     n += 1
     orders = metrics.supervised_cases(user, period, street=street)
@@ -266,7 +275,8 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
                      timezone.localdate(order.issued_at).isoformat(), order.response_due.isoformat(),
                      str(order.get_status_display())])
     content.tables.append(Table("督办案件", f"表{_cn(n)}  督办案件清单", [
-        Column("案件编号", TEXT, 18), Column("街镇", TEXT, 12), Column("小区", TEXT, 18), Column("违法类型", TEXT, 22),
+        Column("案件编号", TEXT, 18), Column("街镇", TEXT, 12, wrap=True), Column("小区", TEXT, 18, wrap=True),
+        Column("违法类型", TEXT, 22, wrap=True),
         Column("督办日期", TEXT, 12), Column("回复期限", TEXT, 12), Column("状态", TEXT, 10)], rows,
         note=f"{period.label}发出督办令共 {len(rows)} 件。", docx_rows=DOCX_LIST_ROWS))
     step(70)
@@ -286,9 +296,22 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
 
 
 def _unit_columns(unit: str) -> list[Column]:
-    return [Column(unit, TEXT, 20), Column("居民投诉", INT, 9), Column("常住人口", INT, 13), Column("万人比", NUM, 9),
+    return [Column(unit, TEXT, 20, wrap=True), Column("居民投诉", INT, 9), Column("常住人口", INT, 13),
+            Column("万人比", NUM, 9),
             Column("受理", INT, 8), Column("立案", INT, 8), Column("应结案", INT, 8), Column("结案", INT, 8),
             Column("结案率", PCT, 12), Column("按期结案率", PCT, 12), Column("超期", INT, 7)]
+
+
+def _data_start() -> date | None:
+    """The day of the platform's first complaint: a baseline before it has no figures to compare with."""
+    first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    return timezone.localdate(first) if first else None
+
+
+def _baseline_gap(content: Content) -> str:
+    if content.data_start is None or content.data_start > content.baseline.end:
+        return f"基期（{content.baseline.label}）平台尚无数据"
+    return f"平台数据自{cn_date(content.data_start)}起，基期（{content.baseline.label}）数据不完整"
 
 
 def _points(a, b) -> float | None:
@@ -322,8 +345,11 @@ def _summary(content: Content, per10k: dict, now: dict, before: dict, against: P
                 diffs.append(f"{now[code].definition.name}{word}" + (f" {abs(d):.2f} 个百分点" if d else ""))
         if diffs:
             paragraphs.append(f"与{against.label}相比，" + "，".join(diffs) + "。")
+    if content.as_of and content.as_of < content.period.end:
+        paragraphs.append(f"{content.period.label}尚未结束，数据截至{cn_date(content.as_of)}，"
+                          "与整期的比较仅供参考。")
     if content.baseline_empty:
-        paragraphs.append(f"基期（{content.baseline.label}）平台尚无数据，本期与上期（{against.label}）比较。")
+        paragraphs.append(f"{_baseline_gap(content)}，本期与上期（{against.label}）比较。")
     elif per10k.get("goal_met") is False:
         paragraphs.append(f"投诉万人比较基期（{content.baseline.label}）未下降，未实现下降目标，"
                           "请相关街镇查找原因、落实整改。")

@@ -116,14 +116,13 @@ def _widths(table: Table, rows, size: float) -> list[float]:
         if len(column.title) > 4:
             header = header / 2 + em
         cells = [_text_mm(fmt(*cell(r[i], column.kind)), size) for r in rows]
-        is_text = column.kind == TEXT and any(isinstance(r[i], str) for r in rows)
         natural.append(max([header, *cells]) + pad)
-        wraps.append(is_text)
+        wraps.append(column.wrap)
     total = sum(natural)
     if total <= TEXT_WIDTH_MM:
         return [w * TEXT_WIDTH_MM / total for w in natural]
     fixed = sum(w for w, t in zip(natural, wraps, strict=True) if not t)
-    flexible = sum(w for w, t in zip(natural, wraps, strict=True) if t)
+    flexible = sum(w for w, t in zip(natural, wraps, strict=True) if t) or 1
     room = max(TEXT_WIDTH_MM - fixed, 4 * em * sum(wraps))
     widths = [w * room / flexible if t else w for w, t in zip(natural, wraps, strict=True)]
     scale = TEXT_WIDTH_MM / sum(widths)
@@ -232,7 +231,8 @@ def build(content: Content, progress=None) -> bytes:
     if tail:
         _para(doc, "（" + tail, font=SONG, size=20, bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER,
               after=6, line=32)
-    _para(doc, f"（统计周期：{cn_date(content.period.start)}至{cn_date(content.period.end)}；"
+    running = f"，数据截至{cn_date(content.as_of)}" if content.as_of < content.period.end else ""
+    _para(doc, f"（统计周期：{cn_date(content.period.start)}至{cn_date(content.period.end)}{running}；"
                f"基期：{content.baseline.label}）", font=KAI, size=12, indent=False,
           align=WD_ALIGN_PARAGRAPH.CENTER, after=8)
 

@@ -265,3 +265,26 @@ def test_a_running_bulletin_is_polled_and_a_failed_one_says_so(client, world, mo
     assert failed.status == Status.FAILED and "disk full" in failed.error and not failed.docx
     row = _get(client, world.alice, "bulletins:row", failed.pk).content.decode()
     assert "生成失败" in row and "hx-trigger" not in row and "disk full" not in row
+
+
+def test_without_a_chinese_font_the_bulletin_says_so_instead_of_empty_boxes(district, month, tmp_path, monkeypatch):
+    from bulletins import charts
+
+    monkeypatch.setattr(charts, "available", lambda: False)
+    out = tmp_path / "plain.docx"
+    call_command("bulletin", period=month.code, out=str(out))
+    doc = Document(out)
+    assert not any(p._element.xpath(".//pic:pic") for p in doc.paragraphs)
+    assert "本机未安装中文字体，图表未生成" in "\n".join(p.text for p in doc.paragraphs)
+
+
+def test_a_running_period_and_a_baseline_before_the_data_are_said_plainly(district, month, tmp_path):
+    out = tmp_path / "running.docx"
+    call_command("bulletin", period=month.code, out=str(out))
+    text = "\n".join(p.text for p in Document(out).paragraphs)
+    today = timezone.localdate()
+    if today < month.end:
+        assert f"数据截至{today.year}年{today.month}月{today.day}日" in text and "仅供参考" in text
+    assert f"基期（{month.year_ago().label}）平台尚无数据" in text  # the world's data begins today
+    headline = _docx_tables(out)["表一  主要指标"]
+    assert len(headline[0]) == 5, "no baseline columns of dashes"
