@@ -130,9 +130,9 @@ DEFINITIONS: dict[str, Definition] = dict([
        "Complaints received in the period found to repeat an earlier one (duplicates), of all received.",
        "count"),
     _d("referral_on_time_rate", "移交按时答复率", "Referrals answered on time",
-       "反馈期限落在本期内的移交（撤回的不计）中，在期限内（含当日）反馈的比例。",
-       "Of the referrals whose answer was due in the period (withdrawn ones left out), the share answered by the "
-       "deadline (that day included).", "percent"),
+       "反馈期限落在本期内的移交（撤回的不计）中，在期限内（含当日）反馈或退回的比例。",
+       "Of the referrals whose answer was due in the period (withdrawn ones left out), the share answered or "
+       "returned by the deadline (that day included).", "percent"),
     _d("satisfaction_rate", "市民满意率", "Residents' satisfaction",
        "本期答复的12345工单中，市民评价“满意”或“基本满意”的件数 ÷ 有满意度评价的件数（未评价的不计）。",
        "12345 work orders answered in the period that the caller rated satisfied or basically satisfied ÷ those "
@@ -375,6 +375,32 @@ def _closing(cases, period: Period) -> tuple[int, int, int]:
     return due, len(closed_ids), len(indicators.on_time_ids(closed_ids))
 
 
+def _referrals_due(period: Period):
+    """移交 whose answer was due in the period, withdrawn ones left out."""
+    return (Referral.objects.filter(due__gte=period.start, due__lte=period.end)
+            .exclude(status=ReferralStatus.WITHDRAWN))
+
+
+def _referral_figure(pairs) -> Figure:
+    """referral_on_time_rate of (due, answered_at) pairs: answered (or returned: it sets answered_at) by the due
+    day, Shanghai time."""
+    pairs = list(pairs)
+    ok = sum(1 for due_day, answered in pairs if answered is not None and day_of(answered) <= due_day)
+    return Figure("referral_on_time_rate", _rate(ok, len(pairs)), ok, len(pairs), None)
+
+
+def referral_on_time_by_department(user, period: Period) -> dict[int, Figure]:
+    """referral_on_time_rate per receiving department (department id -> Figure), for the departments' annual
+    assessment; the district's view only (a street user is refused: departments are not a street's)."""
+    if allowed_streets(user) is not None:
+        raise PermissionDenied("只有全区视角可按部门统计移交 / referrals by department need the district's view")
+    grouped: dict[int, list] = {}
+    for department_id, due_day, answered in _referrals_due(period).values_list("department_id", "due",
+                                                                               "answered_at"):
+        grouped.setdefault(department_id, []).append((due_day, answered))
+    return {department_id: _referral_figure(pairs) for department_id, pairs in grouped.items()}
+
+
 def effectiveness(user, period: Period, street=None, community=None) -> dict[str, Figure]:
     """The effectiveness figures (DEFINITIONS) of the district, a street or a community in the period."""
     streets, community_id = _narrow(user, street, community)
@@ -448,13 +474,10 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
                                         case_list_url(**loc, **span, recurred="true"))
 
     # referrals answered on time
-    referrals = (Referral.objects.filter(_where(streets, None), due__gte=period.start, due__lte=period.end)
-                 .exclude(status=ReferralStatus.WITHDRAWN))
+    referrals = _referrals_due(period).filter(_where(streets, None))
     if community_id is not None:
         referrals = referrals.filter(Q(complaint__community_id=community_id) | Q(case__community_id=community_id))
-    pairs = list(referrals.values_list("due", "answered_at"))
-    ok = sum(1 for due_day, answered in pairs if answered is not None and day_of(answered) <= due_day)
-    figures["referral_on_time_rate"] = Figure("referral_on_time_rate", _rate(ok, len(pairs)), ok, len(pairs), None)
+    figures["referral_on_time_rate"] = _referral_figure(referrals.values_list("due", "answered_at"))
 
     # 12345 satisfaction
     replies = HotlineReply.objects.filter(replied_at__gte=low, replied_at__lt=high).exclude(satisfaction="")

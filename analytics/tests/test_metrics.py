@@ -269,3 +269,42 @@ def test_trend_and_ranking(complaints):
     ranked = metrics.streets_ranked(w.alice, NOV)
     assert [r["street_id"] for r in ranked] == [w.caoyang.pk, w.changfeng.pk]  # 0.45 then 0.09
     assert [r["street_id"] for r in metrics.streets_ranked(w.sam, NOV)] == [w.changfeng.pk]
+
+
+def test_referrals_answered_on_time_per_street_and_department(world):
+    from cases.models import Referral
+    from registry.models import Department
+
+    housing, greening = Department.objects.get(code="HOUSING"), Department.objects.get(code="GREENING")
+    due = date(2026, 11, 10)
+
+    def referral(department, answered, status="ANSWERED", street=None):
+        return Referral.objects.create(department=department, street=street or world.caoyang, matter="移交", due=due,
+                                       status=status, answered_at=answered)
+
+    referral(housing, at(2026, 11, 10, 23, 0))                       # on the due day, Shanghai time: on time
+    referral(housing, at(2026, 11, 11, 0, 30))                       # the next day: late
+    referral(housing, at(2026, 11, 9), status="RETURNED")            # returned in time counts as answered
+    referral(greening, None, status="SENT", street=world.changfeng)  # never answered
+    referral(greening, None, status="WITHDRAWN")                     # withdrawn: left out
+    f = metrics.effectiveness(world.alice, NOV)["referral_on_time_rate"]
+    assert (f.numerator, f.denominator) == (2, 4)
+    assert metrics.effectiveness(world.sam, NOV)["referral_on_time_rate"].denominator == 1
+    by_department = metrics.referral_on_time_by_department(metrics.SYSTEM, NOV)
+    assert (by_department[housing.pk].numerator, by_department[housing.pk].denominator) == (2, 3)
+    assert by_department[greening.pk].value == 0.0
+    with pytest.raises(PermissionDenied):
+        metrics.referral_on_time_by_department(world.sam, NOV)
+
+
+def test_reopened_cases_link_and_lists_show_the_figure_filters(world, client):
+    case = make_case(world, "RW", state=CaseState.VERIFYING, state_due=date(2026, 12, 20))
+    move(case, CaseState.CLOSED, CaseState.VERIFYING, at(2026, 11, 15), "reopen")
+    f = metrics.effectiveness(world.alice, NOV)
+    assert f["rework"].value == 1
+    client.force_login(world.alice)
+    response = client.get(f["rework"].list_url)
+    assert response.context["total"] == 1
+    assert 'data-testid="figure-filters"' in response.content.decode()
+    page = client.get(metrics.complaint_list_url(NOV, group="resident")).content.decode()
+    assert 'name="channel_group" value="resident"' in page and 'name="received_after" value="2026-11-01"' in page
