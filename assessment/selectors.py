@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -190,5 +191,9 @@ def breakdown(user, scheme: Scheme, period: Period, subject: str, unit_id: int) 
         raise Http404
     for score in scores(scheme, period, subject):
         if score.unit_id == unit_id:
+            if subject == Subject.DEPARTMENT and role_of(user) == Role.DEPARTMENT:
+                # the department's own referrals are listed in its inbox (the bureau has no referral list)
+                for line in score.lines:
+                    line.figure.list_url = line.figure.list_url or reverse("cases:inbox") + "?show=all"
             return score
     raise Http404
