@@ -67,6 +67,11 @@
       .catch(() => { $('w-error').hidden = false; });
   }
 
+  const full = $('w-fullscreen');
+  if (full) full.addEventListener('click', () => {
+    if (document.fullscreenElement) document.exitFullscreen(); else document.documentElement.requestFullscreen();
+  });
+
   function clock() { text('w-clock', new Date().toLocaleTimeString('zh-CN', {hour12: false})); }
   clock();
   setInterval(clock, 1000);
