@@ -278,7 +278,7 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
         Column("案件编号", TEXT, 18), Column("街镇", TEXT, 12, wrap=True), Column("小区", TEXT, 18, wrap=True),
         Column("违法类型", TEXT, 22, wrap=True),
         Column("督办日期", TEXT, 12), Column("回复期限", TEXT, 12), Column("状态", TEXT, 10)], rows,
-        note=f"{period.label}发出督办令共 {len(rows)} 件。", docx_rows=DOCX_LIST_ROWS))
+        note=f"{period.label}内发出或回复期限在{period.label}内的督办令共 {len(rows)} 件。", docx_rows=DOCX_LIST_ROWS))
     step(70)
 
     # --- charts -------------------------------------------------------------------------------------
