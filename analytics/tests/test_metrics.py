@@ -308,3 +308,16 @@ def test_reopened_cases_link_and_lists_show_the_figure_filters(world, client):
     assert 'data-testid="figure-filters"' in response.content.decode()
     page = client.get(metrics.complaint_list_url(NOV, group="resident")).content.decode()
     assert 'name="channel_group" value="resident"' in page and 'name="received_after" value="2026-11-01"' in page
+
+
+def test_selectors_read_the_aggregate_in_scope(complaints):
+    from analytics import selectors
+
+    w = complaints
+    counts = selectors.daily_resident_counts(w.alice, NOV.start, NOV.end)
+    assert sum(counts[w.caoyang_a.pk].values()) == 8 and sum(counts[w.changfeng_b.pk].values()) == 1
+    assert set(selectors.daily_resident_counts(w.sam, NOV.start, NOV.end)) == {w.changfeng_b.pk}
+    assert selectors.first_day(w.alice) == date(2026, 10, 31)
+    assert selectors.today_counts(w.alice, date(2026, 11, 7)) == {"all": 6, "resident": 0}
+    with pytest.raises(PermissionDenied):
+        selectors.daily_resident_counts(w.sam, NOV.start, NOV.end, street=w.caoyang)
