@@ -127,7 +127,7 @@ def daily_counts(user, start: date, end: date, street=None) -> dict[int, dict[da
     return out
 
 
-def _block_counts(days: dict[date, int], end: date, blocks: int) -> list[int]:
+def block_counts(days: dict[date, int], end: date, blocks: int) -> list[int]:
     """Counts of `blocks` 7-day blocks ending on `end`, oldest first."""
     out = []
     for b in range(blocks - 1, -1, -1):
@@ -136,7 +136,7 @@ def _block_counts(days: dict[date, int], end: date, blocks: int) -> list[int]:
     return out
 
 
-def _usable_history(end: date, first: date | None) -> int:
+def usable_history(end: date, first: date | None) -> int:
     """How many history blocks before the week ending `end` lie wholly on or after the first data day."""
     if first is None:
         return 0
@@ -148,14 +148,14 @@ def current_alerts(user, end: date | None = None, street=None) -> list[Alert]:
     """The alerts of the 7 days ending `end` (default: yesterday) for the communities in the user's scope."""
     from registry.models import Community
     end = end or timezone.localdate() - timedelta(days=1)
-    history = _usable_history(end, data_start(user))
+    history = usable_history(end, data_start(user))
     if history < MIN_HISTORY:
         return []
     start = end - timedelta(days=7 * (history + 1) - 1)
     counts = daily_counts(user, start, end, street)
     found = []
     for community_id, days in counts.items():
-        series = _block_counts(days, end, history + 1)
+        series = block_counts(days, end, history + 1)
         j = judge(series[:-1], series[-1])
         if j.alert:
             found.append((community_id, j))
@@ -177,10 +177,10 @@ def measure(user, start: date, end: date) -> dict:
     examples = []
     week_end = end
     while week_end - timedelta(days=6) >= start:
-        history = _usable_history(week_end, first)
+        history = usable_history(week_end, first)
         if history >= MIN_HISTORY:
             for cid in communities:
-                series = _block_counts(counts.get(cid, {}), week_end, history + 1)
+                series = block_counts(counts.get(cid, {}), week_end, history + 1)
                 j = judge(series[:-1], series[-1])
                 tested += 1
                 if j.alert:

@@ -198,11 +198,11 @@ def _weekly(user, community_obj, weeks=26) -> dict:
     first = hotspots.data_start(user)
     start = end - timedelta(days=7 * (weeks + hotspots.WEEKS_HISTORY) - 1)
     days = hotspots.daily_counts(user, start, end, street=community_obj.street_id).get(community_obj.pk, {})
-    series = hotspots._block_counts(days, end, weeks + hotspots.WEEKS_HISTORY)
+    series = hotspots.block_counts(days, end, weeks + hotspots.WEEKS_HISTORY)
     rows = []
     for i in range(hotspots.WEEKS_HISTORY, len(series)):
         week_end = end - timedelta(days=7 * (len(series) - 1 - i))
-        usable = hotspots._usable_history(week_end, first)
+        usable = hotspots.usable_history(week_end, first)
         j = hotspots.judge(series[i - usable:i] if usable else [], series[i])
         if week_end - timedelta(days=6) < (first or week_end):
             continue
