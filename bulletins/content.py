@@ -245,9 +245,10 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
             Column("名次", INT, 6), Column("街镇", TEXT, 16, wrap=True), Column("投诉万人比", NUM, 11),
             Column("同比变化", CHANGE, 10), Column("结案率", PCT, 10), Column("按期结案率", PCT, 11),
             Column("超期数", INT, 8)],
-            [[r.get("rank", i), _name(r), r.get("per_10k"), r.get("change_pct"), r.get("closing_rate"),
-              r.get("on_time_rate"), r.get("overdue")] for i, r in enumerate(ranked, start=1)],
-            note="按投诉万人比从高到低排列；同比变化为与基期投诉万人比相比的增减幅度。"))
+            [[r.get("rank", i), _name(r), r.get("per_10k"), None if content.baseline_empty else r.get("change_pct"),
+              r.get("closing_rate"), r.get("on_time_rate"), r.get("overdue")] for i, r in enumerate(ranked, start=1)],
+            note="按投诉万人比从高到低排列；同比变化为与基期投诉万人比相比的增减幅度。"
+                 + (f"{_baseline_gap(content)}，同比变化记为“—”。" if content.baseline_empty else "")))
         n += 1
     step(60)
 
