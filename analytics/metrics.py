@@ -15,7 +15,14 @@ Complaint counts (受理, 投诉万人比, by type, the trend) are read from the
 supervision and 12345-reply figures are counted from their tables (one grouped query each).
 
 Every Figure carries `list_url`: the complaint list (intake:queue) or the case list (cases:list) filtered to the
-records behind the numerator, where a list filter can express them (None where no list can, e.g. satisfaction).
+records behind the numerator (channel_group, received_after/before, street, community, violation_type, status on
+the complaint list; opened/closed/owed/reopened_after/before, overdue_at, recurred, on_time on the case list —
+their rules are cases.indicators', shared with the figures here). None where no list can show them: per-stage
+on time, rectification, referrals, satisfaction, supervision orders. The lists are the reader's own scope, so a
+department user (who sees every figure) finds there only the rows referred to it.
+
+Case figures are counted as the cases stand now (a case's current stage deadline, its state today): 应结案 and
+超期 of a past period are those cases' current view, not a snapshot taken at the period's end.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
