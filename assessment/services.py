@@ -5,9 +5,10 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from accounts import policy
-from assessment.catalogue import DEFAULTS
+from assessment.catalogue import DEFAULTS, definition
 from assessment.choices import Subject, subjects_of
 from assessment.models import Indicator, Scheme
 from core.errors import ApplicationError
@@ -87,12 +88,23 @@ def scheme_configure(*, scheme: Scheme, indicators: list[dict], actor, name: str
     seen = set()
     made = []
     for position, row in enumerate(indicators):
+        zh_name, en_name, *_rest = definition(row["metric"])
         if row["metric"] in seen:
-            raise ApplicationError("同一方案中每个指标只能出现一次", "an indicator appears twice in the scheme")
+            raise ApplicationError(f"第 {position + 1} 项指标（{zh_name}）重复：同一方案中每个指标只能出现一次",
+                                   f"indicator {position + 1} ({en_name}) appears twice: each indicator once per "
+                                   f"scheme")
         seen.add(row["metric"])
         indicator = Indicator(scheme=scheme, position=position, **{k: row[k] for k in (
             "metric", "applies_to", "direction", "weight", "floor", "target")})
-        indicator.full_clean(exclude=["scheme"], validate_constraints=False)
+        try:
+            indicator.full_clean(exclude=["scheme"], validate_constraints=False)
+        except ValidationError as exc:
+            with translation.override("zh-hans"):
+                zh = "；".join(exc.messages)
+            with translation.override("en"):
+                en = "; ".join(exc.messages)
+            raise ApplicationError(f"第 {position + 1} 项指标（{zh_name}）：{zh}",
+                                   f"indicator {position + 1} ({en_name}): {en}") from exc
         made.append(indicator)
     scheme.indicators.all().delete()
     for indicator in made:

@@ -283,12 +283,16 @@ def test_a_bad_row_is_refused_whole(world):
     before = _rows(scheme)
     rows = [dict(r) for r in before]
     rows[0]["target"], rows[0]["floor"] = Decimal("50"), Decimal("60")  # higher is better, target below floor
-    with pytest.raises(Exception):  # noqa: B017 — a ValidationError from the model's clean
+    with pytest.raises(ApplicationError) as refused:
         services.scheme_configure(scheme=scheme, indicators=rows, actor=world.ada)
+    assert str(refused.value) == ("第 1 项指标（按期结案率）：越高越好的指标，满分值应高于零分值 / indicator 1 "
+                                  "(On-time closing rate): For a higher-is-better indicator the target must be above "
+                                  "the floor")
     rows = [dict(r) for r in before]
-    rows[-1]["metric"] = "per_10k_change"  # a street figure for the departments
-    with pytest.raises(Exception):  # noqa: B017
+    rows[-1]["metric"] = "closing_rate"  # a street figure for the departments
+    with pytest.raises(ApplicationError) as refused:
         services.scheme_configure(scheme=scheme, indicators=rows, actor=world.ada)
+    assert refused.value.message_en.endswith("This indicator does not apply to the chosen units")
     assert _rows(scheme) == before
 
 
