@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from accounts import policy
 from accounts.policy import may
 from analytics import forms, hotspots, metrics
+from analytics.periods import Period
 from cases import selectors as case_selectors
 from cases.choices import CaseState
 from intake import selectors as intake_selectors
@@ -107,8 +108,24 @@ def _map_points(user, period, street=None, alerts=()) -> list[dict]:
     return points
 
 
+SPARK_W, SPARK_H = 84, 20
+
+
 def _types(user, period, **unit) -> list[dict]:
-    return metrics.by_type(user, period, **unit)
+    """Counts per violation type against the period before, each with its monthly counts over the trend's 12
+    months drawn as a sparkline (an SVG polyline's points)."""
+    rows = metrics.by_type(user, period, **unit)
+    start, end = _trend_range(period)
+    months = Period.between(start, end).months()
+    per_month = [{r["code"]: r["count"] for r in metrics.by_type(user, m, **unit)} for m in months]
+    for row in rows:
+        series = [m.get(row["code"], 0) for m in per_month]
+        top = max(series) or 1
+        step = SPARK_W / max(1, len(series) - 1)
+        row["spark"] = " ".join(f"{i * step:.1f},{SPARK_H - 2 - v / top * (SPARK_H - 4):.1f}"
+                                for i, v in enumerate(series))
+        row["spark_title"] = " · ".join(f"{m.code} {v}" for m, v in zip(months, series, strict=True))
+    return rows
 
 
 def _base_context(request, sel, level, title):

@@ -81,6 +81,7 @@ def test_the_overview_shows_both_goals_with_their_definitions(client, world, his
     assert "0.29" in page and 'data-testid="period-note"' in page
     assert last.label in page and before.label in page
     assert page.count('data-testid="street-link"') == 2
+    assert 'data-testid="type-spark"' in page          # each type's 12 months as a sparkline
     assert 'id="community-map"' in page and 'id="map-data"' in page
 
 
