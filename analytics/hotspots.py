@@ -26,6 +26,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from analytics.aggregates import bounds
 from intake.choices import RESIDENT_CHANNELS
 
 WEEKS_HISTORY = 12
@@ -120,7 +121,8 @@ def data_start(user) -> date | None:
 def daily_counts(user, start: date, end: date, street=None) -> dict[int, dict[date, int]]:
     """{community id: {day: complaints}} for start…end (both included), in the user's scope."""
     out: dict[int, dict[date, int]] = {}
-    rows = (_complaints(user, street).filter(received_at__date__gte=start, received_at__date__lte=end)
+    low, high = bounds(start, end)  # datetimes, so the received_at index serves the range
+    rows = (_complaints(user, street).filter(received_at__gte=low, received_at__lt=high)
             .annotate(day=TruncDate("received_at")).values_list("community_id", "day").annotate(n=Count("pk")))
     for community_id, day, n in rows:
         out.setdefault(community_id, {})[day] = n
