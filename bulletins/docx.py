@@ -107,13 +107,13 @@ def _text_mm(text: str, size: float) -> float:
 
 def _widths(table: Table, rows, size: float) -> list[float]:
     """Column widths in mm. Number columns as wide as their longest figure (never wrapped; a header longer than
-    four characters may take two lines); text columns share what is left in proportion to their longest text
+    five characters may take two lines); text columns share what is left in proportion to their longest text
     (they wrap); when there is room to spare every column widens in proportion."""
     em, pad = size * 0.3528, 3.0
     natural, wraps = [], []
     for i, column in enumerate(table.columns):
         header = _text_mm(column.title, size)
-        if len(column.title) > 4:
+        if len(column.title) > 5:
             header = header / 2 + em
         cells = [_text_mm(fmt(*cell(r[i], column.kind)), size) for r in rows]
         natural.append(max([header, *cells]) + pad)
