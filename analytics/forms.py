@@ -104,8 +104,23 @@ def selection(params) -> Selection:
         errors.append(f"未知的基期“{baseline_kind}” / unknown baseline {baseline_kind!r}")
         baseline_kind, explicit = "", False
     baseline_kind = baseline_kind or "year_ago"
-    baseline = period.year_ago() if baseline_kind == "year_ago" else period.previous()
+    try:
+        baseline = _baseline(period, baseline_kind)
+    except ValueError as exc:  # a period at the edge of the plausible range has no baseline before it
+        errors.append(f"无法取该期间的基期 / no baseline for that period: {exc}")
+        period, kind = latest_full_month(), "month"
+        baseline = _baseline(period, baseline_kind)
     return Selection(period, baseline, kind, baseline_kind, explicit, errors)
+
+
+def _baseline(period, baseline_kind: str):
+    return period.year_ago() if baseline_kind == "year_ago" else period.previous()
+
+
+def note_partial_baseline(sel: Selection, first_day) -> None:
+    """A baseline that starts before the first complaint on record is compared only in part: said on the page."""
+    if first_day and sel.baseline.start < first_day <= sel.baseline.end:
+        sel.notes.append(_("基期部分早于平台最早的诉件（%(day)s），变化率仅供参考。") % {"day": first_day.isoformat()})
 
 
 def fall_back_when_empty(sel: Selection, baseline_complaints: int) -> bool:

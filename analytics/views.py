@@ -77,6 +77,7 @@ def _goal(user, sel, level, unit_id):
     change = metrics.per_10k_change(user, sel.period, sel.baseline, level=level, unit_id=unit_id)
     if forms.fall_back_when_empty(sel, change["baseline"].complaints):
         change = metrics.per_10k_change(user, sel.period, sel.baseline, level=level, unit_id=unit_id)
+    forms.note_partial_baseline(sel, hotspots.data_start(user))
     d = metrics.DEFINITIONS["complaints_per_10k"]
     change["definition"] = d.text_en if _english() else d.text
     change["name"] = d.name_en if _english() else d.name

@@ -120,7 +120,8 @@ def test_drill_down_links_keep_the_period(client, world, history):
 
 @pytest.mark.parametrize("query", ["kind=month&month=2026-13", "kind=quarter&quarter=2026-Q5", "kind=custom&start=x",
                                    "kind=custom&start=2026-05-01&end=2026-04-01", "kind=week", "baseline=nope",
-                                   "period=abc", "kind=year&year=1900"])
+                                   "period=abc", "kind=year&year=1900", "kind=year&year=2000",
+                                   "kind=custom&start=2000-01-01&end=2000-03-01&baseline=previous"])
 def test_a_bad_period_is_refused_in_both_languages_never_a_500(client, world, query):
     client.force_login(world.alice)
     response = client.get(reverse("analytics:overview") + "?" + query)
