@@ -83,6 +83,14 @@ def _repeat_header(row):
     tr_pr.append(header)
 
 
+def _keep_row(row):
+    """A row is never split across two pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    keep = OxmlElement("w:cantSplit")
+    keep.set(qn("w:val"), "true")
+    tr_pr.append(keep)
+
+
 def _page_number(section):
     paragraph = section.footer.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -170,6 +178,7 @@ def _table(doc, table: Table, *, size=9):
         _run(merged.paragraphs[0], "本期无", font=SONG, size=size)
     for values in rows:
         row = grid.add_row()
+        _keep_row(row)
         for i, column in enumerate(table.columns):
             value, kind = cell(values[i], column.kind)
             target = row.cells[i]
