@@ -47,6 +47,15 @@ def _refused(request, exc, status=400):
     return render(request, "assessment/refused.html", {"error": message_for_reader(exc)}, status=status)
 
 
+def _subject(request) -> str:
+    """The ranking shown (and exported): ?subject=STREET|DEPARTMENT; a department's user starts on its own."""
+    asked = request.GET.get("subject")
+    if asked in Subject.values:
+        return asked
+    return Subject.DEPARTMENT if request.user.department_id and not may(request.user, policy.ASSESSMENT_CONFIGURE) \
+        and selectors.may_open(request.user, Subject.DEPARTMENT, request.user.department_id) else Subject.STREET
+
+
 @login_required
 def overview(request):
     _require(request.user, policy.ASSESSMENT_VIEW)
@@ -56,19 +65,19 @@ def overview(request):
         return _refused(request, exc)
     streets = selectors.street_scores(scheme, period)
     departments = selectors.department_scores(scheme, period)
+    subject = _subject(request)
+    shown = departments if subject == Subject.DEPARTMENT else streets
     if request.GET.get("export") in {"csv", "xlsx"}:
-        subject = Subject.DEPARTMENT if request.GET.get("subject") == Subject.DEPARTMENT else Subject.STREET
-        rows = departments if subject == Subject.DEPARTMENT else streets
         title = exports.title(year, subject)
-        return export_response(request.GET["export"], title, rows,
+        return export_response(request.GET["export"], title, shown,
                                exports.ranking_columns(selectors.indicators_of(scheme, subject)), title)
     for score in streets + departments:
         score.may_open = selectors.may_open(request.user, score.subject, score.unit_id)
     return render(request, "assessment/overview.html", {
         "year": year, "years": selectors.years(), "period": period, "period_label": _period_label(period),
-        "scheme": scheme, "streets": streets, "departments": departments,
-        "street_indicators": selectors.indicators_of(scheme, Subject.STREET),
-        "department_indicators": selectors.indicators_of(scheme, Subject.DEPARTMENT),
+        "scheme": scheme, "streets": streets, "departments": departments, "subject": subject, "scores": shown,
+        "detail_url": "assessment:department" if subject == Subject.DEPARTMENT else "assessment:street",
+        "indicators": selectors.indicators_of(scheme, subject),
         "rule_text": RULE_TEXT, "can_configure": may(request.user, policy.ASSESSMENT_CONFIGURE),
         "streets_total": len(streets), "departments_total": len(departments),
         "can_open_all": may(request.user, policy.ASSESSMENT_CONFIGURE) or selectors.may_open_all(request.user),

@@ -200,6 +200,10 @@ def test_a_street_sees_the_ranking_and_only_its_own_breakdown(client, world, str
 
 def test_a_department_opens_its_own_breakdown_only(client, world, referrals):
     housing, greening = referrals["housing"], referrals["greening"]
+    ranking = _get(client, world.hana, "assessment:overview", year=YEAR).content.decode()  # its own tab first
+    assert reverse("assessment:department", args=[housing.pk]) in ranking
+    assert reverse("assessment:department", args=[greening.pk]) not in ranking
+    assert f"共 {len(selectors.departments())} 个" in ranking
     assert _get(client, world.hana, "assessment:department", greening.pk, year=YEAR).status_code == 404
     assert _get(client, world.hana, "assessment:street", world.caoyang.pk, year=YEAR).status_code == 404
     own = _get(client, world.hana, "assessment:department", housing.pk, year=YEAR)
@@ -231,6 +235,9 @@ def test_the_ranking_exports_to_xlsx(client, world, referrals):
     assert rows[1][:3] == (1, referrals["greening"].name, 100)
     assert rows[2][:3] == (2, referrals["housing"].name, 34)
     assert rows[2][3:7] == (75, 3, 4, 30)
+    csv_rows = _get(client, world.alice, "assessment:overview", year=YEAR, subject="DEPARTMENT", export="csv")
+    text = b"".join(csv_rows.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(text) == 1 + len(selectors.departments()) and text[1].startswith("1,")
 
 
 # --- configuration --------------------------------------------------------------------------------------
