@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import policy, scope
 from analytics.aggregates import bounds, day_of
@@ -118,8 +119,9 @@ DEFINITIONS: dict[str, Definition] = dict([
     _d("on_time_rate", "按期结案率", "On-time closing rate", "按期结案数 ÷ 应结案数。" + _DUE_TEXT[0] + "。",
        "Cases closed on time ÷ cases due. " + _DUE_TEXT[1] + ".", "percent"),
     _d("overdue", "超期数", "Overdue",
-       "统计期末仍在办、且当前阶段期限已过的案件数（按案件当前状态计）。",
-       "Cases open past their current stage deadline at the period's end (as the cases stand now)."),
+       "统计期末（期间未结束的，截至今日）仍在办、且当前阶段期限已过的案件数（按案件当前状态计）。",
+       "Cases open past their current stage deadline at the period's end, or today for a period still running "
+       "(as the cases stand now)."),
     _d("rework", "返工数", "Rework", "本期内因回潮被重新打开（重新核查）的已结案件数。",
        "Closed cases reopened in the period because the problem came back (回潮)."),
     _d("rework_rate", "返工率", "Rework rate", "返工数 ÷ 结案数（本期）。",
@@ -430,9 +432,10 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     # cases
     cases = _cases(streets, community_id)
     closed_q = indicators.closed_in_q(period.start, period.end)
+    overdue_at = min(period.end, timezone.localdate())  # a period still running: overdue as of today
     counts = cases.aggregate(
         filed=Count("pk", filter=Q(created_at__gte=low, created_at__lt=high)),
-        overdue=Count("pk", filter=indicators.overdue_at_q(period.end)),
+        overdue=Count("pk", filter=indicators.overdue_at_q(overdue_at)),
     )
     due, closed, on_time = _closing(cases, period)
     span = {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
@@ -446,7 +449,7 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     figures["on_time"] = Figure("on_time", on_time, on_time, due, on_time_url)
     figures["on_time_rate"] = Figure("on_time_rate", _rate(on_time, due), on_time, due, on_time_url)
     figures["overdue"] = Figure("overdue", counts["overdue"], counts["overdue"], None,
-                                case_list_url(**loc, overdue_at=period.end))
+                                case_list_url(**loc, overdue_at=overdue_at))
 
     # per stage: moves out of a stage in the period
     moved = (CaseTransition.objects.filter(case__in=cases, at__gte=low, at__lt=high, from_state__in=STAGES)
