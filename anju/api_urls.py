@@ -39,6 +39,7 @@ urlpatterns = [
     path("metrics/complaints-per-10k/", analytics_api.ComplaintsPer10kView.as_view(), name="metrics-per-10k"),
     path("metrics/effectiveness/", analytics_api.EffectivenessView.as_view(), name="metrics-effectiveness"),
     path("metrics/trend/", analytics_api.TrendView.as_view(), name="metrics-trend"),
+    path("assessment/", include("assessment.api_urls")),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),  # any other path: a JSON 404, not the HTML page
 ]

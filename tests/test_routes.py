@@ -98,6 +98,9 @@ ROUTES: dict[str, Row] = {
     "metrics-per-10k": api(get={400: "staff departments", 403: "companies"}),
     "metrics-effectiveness": api(get={400: "staff departments", 403: "companies"}),
     "metrics-trend": api(get={400: "staff departments", 403: "companies"}),
+    "assessment-ranking": api(get={200: "bureau sam departments", 403: "officers companies"}, year=2025),
+    "assessment-street": api("street", get={200: "bureau", 404: "sam departments", 403: "officers companies"}),
+    "assessment-department": api("department", get={200: "bureau hana", 404: "others sam", 403: "officers companies"}),
     # dashboards (issue 11): a street or community outside the user's streets 404, property companies 403
     "analytics:community": page("community", get={200: "bureau oscar departments", 404: "owen sam", 403: "companies"}),
     "analytics:overview": page(get={200: "staff departments", 403: "companies"}),

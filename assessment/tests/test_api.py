@@ -6,7 +6,7 @@ from django.core.cache import cache
 from assessment.tests.test_assessment import YEAR, referrals, street_figures  # noqa: F401 (fixtures)
 from registry.models import Department
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("assessment.tests.urls")]
+pytestmark = pytest.mark.django_db
 BASE = "/api/v1/assessment/"
 
 
