@@ -22,7 +22,7 @@ ALLOW_NO_TESTS ?=
 # Python 3.11: python3.11, or python3 when that is 3.11.
 PYTHON311 := $(shell command -v python3.11 2>/dev/null || { python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' 2>/dev/null && command -v python3; })
 
-.PHONY: help venv assets chromium run test lint lock clean
+.PHONY: help venv fonts assets chromium run test lint lock clean
 
 help:
 	@echo "make run      install, migrate, load the demo district (first time only), serve on http://$(ADDRESS) (DEBUG off)"
@@ -31,6 +31,7 @@ help:
 	@echo "make venv     create .venv and install requirements.lock (again only when the lock changes)"
 	@echo "make assets   npm ci (again only when package-lock.json changes)"
 	@echo "make chromium install Debian's chromium and CJK fonts when missing (root with apt-get only)"
+	@echo "make fonts    install Debian's CJK fonts for the bulletins' charts when missing (make venv runs it)"
 	@echo "make lock     regenerate requirements.lock from requirements.in (UPGRADE=1 to take newer versions)"
 	@echo "make clean    remove .venv, node_modules, caches and collected static files (keeps var/ data)"
 
@@ -52,7 +53,21 @@ $(PY):
 # Reinstall only when requirements.lock is newer than the stamp (order-only on the interpreter).
 $(VENV_STAMP): requirements.lock | $(PY)
 	$(PY) -m pip install -r requirements.lock
+	@$(MAKE) --no-print-directory fonts
 	@touch $@
+
+# Chinese fonts for the bulletins' charts (matplotlib draws them into the Word file) and LibreOffice/browser
+# rendering: Debian's fonts-noto-cjk. Never fails: without root or apt-get it only prints a note (the bulletin
+# then says its charts could not be drawn).
+fonts:
+	@if command -v dpkg >/dev/null 2>&1 && ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing fonts-noto-cjk from Debian for the bulletins' charts"; \
+	    { DEBIAN_FRONTEND=noninteractive apt-get update -q && \
+	      DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-noto-cjk; } \
+	      || echo "note: could not install fonts-noto-cjk; bulletins will have no charts."; \
+	  else echo "note: fonts-noto-cjk is not installed; install it for the bulletins' charts."; fi; \
+	fi
 
 # --- Front-end assets (served from node_modules by Django; no build step) ----------------------------
 assets: $(NPM_STAMP)

@@ -80,6 +80,14 @@ CREDIT_DECIDE = "credit.decide"                # disputes and removals from the 
 INVENTORY_LIST = "inventory.list"
 INVENTORY_CHANGE = "inventory.change"          # register, import, edit, status, link a case
 
+ANALYTICS_VIEW = "analytics.view"              # dashboards, metrics API (a street sees its street and the district)
+ANALYTICS_WALL = "analytics.wall"              # 大屏, the duty room's wall
+POPULATION_CHANGE = "registry.populations"     # street populations (import_populations, the admin page)
+BULLETIN_LIST = "bulletin.list"                # 通报: read and download (a street its own and the district's)
+BULLETIN_MAKE = "bulletin.make"                # generate one
+ASSESSMENT_VIEW = "assessment.view"            # 年度考核: scores and rankings
+ASSESSMENT_CONFIGURE = "assessment.configure"  # indicators and weights
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -142,6 +150,14 @@ POLICY: dict[str, Rule] = {
 
     INVENTORY_LIST: Rule(ALL),
     INVENTORY_CHANGE: Rule(STAFF, scope="change", doc="streets and officers in their streets, the bureau all"),
+
+    ANALYTICS_VIEW: Rule(ALL - {PROPERTY}, doc="figures only, no personal data; a street its own and the district"),
+    ANALYTICS_WALL: Rule(SUPERVISORS, doc="the duty room's wall screen"),
+    POPULATION_CHANGE: Rule(frozenset({ADMIN})),
+    BULLETIN_LIST: Rule(STAFF, doc="a street reads its own street's bulletins and the district's"),
+    BULLETIN_MAKE: Rule(STAFF, doc="a street makes its own street's bulletin only"),
+    ASSESSMENT_VIEW: Rule(SUPERVISORS | {STREET, DEPARTMENT}, doc="streets, departments: ranking, own figures"),
+    ASSESSMENT_CONFIGURE: Rule(frozenset({ADMIN})),
 }
 
 FILE_ACTIONS = {action.rsplit(".", 1)[1]: action for action in POLICY if action.startswith("complaint.file.")}

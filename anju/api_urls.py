@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter
 
+from analytics import api as analytics_api
 from cases import api as cases_api
 from core.api import api_not_found
 from credit import api as credit_api
@@ -35,6 +36,10 @@ urlpatterns = [
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("intake/<str:channel_slug>/", intake_api.ChannelCreateView.as_view(), name="intake-create"),
+    path("metrics/complaints-per-10k/", analytics_api.ComplaintsPer10kView.as_view(), name="metrics-per-10k"),
+    path("metrics/effectiveness/", analytics_api.EffectivenessView.as_view(), name="metrics-effectiveness"),
+    path("metrics/trend/", analytics_api.TrendView.as_view(), name="metrics-trend"),
+    path("assessment/", include("assessment.api_urls")),
     path("", include(router.urls)),
     re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),  # any other path: a JSON 404, not the HTML page
 ]

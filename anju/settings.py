@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "cases",
     "credit",
     "programme",
+    "analytics",  # metrics and dashboards: reads every domain app above, none imports it
+    "assessment",
+    "bulletins",
     "demo",  # the demo district (seed_demo): above every domain app, which none of them imports
 ]
 

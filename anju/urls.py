@@ -16,6 +16,9 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("credit/", include("credit.urls")),
     path("programme/", include("programme.urls")),
+    path("analytics/", include("analytics.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("api/v1/", include("anju.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,15 +11,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import policy
+from accounts.choices import Role
 from accounts.policy import may
 from accounts.scope import role_of
 from accounts.selectors import notifications_for
+from analytics import hotspots
 from cases import selectors as case_selectors
 from credit import selectors as credit_selectors
 from credit.choices import DisputeStatus, DutyOutcome
 from intake import selectors as intake_selectors
 from intake.choices import ComplaintStatus
 from registry import selectors as registry_selectors
+
+HOTSPOT_ROLES = {Role.ADMIN, Role.LEAD, Role.STREET}  # the bureau's leads and the streets see hotspot alerts
 
 
 def _task(key, label, count, url, tone="primary", icon="list-check"):
@@ -98,4 +102,8 @@ def home(request):
         context["referrals"] = case_selectors.inbox_summary(user=user)
     if may(user, policy.CREDIT_MINE) and user.property_company_id:
         context["property_work"] = _property_work(user)
+    if role_of(user) in HOTSPOT_ROLES and may(user, policy.ANALYTICS_VIEW):
+        # communities whose complaints jumped in the last 7 days (analytics.hotspots), in the user's scope
+        context["hotspots"] = hotspots.current_alerts(user)
+        context["hotspot_rule"] = hotspots.RULE_TEXT
     return render(request, "core/home.html", context)

@@ -8,9 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
-from cases import rules, selectors
+from cases import indicators, rules, selectors
 from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, PartyRole, PaymentStatus, Satisfaction
-from cases.models import EnforcementCase
+from cases.models import CaseTransition, EnforcementCase
 from core import dates
 from core.api import IdFilter
 from core.forms import BoundedDateInput, BusinessDateField, MultipleFileField
@@ -63,10 +63,65 @@ class CaseFilter(django_filters.FilterSet):
     mine = django_filters.BooleanFilter(method="by_mine", label=_("我的案件"), widget=forms.CheckboxInput)
     # the community page's link; the API's id rule (a positive 64-bit id, documented in the schema as such)
     community = IdFilter(field_name="community_id", label=_("小区"))
+    # the analytics figures' links (analytics.metrics): opened, closed, due (应结案) or reopened within a range of
+    # days, overdue at a day — the rules are cases.indicators'
+    opened_after = django_filters.DateFilter(field_name="created_at", lookup_expr="date__gte", label=_("登记起"))
+    opened_before = django_filters.DateFilter(field_name="created_at", lookup_expr="date__lte", label=_("登记止"))
+    closed_after = django_filters.DateFilter(method="by_range", label=_("结案起"))
+    closed_before = django_filters.DateFilter(method="by_range", label=_("结案止"))
+    owed_after = django_filters.DateFilter(method="by_range", label=_("应结案起"))
+    owed_before = django_filters.DateFilter(method="by_range", label=_("应结案止"))
+    reopened_after = django_filters.DateFilter(method="by_range", label=_("回潮重开起"))
+    reopened_before = django_filters.DateFilter(method="by_range", label=_("回潮重开止"))
+    overdue_at = django_filters.DateFilter(method="by_overdue_at", label=_("截至该日超期"))
+    recurred = django_filters.BooleanFilter(method="by_recurred", label=_("结案后90日内回潮"))
+    on_time = django_filters.BooleanFilter(method="by_on_time", label=_("按期结案"))
 
     class Meta:
         model = EnforcementCase
         fields = ["q", "state", "violation_type", "street", "officer", "due", "mine", "community"]
+
+    # the filters an analytics figure's link sets (analytics.metrics): kept as hidden inputs and shown on the list
+    FIGURE_FILTERS = ("opened_after", "opened_before", "closed_after", "closed_before", "owed_after",
+                      "owed_before", "reopened_after", "reopened_before", "overdue_at", "recurred", "on_time")
+
+    @property
+    def figure_filters(self) -> list[tuple[str, str, str, str]]:
+        """(name, label, value as given, value shown) of the figure filters in the query."""
+        data, shown = self.data or {}, []
+        for name in self.FIGURE_FILTERS:
+            if data.get(name):
+                choices = {str(k): str(v) for k, v in self.filters[name].extra.get("choices", [])}
+                value = "" if isinstance(self.filters[name], django_filters.BooleanFilter) else data[name]
+                shown.append((name, str(self.filters[name].label), data[name], choices.get(value, value)))
+        return shown
+
+    def by_range(self, queryset, name, value):
+        """A range filter: applied once, by its `_after` half (or its `_before` half alone), with both ends."""
+        base, end = name.rsplit("_", 1)
+        data = self.form.cleaned_data
+        low, high = data.get(f"{base}_after"), data.get(f"{base}_before")
+        if end == "before" and low is not None:
+            return queryset  # the `_after` half applied the range
+        low, high = low or dates.EARLIEST, high or dates.date_bounds(dates.DUE)[1]
+        if base == "closed":
+            return queryset.filter(indicators.closed_in_q(low, high))
+        if base == "owed":
+            return queryset.filter(indicators.owed_in_q(low, high))
+        lo, hi = indicators._bounds(low, high)
+        reopened = CaseTransition.objects.filter(action="reopen", at__gte=lo, at__lt=hi).values("case_id")
+        return queryset.filter(pk__in=reopened)
+
+    def by_recurred(self, queryset, name, value):
+        return queryset.filter(indicators.recurred_q()) if value else queryset.exclude(indicators.recurred_q())
+
+    def by_on_time(self, queryset, name, value):
+        closed = list(queryset.filter(state=CaseState.CLOSED).values_list("pk", flat=True))
+        on_time = indicators.on_time_ids(closed)
+        return queryset.filter(pk__in=on_time) if value else queryset.filter(pk__in=set(closed) - on_time)
+
+    def by_overdue_at(self, queryset, name, value):
+        return queryset.filter(indicators.overdue_at_q(value))
 
     def search(self, queryset, name, value):
         value = (value or "").strip()

@@ -75,6 +75,76 @@ def working_days_back(day: date, days: int) -> date:
         current -= timedelta(days=1)
 
 
+# --- the bulletins' case counts (analytics.metrics and the case list's filters share them) ---------------
+
+def closed_in_q(start: date, end: date, prefix: str = "") -> Q:
+    """结案: closed within start…end (days in Asia/Shanghai, both included)."""
+    low, high = _bounds(start, end)
+    return Q(**{f"{prefix}state": CaseState.CLOSED, f"{prefix}closed_at__gte": low, f"{prefix}closed_at__lt": high})
+
+
+def owed_in_q(start: date, end: date, prefix: str = "") -> Q:
+    """应结案: closed within start…end, or still open with its current stage deadline within it (a case referred
+    to another department is neither)."""
+    return closed_in_q(start, end, prefix) | Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}state_due__gte": start,
+                                                  f"{prefix}state_due__lte": end})
+
+
+def overdue_at_q(day: date, prefix: str = "") -> Q:
+    """超期 at the end of `day`: open (as the case stands now) with its current stage deadline on or before it."""
+    return Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}state_due__lte": day})
+
+
+def recurred_q(window: timedelta = REOPEN_WINDOW) -> Q:
+    """回潮: a closed case after whose closing a complaint or clue of the same violation type in the same
+    community came within `window` (not one of the case's own complaints)."""
+    from intake.models import Complaint
+
+    again = Complaint.objects.filter(
+        community_id=OuterRef("community_id"), violation_type_id=OuterRef("violation_type_id"),
+        received_at__gt=OuterRef("closed_at"), received_at__lte=OuterRef("closed_at") + window,
+    ).exclude(case_id=OuterRef("pk"))
+    return Q(state=CaseState.CLOSED, community__isnull=False) & Q(Exists(again))
+
+
+def stage_exits(case_ids) -> dict[int, list[tuple[str, date, date | None]]]:
+    """case id -> [(stage left, day left, that stage's deadline)] for every move out of a state that has a
+    deadline (workflow.STATE_STAGE), the deadline as cases.services.stage_deadline gives it from the day the case
+    entered the state (days in Asia/Shanghai)."""
+    from cases import services, workflow
+
+    cases = {c.pk: c for c in EnforcementCase.objects.filter(pk__in=list(case_ids)).select_related("violation_type")}
+    rows = (CaseTransition.objects.filter(case_id__in=list(cases)).order_by("case_id", "at", "pk")
+            .values_list("case_id", "from_state", "to_state", "at"))
+    out: dict[int, list] = {}
+    entered: dict[int, date] = {}
+    known: dict[tuple, date | None] = {}  # the deadline depends on these only (cases.services._deadline)
+
+    def deadline_of(case, state, since):
+        key = (case.violation_type_id, case.in_progress, case.rectify_due if state == CaseState.RECTIFYING else None,
+               state, since)
+        if key not in known:
+            known[key] = services.stage_deadline(case, state, since)
+        return known[key]
+
+    for case_id, from_state, to_state, at in rows:
+        day = timezone.localtime(at).date()
+        if from_state != to_state and from_state in workflow.STATE_STAGE and case_id in entered:
+            deadline = deadline_of(cases[case_id], from_state, entered[case_id])
+            out.setdefault(case_id, []).append((from_state, day, deadline))
+        if from_state != to_state or case_id not in entered:
+            entered[case_id] = day
+    return out
+
+
+def on_time_ids(case_ids) -> set[int]:
+    """按期: of these cases, those that left every stage by its deadline (that day included)."""
+    case_ids = list(case_ids)
+    exits = stage_exits(case_ids)
+    return {pk for pk in case_ids
+            if all(deadline is None or left <= deadline for _stage, left, deadline in exits.get(pk, []))}
+
+
 # --- indicators ----------------------------------------------------------------------------------
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:

@@ -1,5 +1,6 @@
 """Working days with the holiday calendar the administrator edits (法定节假日 and 调休 make-up days): below every
 app, for every deadline counted in working days (case steps, referrals, supervision orders)."""
+import time
 from datetime import date, timedelta
 
 from django.core.cache import cache
@@ -9,16 +10,29 @@ from core.models import Holiday
 CACHE_KEY = "core:calendar:v1"
 
 
+# The last answer, kept in the process for a moment: a deadline computation asks for every day it walks over, and
+# reading the cache (a pickle each time) cost more than the walk (analytics computes thousands of deadlines).
+_HELD_FOR = 2.0  # seconds
+_held: tuple[float, tuple[frozenset, frozenset]] | None = None
+
+
 def _calendar() -> tuple[frozenset, frozenset]:
+    global _held
+    now = time.monotonic()
+    if _held is not None and now - _held[0] < _HELD_FOR:
+        return _held[1]
     cached = cache.get(CACHE_KEY)
     if cached is None:
         rows = list(Holiday.objects.values_list("date", "is_workday"))
         cached = (frozenset(d for d, w in rows if not w), frozenset(d for d, w in rows if w))
         cache.set(CACHE_KEY, cached, 300)
+    _held = (now, cached)
     return cached
 
 
 def invalidate():
+    global _held
+    _held = None
     cache.delete(CACHE_KEY)
 
 

@@ -14,6 +14,12 @@ class Channel(models.TextChoices):
     MANUAL = "MANUAL", _("人工录入")
 
 
+# The channels through which residents complain (投诉万人比 counts these, analytics.metrics): 12345, the community
+# workstation, the media, and complaints a resident makes at the counter or by letter, entered by hand. Not the
+# bureau's own findings (巡查, 智能感知, 第三方检查, 督察) nor property companies' reports.
+RESIDENT_CHANNELS = frozenset({Channel.HOTLINE, Channel.WORKSTATION, Channel.MEDIA, Channel.MANUAL})
+
+
 class ComplaintStatus(models.TextChoices):
     NEW = "NEW", _("待分拣")
     ROUTED = "ROUTED", _("已分派")

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import policy
 from core.errors import ApplicationError, message_for_reader
 from registry import models, services
 
@@ -67,6 +68,35 @@ class StreetAdmin(SimpleHistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "code"]
     inlines = [StreetPopulationInline]
+
+
+@admin.register(models.StreetPopulation)
+class StreetPopulationAdmin(SimpleHistoryAdmin):
+    """街镇人口: the denominator of 投诉万人比 (analytics.metrics), one row per street and year; also imported with
+    `import_populations FILE`. Only the administrator (policy POPULATION_CHANGE) sees or changes it here."""
+
+    list_display = ["street", "year", "population", "source"]
+    list_filter = ["year", "street"]
+    search_fields = ["street__name"]
+    ordering = ["street__code", "street__name", "-year"]
+
+    def _may(self, request) -> bool:
+        return policy.may(request.user, policy.POPULATION_CHANGE)
+
+    def has_module_permission(self, request):
+        return self._may(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_add_permission(self, request):
+        return self._may(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may(request)
 
 
 @admin.register(models.Committee)

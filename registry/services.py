@@ -21,6 +21,7 @@ from registry.models import (
     ProjectManager,
     PropertyCompany,
     Street,
+    StreetPopulation,
 )
 
 COMMUNITY_COLUMNS = {
@@ -457,3 +458,58 @@ def import_communities(
 
     return _import_rows(rows, key=key, repeated=repeated, progress=progress,
                         upsert=lambda row: community_upsert(row=row, streets=streets)[1])
+
+
+# --- populations (投诉万人比's denominator) ---------------------------------------------------------------
+
+POPULATION_COLUMNS = {
+    "street": ["街镇", "街道/镇", "街镇名称", "街道"],
+    "year": ["年份", "年度"],
+    "population": ["常住人口", "人口"],
+}
+POPULATION_REQUIRED = ["street", "year", "population"]
+
+
+def population_upsert(*, row: dict, streets: dict[str, Street] | None = None) -> tuple[StreetPopulation, str]:
+    """Create or update one street's resident population of a year from an import row; returns
+    (record, created|updated|unchanged). A row for an existing (street, year) updates it."""
+    streets = streets if streets is not None else _streets_by_name()
+    name = (row.get("street") or "").strip()
+    street = streets.get(name)
+    if street is None:
+        raise RowInvalid(f"街镇“{name}”不是本区的街镇", f"'{name}' is not a street/town of the district")
+    year = _int(row.get("year", ""), "年份", "year")
+    if year is None or not 2000 <= year <= 2100:
+        raise RowInvalid(f"年份“{row.get('year', '')}”无效（应为 2000–2100 的年份）",
+                         f"invalid year '{row.get('year', '')}' (expected 2000–2100)")
+    population = _int(row.get("population", ""), "常住人口", "population")
+    if not population:
+        raise RowInvalid(f"常住人口“{row.get('population', '')}”无效（应为正整数）",
+                         f"invalid population '{row.get('population', '')}' (expected a positive whole number)")
+    record = StreetPopulation.objects.filter(street=street, year=year).first()
+    if record is None:
+        return StreetPopulation.objects.create(street=street, year=year, population=population), "created"
+    if record.population == population:
+        return record, "unchanged"
+    record.population = population
+    record.save(update_fields=["population"])
+    return record, "updated"
+
+
+def import_populations(*, path, progress: Callable[[Iterable], Iterable] | None = None) -> ImportReport:
+    """Import resident populations per street and year (CONTRACTS.md: 街镇/street, 年份/year, 常住人口/population),
+    each row all or nothing, the good rows kept; an existing (street, year) is updated."""
+    rows = list(read_table(path, POPULATION_COLUMNS, POPULATION_REQUIRED))
+    if not Street.objects.exists():
+        raise ApplicationError("请先导入街镇（import_streets）", "import the streets first (import_streets)")
+    streets = _streets_by_name()
+
+    def key(row):
+        return ((row.get("street") or "").strip(), (row.get("year") or "").strip())
+
+    def repeated(row_key, first):
+        return (f"街镇“{row_key[0]}”{row_key[1]}年的人口在文件中重复（首次出现于第{first}行） / "
+                f"population of '{row_key[0]}' in {row_key[1]} repeated in the file (first on line {first})")
+
+    return _import_rows(rows, key=key, repeated=repeated,
+                        upsert=lambda row: population_upsert(row=row, streets=streets)[1], progress=progress)

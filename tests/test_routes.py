@@ -94,6 +94,29 @@ ROUTES: dict[str, Row] = {
     "api-root": api(get={200: "*"}),
     "api-not-found": api(get={404: "* anon"}, path="nowhere/"),  # any other /api/v1/ path: JSON 404
     "api-schema": api(get={200: "*"}),  # signed-in users only (issue 10)
+    # /api/v1/metrics/ (issue 11): without start and end a 400; a property company 403 (analytics.metrics)
+    "metrics-per-10k": api(get={400: "staff departments", 403: "companies"}),
+    "metrics-effectiveness": api(get={400: "staff departments", 403: "companies"}),
+    "metrics-trend": api(get={400: "staff departments", 403: "companies"}),
+    "assessment-ranking": api(get={200: "bureau sam departments", 403: "officers companies"}, year=2025),
+    "assessment-street": api("street", get={200: "bureau", 404: "sam departments", 403: "officers companies"}),
+    "assessment-department": api("department", get={200: "bureau hana", 404: "others sam", 403: "officers companies"}),
+    # dashboards (issue 11): a street or community outside the user's streets 404, property companies 403
+    "analytics:community": page("community", get={200: "bureau oscar departments", 404: "owen sam", 403: "companies"}),
+    "analytics:overview": page(get={200: "staff departments", 403: "companies"}),
+    "analytics:street": page("street", get={200: "bureau oscar departments", 404: "owen sam", 403: "companies"}),
+    "analytics:wall": page(get={200: "bureau", 403: "officers sam departments companies"}),
+    "analytics:wall-data": page(get={200: "bureau", 403: "officers sam departments companies"}),
+    "assessment:configure": page(get={200: "ada", 403: "alice officers sam departments companies"},
+                                 post={OK: "ada", 403: "alice officers sam departments companies"}),
+    "assessment:department": page("department", get={200: "bureau hana", 404: "others sam", 403: "officers companies"}),
+    "assessment:overview": page(get={200: "bureau sam departments", 403: "officers companies"}),
+    "assessment:street": page("street", get={200: "bureau", 404: "sam departments", 403: "officers companies"}),
+    "bulletins:docx": page("bulletin", get={200: "bureau oscar", 404: "owen sam", 403: "departments companies"}),
+    "bulletins:list": page(get={200: "staff", 403: "departments companies"}),
+    "bulletins:make": page(post={OK: "staff", 403: "departments companies"}),
+    "bulletins:row": page("bulletin", get={200: "bureau oscar", 404: "owen sam", 403: "departments companies"}),
+    "bulletins:xlsx": page("bulletin", get={200: "bureau oscar", 404: "owen sam", 403: "departments companies"}),
     "cases:assign": page("case", post={OK: "bureau oscar", 404: "departments companies owen sam"}),
     "cases:board": page(get={200: "bureau", 403: "departments companies officers sam"}),
     "cases:claim": page("case", post={OK: "bureau oscar", 404: "departments companies owen sam"}),
@@ -286,6 +309,7 @@ def objects(world, settings, tmp_path):
         "site.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64, content_type="image/jpeg"))
     referral = referral_send(department=Department.objects.get(code="HOUSING"), matter="物业管理事项",
                              actor=world.alice, case=owner)
+    bulletin = _bulletin(world)
     structure = programme_services.structure_create(actor=world.oscar, community=world.caoyang_a,
                                                     location="5号楼 屋顶", found_on=today, area_m2="12")
     return {
@@ -294,9 +318,23 @@ def objects(world, settings, tmp_path):
         "document": Document.objects.filter(case=case).first(), "referral": referral, "check": check,
         "attachment": attachment, "record": record, "dispute": dispute, "listing": listing,
         "notification": Notification.objects.create(user=world.alice, kind="test", title="通知"),
-        "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
+        "bulletin": bulletin, "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
         "department": Department.objects.get(code="HOUSING"), "rule": CreditRule.objects.order_by("pk").first(),
     }
+
+
+def _bulletin(world):
+    """A made bulletin of 曹杨 (oscar's street), its two files stored."""
+    from django.core.files.base import ContentFile
+
+    from bulletins.models import Bulletin
+
+    bulletin = Bulletin(period="2026-11", kind="month", street=world.caoyang, status="DONE", progress=100,
+                        title="曹杨新村街道住宅小区违法违规行为治理工作通报（2026年11月）")
+    bulletin.docx.save("bulletin.docx", ContentFile(b"PK\x03\x04docx"), save=False)
+    bulletin.xlsx.save("bulletin.xlsx", ContentFile(b"PK\x03\x04xlsx"), save=False)
+    bulletin.save()
+    return bulletin
 
 
 # arguments other than <pk>, by name: filled from the world unless the row gives them

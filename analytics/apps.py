@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    """Metrics (投诉万人比, effectiveness), their daily aggregates, dashboards and hotspot alerts: reads every
+    domain app; none of them imports it."""
+
+    name = "analytics"
+    verbose_name = "数据分析 Analytics"
+
+    def ready(self):
+        # DailyComplaintCount follows every complaint (analytics.aggregates); intake never imports analytics.
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from analytics import aggregates
+        from intake.models import Complaint, ImportBatch
+
+        pre_save.connect(aggregates.complaint_pre_save, sender=Complaint, dispatch_uid="analytics_complaint_pre")
+        post_save.connect(aggregates.complaint_post_save, sender=Complaint, dispatch_uid="analytics_complaint_post")
+        post_delete.connect(aggregates.complaint_post_delete, sender=Complaint, dispatch_uid="analytics_complaint_del")
+        post_save.connect(aggregates.batch_post_save, sender=ImportBatch, dispatch_uid="analytics_batch")

@@ -1,0 +1,38 @@
+"""Reads of the daily aggregate (analytics.models.DailyComplaintCount) for the pages and the hotspot alerts, so
+they count complaints without scanning them (the next issue holds these pages at millions of complaints).
+Scoped as analytics.metrics is (metrics.allowed_streets: the district, or the user's streets; PermissionDenied
+for property companies)."""
+from datetime import date
+
+from django.db.models import Min, Sum
+
+from analytics.metrics import _narrow, _where
+from analytics.models import DailyComplaintCount
+
+
+def daily_resident_counts(user, start: date, end: date, street=None, community=None) -> dict[int, dict[date, int]]:
+    """{community id: {day: residents' complaints}} for start…end (both included); complaints matched to no
+    community are left out."""
+    streets, community_id = _narrow(user, street, community)
+    rows = (DailyComplaintCount.objects.filter(day__gte=start, day__lte=end, resident=True, community__isnull=False)
+            .filter(_where(streets, community_id)).order_by().values_list("community_id", "day")
+            .annotate(n=Sum("count")))
+    out: dict[int, dict[date, int]] = {}
+    for community_id_, day, n in rows:
+        out.setdefault(community_id_, {})[day] = n
+    return out
+
+
+def first_day(user, street=None) -> date | None:
+    """The first day with a resident's complaint in the user's scope (history before it is no data, not zero)."""
+    streets, _ = _narrow(user, street)
+    return (DailyComplaintCount.objects.filter(resident=True).filter(_where(streets, None))
+            .aggregate(first=Min("day"))["first"])
+
+
+def today_counts(user, day: date, street=None) -> dict[str, int]:
+    """{"all": complaints received on the day, "resident": of them residents'} (the wall's intake counter)."""
+    streets, _ = _narrow(user, street)
+    rows = DailyComplaintCount.objects.filter(day=day).filter(_where(streets, None))
+    return {"all": rows.aggregate(n=Sum("count"))["n"] or 0,
+            "resident": rows.filter(resident=True).aggregate(n=Sum("count"))["n"] or 0}

@@ -1,0 +1,136 @@
+"""Writes of the bulletins app: asking for a bulletin (checked: role, period, street) and generating it.
+
+`bulletin_request` records the request and hands the work to Celery once the transaction commits (inline when no
+broker is configured: CELERY_TASK_ALWAYS_EAGER); `bulletin_generate` (the task's body) gathers the figures
+(bulletins.content over analytics.metrics), builds the .docx and the .xlsx, stores both through Django's storage
+and moves the progress along; a failure is kept on the row with its reason. `write_files` is the command's path:
+the same builders, written to disk."""
+import logging
+import time
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import policy, scope
+from accounts.choices import Role
+from analytics.periods import PeriodError
+from bulletins import content as content_module
+from bulletins import docx as docx_builder
+from bulletins import xlsx as xlsx_builder
+from bulletins.choices import Kind, Status
+from bulletins.models import Bulletin
+from core.errors import ApplicationError
+from registry.models import Street
+
+log = logging.getLogger(__name__)
+
+
+def period_of(text: str):
+    """The bulletin's period, or an ApplicationError in Chinese and English."""
+    try:
+        period = content_module.parse_period(text)
+    except PeriodError as exc:
+        raise ApplicationError(exc.message, exc.message_en) from None
+    except ValueError as exc:
+        raise ApplicationError(f"统计周期有误：{exc}", f"bad period: {exc}") from None
+    if period.start > timezone.localdate():
+        raise ApplicationError(f"{period.label}尚未开始，不能制作通报", f"{period.label_en} has not begun yet")
+    return period
+
+
+def street_named(name: str) -> Street:
+    """A street of the district by its name or short name (the command's --street)."""
+    value = (name or "").strip()
+    street = (Street.objects.filter(name=value).first() or Street.objects.filter(short_name=value).first()
+              if value else None)
+    if street is None:
+        known = "、".join(Street.objects.order_by("code", "name").values_list("name", flat=True))
+        raise ApplicationError(f"没有名为“{value}”的街镇（本区街镇：{known}）",
+                               f"no street named {value!r} in the district")
+    return street
+
+
+def _check_make(actor, street):
+    if not policy.may(actor, policy.BULLETIN_MAKE):
+        raise ApplicationError("您的角色不能制作通报", "your role cannot make bulletins")
+    if scope.role_of(actor) in {Role.ADMIN, Role.LEAD}:
+        return
+    if street is None:
+        raise ApplicationError("街镇只能制作本街镇的通报；全区通报由区城管执法局制作",
+                               "a street makes its own street's bulletin only; the bureau makes the district's")
+    if street.pk not in scope.street_ids(actor):
+        raise ApplicationError("只能制作本街镇的通报", "you may make your own street's bulletin only")
+
+
+def bulletin_request(*, actor, period: str, street=None) -> Bulletin:
+    """Record a bulletin to make and start it in the background once this transaction commits."""
+    found = period_of(period)
+    _check_make(actor, street)
+    bulletin = Bulletin.objects.create(period=found.code, kind=Kind(found.kind), street=street, created_by=actor,
+                                       title=content_module.title_for(found, street))
+    from bulletins import tasks  # the task module imports this one
+
+    transaction.on_commit(lambda: tasks.generate_bulletin.delay(bulletin.pk))
+    return bulletin
+
+
+def _progress(bulletin_id: int, pct: int):
+    Bulletin.objects.filter(pk=bulletin_id).update(progress=pct)
+
+
+def build_files(period, street=None, *, progress=None) -> tuple[bytes, bytes]:
+    """The .docx and the .xlsx of one bulletin, as bytes."""
+    step = progress or (lambda pct: None)
+    content = content_module.gather(period, street, progress=step)
+    data_docx = docx_builder.build(content, progress=step)
+    data_xlsx = xlsx_builder.build(content)
+    step(95)
+    return data_docx, data_xlsx
+
+
+def bulletin_generate(*, bulletin_id: int) -> Bulletin:
+    """Make the files of a requested bulletin; on failure the row says why (status FAILED), nothing raises."""
+    started = time.monotonic()
+    updated = Bulletin.objects.filter(pk=bulletin_id, status=Status.PENDING).update(status=Status.RUNNING,
+                                                                                   progress=5)
+    bulletin = Bulletin.objects.select_related("street").get(pk=bulletin_id)
+    if not updated:
+        return bulletin  # already made (a task delivered twice)
+    try:
+        period = content_module.parse_period(bulletin.period)
+        data_docx, data_xlsx = build_files(period, bulletin.street,
+                                           progress=lambda pct: _progress(bulletin_id, pct))
+        bulletin.docx.save("bulletin.docx", ContentFile(data_docx), save=False)
+        bulletin.xlsx.save("bulletin.xlsx", ContentFile(data_xlsx), save=False)
+    except Exception as exc:  # noqa: BLE001 - kept on the row and shown on the page
+        log.exception("bulletin %s failed", bulletin_id)
+        for field in (bulletin.docx, bulletin.xlsx):
+            if field.name:
+                field.storage.delete(field.name)
+        Bulletin.objects.filter(pk=bulletin_id).update(
+            status=Status.FAILED, error=str(exc)[:2000] or exc.__class__.__name__, finished_at=timezone.now(),
+            seconds=round(time.monotonic() - started, 2))
+        bulletin.refresh_from_db()
+        return bulletin
+    bulletin.status, bulletin.progress, bulletin.finished_at = Status.DONE, 100, timezone.now()
+    bulletin.seconds = round(time.monotonic() - started, 2)
+    bulletin.save(update_fields=["docx", "xlsx", "status", "progress", "finished_at", "seconds"])
+    return bulletin
+
+
+def write_files(*, period: str, street_name: str = "", out: str) -> tuple[Path, Path]:
+    """The command's path: FILE.docx and FILE.xlsx beside it, for the district or one street."""
+    found = period_of(period)
+    street = street_named(street_name) if street_name else None
+    target = Path(out)
+    if target.suffix.lower() != ".docx":
+        raise ApplicationError("输出文件名应以 .docx 结尾", "the output file name must end in .docx")
+    if not target.parent.exists():
+        raise ApplicationError(f"目录“{target.parent}”不存在", f"directory {target.parent} does not exist")
+    data_docx, data_xlsx = build_files(found, street)
+    target.write_bytes(data_docx)
+    beside = target.with_suffix(".xlsx")
+    beside.write_bytes(data_xlsx)
+    return target, beside
