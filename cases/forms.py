@@ -13,6 +13,7 @@ from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, Par
 from cases.models import CaseTransition, EnforcementCase
 from core import dates
 from core.api import IdFilter
+from core.filtersets import FigureFiltersMixin
 from core.forms import BoundedDateInput, BusinessDateField, MultipleFileField
 from registry.choices import Measure
 from registry.models import Department, Street, ViolationType
@@ -51,7 +52,7 @@ def _officers(request):
     return User.objects.filter(Q(pk__in=visible) | Q(pk=request.user.pk, role=Role.OFFICER)).order_by("username")
 
 
-class CaseFilter(django_filters.FilterSet):
+class CaseFilter(FigureFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="by_state", label=_("状态"),
                                         empty_label=_("全部状态"))
@@ -84,17 +85,6 @@ class CaseFilter(django_filters.FilterSet):
     # the filters an analytics figure's link sets (analytics.metrics): kept as hidden inputs and shown on the list
     FIGURE_FILTERS = ("opened_after", "opened_before", "closed_after", "closed_before", "owed_after",
                       "owed_before", "reopened_after", "reopened_before", "overdue_at", "recurred", "on_time")
-
-    @property
-    def figure_filters(self) -> list[tuple[str, str, str, str]]:
-        """(name, label, value as given, value shown) of the figure filters in the query."""
-        data, shown = self.data or {}, []
-        for name in self.FIGURE_FILTERS:
-            if data.get(name):
-                choices = {str(k): str(v) for k, v in self.filters[name].extra.get("choices", [])}
-                value = "" if isinstance(self.filters[name], django_filters.BooleanFilter) else data[name]
-                shown.append((name, str(self.filters[name].label), data[name], choices.get(value, value)))
-        return shown
 
     def by_range(self, queryset, name, value):
         """A range filter: applied once, by its `_after` half (or its `_before` half alone), with both ends."""

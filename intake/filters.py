@@ -3,6 +3,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.api import IdFilter
+from core.filtersets import FigureFiltersMixin
 from intake.choices import OPEN_STATUSES, RESIDENT_CHANNELS, Channel, ComplaintStatus
 from intake.models import Complaint
 from intake.selectors import DUE_SOON, OVERDUE, due_soon_q, overdue_q, text_filter
@@ -27,7 +28,7 @@ def _streets(request):
     return Street.objects.restrict(request.user, "view") if request else Street.objects.none()
 
 
-class ComplaintFilter(django_filters.FilterSet):
+class ComplaintFilter(FigureFiltersMixin, django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("搜索"))
     channel = django_filters.ChoiceFilter(choices=Channel.choices, label=_("渠道"), empty_label=_("全部渠道"))
     channel_group = django_filters.ChoiceFilter(choices=CHANNEL_GROUPS, method="by_group", label=_("渠道类别"),
@@ -56,17 +57,6 @@ class ComplaintFilter(django_filters.FilterSet):
 
     # the filters an analytics figure's link sets (analytics.metrics): kept as hidden inputs and shown on the list
     FIGURE_FILTERS = ("channel_group", "received_after", "received_before")
-
-    @property
-    def figure_filters(self) -> list[tuple[str, str, str, str]]:
-        """(name, label, value as given, value shown) of the figure filters in the query."""
-        data, shown = self.data or {}, []
-        for name in self.FIGURE_FILTERS:
-            if data.get(name):
-                choices = {str(k): str(v) for k, v in self.filters[name].extra.get("choices", [])}
-                value = "" if isinstance(self.filters[name], django_filters.BooleanFilter) else data[name]
-                shown.append((name, str(self.filters[name].label), data[name], choices.get(value, value)))
-        return shown
 
     def search(self, queryset, name, value):
         return text_filter(queryset, value)
