@@ -16,7 +16,8 @@ from intake.choices import Channel
 from intake.models import Complaint
 from intake.tests.fakes import keyword_classifier  # noqa: F401  (the live server runs in this process)
 from registry.models import Department
-from tests.personas import PASSWORD, build_world
+from tests.browser.helpers import login
+from tests.personas import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,14 +32,6 @@ def png(path, rgb, width=96, height=64):
             + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
     path.write_bytes(data)
     return str(path)
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_contain_text(username)
 
 
 def logout(page):

@@ -9,17 +9,10 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from analytics.tests.helpers_dash import call
-from tests.personas import PASSWORD, build_world
+from tests.browser.helpers import login
+from tests.personas import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_contain_text(username)
 
 
 def placed(world):

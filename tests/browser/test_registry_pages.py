@@ -4,17 +4,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.personas import PASSWORD, build_world
+from tests.browser.helpers import login
+from tests.personas import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def login(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    expect(page.get_by_test_id("current-user")).to_contain_text(username)
 
 
 def test_officer_logs_in_filters_and_opens_a_community(live_server, page, screenshot):
