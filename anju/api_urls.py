@@ -41,5 +41,6 @@ urlpatterns = [
     path("metrics/trend/", analytics_api.TrendView.as_view(), name="metrics-trend"),
     path("assessment/", include("assessment.api_urls")),
     path("", include(router.urls)),
-    re_path(r"^(?P<path>.*)$", api_not_found, name="api-not-found"),  # any other path: a JSON 404, not the HTML page
+    # any other path, a line break in it too (an <int:pk> route it fails): a JSON 404, not the HTML page
+    re_path(r"^(?P<path>[\s\S]*)$", api_not_found, name="api-not-found"),
 ]

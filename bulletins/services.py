@@ -93,11 +93,13 @@ def build_files(period, street=None, *, progress=None) -> tuple[bytes, bytes]:
 def bulletin_generate(*, bulletin_id: int) -> Bulletin:
     """Make the files of a requested bulletin; on failure the row says why (status FAILED), nothing raises."""
     started = time.monotonic()
-    updated = Bulletin.objects.filter(pk=bulletin_id, status=Status.PENDING).update(status=Status.RUNNING,
-                                                                                   progress=5)
-    bulletin = Bulletin.objects.select_related("street").get(pk=bulletin_id)
-    if not updated:
-        return bulletin  # already made (a task delivered twice)
+    with transaction.atomic():
+        # taken once: a task delivered twice finds the row no longer waiting and leaves it as it is
+        bulletin = Bulletin.objects.select_for_update().select_related("street").get(pk=bulletin_id)
+        if bulletin.status != Status.PENDING:
+            return bulletin
+        bulletin.status, bulletin.progress = Status.RUNNING, 5
+        bulletin.save(update_fields=["status", "progress"])
     try:
         period = content_module.parse_period(bulletin.period)
         data_docx, data_xlsx = build_files(period, bulletin.street,
@@ -109,10 +111,11 @@ def bulletin_generate(*, bulletin_id: int) -> Bulletin:
         for field in (bulletin.docx, bulletin.xlsx):
             if field.name:
                 field.storage.delete(field.name)
-        Bulletin.objects.filter(pk=bulletin_id).update(
-            status=Status.FAILED, error=str(exc)[:2000] or exc.__class__.__name__, finished_at=timezone.now(),
-            seconds=round(time.monotonic() - started, 2))
-        bulletin.refresh_from_db()
+        bulletin.refresh_from_db(fields=["progress"])
+        bulletin.docx, bulletin.xlsx = "", ""
+        bulletin.status, bulletin.error = Status.FAILED, str(exc)[:2000] or exc.__class__.__name__
+        bulletin.finished_at, bulletin.seconds = timezone.now(), round(time.monotonic() - started, 2)
+        bulletin.save(update_fields=["docx", "xlsx", "status", "error", "finished_at", "seconds"])
         return bulletin
     bulletin.status, bulletin.progress, bulletin.finished_at = Status.DONE, 100, timezone.now()
     bulletin.seconds = round(time.monotonic() - started, 2)

@@ -54,7 +54,7 @@ def test_every_operation_documents_its_errors(client, world):
 def test_a_bad_id_is_a_bilingual_404_not_a_crash(client, world):
     client.force_login(world.alice)
     for url in ("/api/v1/complaints/abc/settle/", "/api/v1/cases/99999999999999999999/", "/api/v1/cases/1.5/move/",
-                "/api/v1/nowhere/"):
+                "/api/v1/nowhere/", "/api/v1/assessment/streets/%0A4/", "/api/v1/nowhere/%0A/"):
         response = client.post(url, {}, content_type="application/json") if "settle" in url or "move" in url \
             else client.get(url)
         assert response.status_code == 404, url
