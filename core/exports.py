@@ -9,6 +9,7 @@ import csv
 import io
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import closing, suppress
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -42,8 +43,17 @@ def _value(obj, accessor):
 
 
 def rows(objects: Iterable, columns: Sequence[Column]):
-    for obj in objects:
-        yield [_value(obj, accessor) for _, accessor in columns]
+    """The rows of `objects`, closing their iterator as soon as these rows end, an error included: a queryset's
+    iterator holds a server-side cursor on PostgreSQL, which must be closed inside the transaction that opened it
+    (left to the garbage collector, it is closed later, in whatever transaction then runs, and aborts it)."""
+    iterator = iter(objects)
+    try:
+        for obj in iterator:
+            yield [_value(obj, accessor) for _, accessor in columns]
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
 
 
 # Up to this size a built file stays in memory; a larger one goes to a temporary file on disk.
@@ -55,8 +65,9 @@ def write_csv(target, objects: Iterable, columns: Sequence[Column]) -> None:
     text = io.TextIOWrapper(target, encoding="utf-8-sig", newline="")
     writer = csv.writer(text)
     writer.writerow([str(header) for header, _ in columns])
-    for row in rows(objects, columns):
-        writer.writerow(row)
+    with closing(rows(objects, columns)) as lines:
+        for row in lines:
+            writer.writerow(row)
     text.flush()
     text.detach()  # leave `target` open for the response
 
@@ -76,8 +87,14 @@ def write_xlsx(target, objects: Iterable, columns: Sequence[Column], title: str 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([str(header) for header, _ in columns])
-    for row in rows(objects, columns):
-        sheet.append(row)
+    try:
+        with closing(rows(objects, columns)) as lines:
+            for row in lines:
+                sheet.append(row)
+    except BaseException:
+        with suppress(Exception):
+            sheet.close()  # ends the sheet's writer now, not when the garbage collector gets to it
+        raise
     workbook.save(target)
 
 
