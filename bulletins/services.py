@@ -95,7 +95,7 @@ def bulletin_generate(*, bulletin_id: int) -> Bulletin:
     started = time.monotonic()
     with transaction.atomic():
         # taken once: a task delivered twice finds the row no longer waiting and leaves it as it is
-        bulletin = Bulletin.objects.select_for_update().select_related("street").get(pk=bulletin_id)
+        bulletin = Bulletin.objects.select_for_update(of=("self",)).select_related("street").get(pk=bulletin_id)
         if bulletin.status != Status.PENDING:
             return bulletin
         bulletin.status, bulletin.progress = Status.RUNNING, 5
