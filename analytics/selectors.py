@@ -5,9 +5,11 @@ for property companies)."""
 from datetime import date
 
 from django.db.models import Min, Sum
+from django.utils import timezone
 
 from analytics.metrics import _narrow, _where
 from analytics.models import DailyComplaintCount
+from intake.models import Complaint
 
 
 def daily_resident_counts(user, start: date, end: date, street=None, community=None) -> dict[int, dict[date, int]]:
@@ -36,3 +38,10 @@ def today_counts(user, day: date, street=None) -> dict[str, int]:
     rows = DailyComplaintCount.objects.filter(day=day).filter(_where(streets, None))
     return {"all": rows.aggregate(n=Sum("count"))["n"] or 0,
             "resident": rows.filter(resident=True).aggregate(n=Sum("count"))["n"] or 0}
+
+
+def records_since() -> date | None:
+    """The day of the platform's first complaint (any channel, the whole district): a baseline that starts before
+    it has no figures to compare with (the bulletins and the assessment say so instead of printing a change)."""
+    first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
+    return timezone.localdate(first) if first else None

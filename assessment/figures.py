@@ -6,15 +6,14 @@ department, whoever looks at it; the pages decide which breakdowns a reader may 
 the numerators keep their own scoping.
 """
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, Q
-from django.utils import timezone
+from django.db.models import Count, Q
 
+from analytics import metrics, selectors
+from analytics.aggregates import bounds
 from cases.models import Referral
 from intake.choices import ReferralStatus
-from intake.models import Complaint
 
 
 @dataclass
@@ -28,16 +27,6 @@ class Shown:
     extra: dict | None = None   # e.g. the two 万人比 of a change
     note: str = ""              # why there is no value, when it is not a zero denominator
     note_en: str = ""
-
-
-def _metrics():
-    from analytics import metrics  # the layer above: assessment may import analytics
-
-    return metrics
-
-
-def _viewer():
-    return _metrics().SYSTEM
 
 
 def _shown(figure) -> Shown:
@@ -57,25 +46,18 @@ def street_figures(period, street, codes) -> dict[str, Shown]:
     return found
 
 
-def records_since():
-    """The day of the first complaint on the platform: a baseline before it is not a baseline."""
-    first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
-    return timezone.localdate(first) if first else None
-
-
 def _street_figures(period, street, codes) -> dict[str, Shown]:
-    metrics = _metrics()
     out = {}
     wanted = set(codes)
     if wanted - {"per_10k_change"}:
-        figures = metrics.effectiveness(_viewer(), period, street=street)
+        figures = metrics.effectiveness(metrics.SYSTEM, period, street=street)
         for code in wanted - {"per_10k_change"}:
             figure = figures.get(code)
             out[code] = _shown(figure) if figure is not None else Shown(None, None, None)
     if "per_10k_change" in wanted:
-        change = metrics.per_10k_change(_viewer(), period, period.year_ago(), level="street", unit_id=street.pk)
+        change = metrics.per_10k_change(metrics.SYSTEM, period, period.year_ago(), level="street", unit_id=street.pk)
         current, baseline = change["current"], change["baseline"]
-        since = records_since()
+        since = selectors.records_since()
         value, note, note_en = change["change_pct"], "", ""
         if since is not None and since > period.year_ago().start:
             value = None
@@ -93,35 +75,26 @@ def _street_figures(period, street, codes) -> dict[str, Shown]:
     return out
 
 
-def _day_start(day):
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def _rate(numerator: int, denominator: int) -> float | None:
     return round(numerator * 100 / denominator, 2) if denominator else None
 
 
 def department_figures(period, departments) -> dict[int, dict[str, Shown]]:
-    """referral_on_time_rate (analytics.metrics.DEFINITIONS: answered, or returned, by the deadline, that day
-    included) and referral_return_rate (catalogue) of each department."""
-    # the district's view, as analytics.metrics reads the referrals for SYSTEM (accounts.scope has no row rule
-    # for it); the counting is analytics' referral_on_time_rate, grouped by the receiving department
-    counted = Referral.objects.exclude(status=ReferralStatus.WITHDRAWN)
-    answered = Q(answered_at__isnull=False)
-    due = (counted.filter(due__gte=period.start, due__lte=period.end).values("department_id")
-           .annotate(n=Count("pk"), on_time=Count("pk", filter=answered & Q(answered_at__date__lte=F("due")))))
-    due = {row["department_id"]: row for row in due}
-    received = (counted.filter(created_at__gte=_day_start(period.start),
-                               created_at__lt=_day_start(period.end) + timedelta(days=1))
+    """referral_on_time_rate (analytics.metrics: answered, or returned, by the deadline, that day included) and
+    referral_return_rate (catalogue) of each department."""
+    on_time = metrics.referral_on_time_by_department(metrics.SYSTEM, period)
+    low, high = bounds(period.start, period.end)
+    received = (Referral.objects.exclude(status=ReferralStatus.WITHDRAWN)
+                .filter(created_at__gte=low, created_at__lt=high)
                 .values("department_id")
                 .annotate(n=Count("pk"), returned=Count("pk", filter=Q(status=ReferralStatus.RETURNED))))
     received = {row["department_id"]: row for row in received}
     out = {}
     for department in departments:
-        d = due.get(department.pk, {"n": 0, "on_time": 0})
+        figure = on_time.get(department.pk)
         r = received.get(department.pk, {"n": 0, "returned": 0})
         out[department.pk] = {
-            "referral_on_time_rate": Shown(_rate(d["on_time"], d["n"]), d["on_time"], d["n"]),
+            "referral_on_time_rate": _shown(figure) if figure is not None else Shown(None, 0, 0),
             "referral_return_rate": Shown(_rate(r["returned"], r["n"]), r["returned"], r["n"]),
         }
     return out

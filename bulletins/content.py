@@ -11,9 +11,8 @@ from datetime import date
 from django.conf import settings
 from django.utils import timezone
 
-from analytics import metrics
+from analytics import metrics, selectors
 from analytics.periods import MONTH, QUARTER, Period, PeriodError
-from intake.models import Complaint
 
 # Column kinds: text, int (a count), pct (a rate in %, 0-100), num (a ratio such as per 10k), change (± %).
 # points: a difference of two rates, in percentage points. A cell may also be (value, kind): its own kind.
@@ -170,7 +169,7 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
                                          unit_id=street.pk if street is not None else None)
     earlier = metrics.effectiveness(user, previous, street=street)
     cur, base, prev = per10k["current"], per10k["baseline"], per10k_prev["baseline"]
-    content.data_start = _data_start()
+    content.data_start = selectors.records_since()
     nothing = not base.complaints and not _fig_value(before, "received") and not _fig_value(before, "due")
     partial = content.data_start is not None and content.data_start > baseline.start
     content.baseline_empty = nothing or partial
@@ -301,12 +300,6 @@ def _unit_columns(unit: str) -> list[Column]:
             Column("万人比", NUM, 9),
             Column("受理", INT, 8), Column("立案", INT, 8), Column("应结案", INT, 8), Column("结案", INT, 8),
             Column("结案率", PCT, 12), Column("按期结案率", PCT, 12), Column("超期", INT, 7)]
-
-
-def _data_start() -> date | None:
-    """The day of the platform's first complaint: a baseline before it has no figures to compare with."""
-    first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
-    return timezone.localdate(first) if first else None
 
 
 def _baseline_gap(content: Content) -> str:
