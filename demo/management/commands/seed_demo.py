@@ -42,10 +42,12 @@ def _analyze():
     """PostgreSQL plans each query from table statistics, and autovacuum never sees rows of a transaction still
     open: after a step has filled tables that were empty, the next step's lookups (by id, joined to the complaint)
     were planned as full scans, and seeding took several times as long as on SQLite. ANALYZE counts the rows the
-    transaction wrote itself."""
+    transaction wrote itself. Only the project's own tables: a bare ANALYZE takes the server's shared catalogues
+    too (pg_authid) and waits behind any other database's open transaction on the same server."""
     if connection.vendor == "postgresql":
+        tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(name) for name in tables))
 
 
 def _rebuild_aggregates():
