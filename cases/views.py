@@ -6,7 +6,6 @@ user typed, so no input is lost (files excepted: browsers cannot pre-fill a file
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -40,6 +39,7 @@ from cases.forms import (
 from core.downloads import bytes_response, file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
+from core.paging import page_of
 from intake import hotline
 from registry import selectors as registry_selectors
 
@@ -68,8 +68,8 @@ def case_list(request):
     query.pop("page", None)
     context = {
         "filter": filterset,
-        "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
-        "total": cases.count(),
+        "page": (page := page_of(cases, request, PAGE_SIZE)),
+        "total": page.paginator.count,
         "query": query.urlencode(),
         "overdue_total": selectors.overdue(base).count(),
         "soon_total": selectors.due_soon(base).count(),
@@ -539,7 +539,7 @@ def _inbox_context(request, *, show="pending", bound_pk=None, forms=None, error=
         referrals_qs = referrals_qs.filter(status__in=selectors.PENDING_REFERRAL)
     elif show == "overdue":
         referrals_qs = referrals_qs.filter(is_overdue=True)
-    page = Paginator(referrals_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(referrals_qs, request, PAGE_SIZE)
     for referral in page:
         _attach(referral, forms if referral.pk == bound_pk else None, error if referral.pk == bound_pk else "",
                 done if referral.pk == bound_pk else "")

@@ -6,11 +6,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.scope import can_see_personal, personal_view
-from core import calendar
+from core import calendar, search
 from intake import workflow
 from intake.choices import OPEN_STATUSES, CorrectionField
 from intake.models import Complaint, ComplaintTransition, ImportBatch
-from registry.models import Department, ViolationType
+from registry.models import Community, Department, Street, ViolationType
 
 
 def complaint_list(*, user):
@@ -116,19 +116,25 @@ def batch_list(*, user):
 
 
 # Searched by the queue's box: what describes the matter, never the caller's name or phone (personal data).
-SEARCH_FIELDS = ("external_no", "content", "address_text", "category_hint", "community__name", "street__name",
-                 "violation_type__name", "department__name")
+# The complaint's own text fields, in the order of their bigram index (intake/migrations, core.search); names of the
+# community, street, type and department are matched in their own small tables.
+SEARCH_TEXT = ("content", "address_text", "category_hint")
+SEARCH_NUMBER = ("external_no",)
 
 
 def text_filter(qs, value: str):
-    """Every word typed (split on spaces) must appear, as a part of a word, in one of SEARCH_FIELDS: "12345 曹杨"
-    finds order 2026…12345… in 曹杨新村 (Latin letters in any case)."""
-    words = (value or "").split()
-    for word in words[:8]:
-        match = Q()
-        for field in SEARCH_FIELDS:
-            match |= Q(**{f"{field}__icontains": word})
-        qs = qs.filter(match)
+    """Every word typed (split on spaces) must appear, as a part of a word, in one of the text fields, the 12345
+    order number or the names of the community, street, type or department: "12345 曹杨" finds order
+    2026…12345… in 曹杨新村 (Latin letters in any case)."""
+
+    for word in (value or "").split()[:8]:
+        qs = qs.filter(search.matching(Complaint, word, SEARCH_TEXT, indexed=SEARCH_TEXT, trigram=SEARCH_NUMBER,
+                                       lookups={
+                                           "community": Community.objects.filter(name__icontains=word),
+                                           "street": Street.objects.filter(name__icontains=word),
+                                           "violation_type": ViolationType.objects.filter(name__icontains=word),
+                                           "department": Department.objects.filter(name__icontains=word),
+                                       }))
     return qs
 
 

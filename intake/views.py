@@ -6,7 +6,6 @@ from pathlib import PurePosixPath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from core.busy import Busy
 from core.downloads import file_response
 from core.errors import ApplicationError, message_for_reader
 from core.exports import export_response
+from core.paging import page_of
 from core.uploads import STORED_EXTENSIONS, run_table_import
 from intake import dispatch, selectors, services, workflow
 from intake.choices import Channel, ComplaintStatus
@@ -62,8 +62,8 @@ def queue(request):
     query.pop("page", None)
     context = {
         "filter": filterset,
-        "page": Paginator(complaints, 30).get_page(request.GET.get("page")),
-        "total": complaints.count(),
+        "page": (page := page_of(complaints, request, 30)),
+        "total": page.paginator.count,
         "community": registry_selectors.community_named(user=request.user, value=request.GET.get("community")),
         "overdue_total": base.filter(selectors.overdue_q()).count(),
         "soon_total": base.filter(selectors.due_soon_q()).count(),

@@ -3,6 +3,7 @@ due, a filter for overdue, and a search that finds parts of numbers, texts and a
 from datetime import timedelta
 
 import pytest
+from django.db import connection  # noqa: F401  (the skipif condition)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -92,6 +93,10 @@ def test_overdue_filter_in_the_api_too(client, world, orders):
     ("兰溪路9", {"有人搭建阳光房", "楼道堆物", "巡查发现占绿"}),  # part of the address
     ("楼道 92弄", {"楼道堆物"}),                     # every word must match, in any field
     ("曹杨", {"楼道飞线充电", "有人搭建阳光房", "楼道堆物", "巡查发现占绿"}),  # the street's name
+    ("阳", {"有人搭建阳光房"}),                      # one character
+    ("电", {"楼道飞线充电"}),                        # one character, the last of its text
+    ("光阳", set()),                                # both pairs' characters are there, not in this order
+    ("充电兰溪", set()),                            # not across two fields
     ("王秘密", set()),                               # never the caller's name or phone
     ("13911112222", set()),
 ])
@@ -111,3 +116,17 @@ def test_the_queue_export_carries_the_due_date_and_its_flag(client, world, order
     late, soon, later = rows["2026-0106-000123"], rows["2026-1206-000456"], rows["2026-1206-000789"]
     assert late["办理时限"] == str(orders["late"].due_date) and late["期限提示"] == "超期"
     assert soon["期限提示"] == "临期" and later["期限提示"] == ""
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's index: SQLite searches with LIKE")
+def test_the_search_narrows_by_the_bigram_index_on_postgresql(world, orders):
+    """The query must repeat the index's expression exactly, or PostgreSQL reads every row (core.search)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            plan = selectors.text_filter(Complaint.objects.all(), "搭建").explain()
+        finally:
+            cursor.execute("SET enable_seqscan = on")
+    assert "complaint_search_grams" in plan
