@@ -11,12 +11,12 @@ from accounts.models import User
 from cases import indicators, rules, selectors
 from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, PartyRole, PaymentStatus, Satisfaction
 from cases.models import CaseTransition, EnforcementCase
-from core import dates
+from core import dates, search
 from core.api import IdFilter
 from core.filtersets import FigureFiltersMixin
 from core.forms import BoundedDateInput, BusinessDateField, MultipleFileField
 from registry.choices import Measure
-from registry.models import Department, Street, ViolationType
+from registry.models import Community, Department, Street, ViolationType
 
 MAX_FILES = 20  # evidence files in one move (their real type and size: core.uploads, in cases.services)
 
@@ -50,6 +50,11 @@ def _officers(request):
         return User.objects.none()
     visible = EnforcementCase.objects.restrict(request.user, "view").values("officer_id")
     return User.objects.filter(Q(pk__in=visible) | Q(pk=request.user.pk, role=Role.OFFICER)).order_by("username")
+
+
+# The case list's search box: the case's own text in the order of its pair column (cases 0008, core.search), the case
+# number by trigrams, the community by name in its own table. The whole text typed is one phrase.
+SEARCH_TEXT = ("summary", "location")
 
 
 class CaseFilter(FigureFiltersMixin, django_filters.FilterSet):
@@ -117,8 +122,9 @@ class CaseFilter(FigureFiltersMixin, django_filters.FilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        return queryset.filter(Q(number__icontains=value) | Q(summary__icontains=value)
-                               | Q(location__icontains=value) | Q(community__name__icontains=value))
+        return queryset.filter(search.matching(EnforcementCase, value, SEARCH_TEXT, indexed=SEARCH_TEXT,
+                                               trigram=("number",),
+                                               lookups={"community": Community.objects.filter(name__icontains=value)}))
 
     def by_state(self, queryset, name, value):
         if value == "open":

@@ -122,6 +122,8 @@ class Complaint(TimeStampedModel):
             models.Index(fields=["community", "violation_type", "received_at"]),
             models.Index(fields=["status", "confidence"]),
         ]
+        # Also, by migration (intake 0008, per database: SQLite has no NULLS FIRST in an index but puts nulls first
+        # anyway): the queue's default order, district-wide and per street; the search's pair column (0007).
 
     def __str__(self):
         return self.external_no or f"#{self.pk}"

@@ -1,0 +1,31 @@
+"""Indexes the case list's search box uses on PostgreSQL (core.search): the case's summary and location by character
+pairs (a stored column and its index; the table is rewritten), the case number by trigrams. SQLite searches with
+LIKE and gets none."""
+from django.db import migrations
+
+from core import search
+
+TEXT = ("summary", "location")  # cases.forms.SEARCH_TEXT, in its order
+
+
+def create(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    schema_editor.execute(search.FUNCTION)
+    for statement in search.column_sql("cases_enforcementcase", TEXT, "case_search_grams"):
+        schema_editor.execute(statement)
+    schema_editor.execute('CREATE INDEX IF NOT EXISTS "case_number_trgm" ON "cases_enforcementcase" '
+                          'USING gin ("number" gin_trgm_ops)')
+
+
+def drop(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute('DROP INDEX IF EXISTS "case_number_trgm"')
+    schema_editor.execute('ALTER TABLE "cases_enforcementcase" DROP COLUMN IF EXISTS "search_grams"')
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0007_stored_file_names")]
+    operations = [migrations.RunPython(create, drop, elidable=False)]
