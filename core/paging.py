@@ -18,7 +18,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list.order_by()[: self.cap + 1].count()
+        # only the key: the list's annotations and joins for display (a due flag, select_related) are not counted
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def count(self) -> int:
