@@ -85,23 +85,30 @@ class DedupIndex:
 
     @classmethod
     def build(cls, since: datetime | None = None) -> "DedupIndex":
-        """Load open primaries and recent complaints from the database (everything since `since`)."""
+        """Load what the rules look back on from the database: the times of complaints of the last REPEAT_WINDOW
+        before `since` (four small columns), and the texts of the complaints still open of the last
+        DUPLICATE_WINDOW. Both read by received_at's index: the cost follows the window, never the history."""
         from intake.choices import OPEN_STATUSES
         from intake.models import Complaint
 
         index = cls()
-        recent = Complaint.objects.filter(community__isnull=False, violation_type__isnull=False)
+        placed = Complaint.objects.filter(community__isnull=False, violation_type__isnull=False)
+        recent, open_ = placed, placed.filter(duplicate_of__isnull=True, status__in=OPEN_STATUSES)
         if since is not None:
             recent = recent.filter(received_at__gte=minus(since, REPEAT_WINDOW))
-        for row in recent.values("id", "community_id", "violation_type_id", "violation_type__code", "department_id",
-                                 "received_at", "status", "duplicate_of_id", "content", "address_text"
-                                 ).iterator(chunk_size=2000):
+            open_ = open_.filter(received_at__gte=minus(since, DUPLICATE_WINDOW))
+        for community_id, type_id, type_code, department_id, received_at in recent.values_list(
+                "community_id", "violation_type_id", "violation_type__code", "department_id", "received_at",
+        ).iterator(chunk_size=5000):
+            index.times[(community_id, matter(type_id, type_code, department_id))].append(received_at)
+        for times in index.times.values():
+            times.sort()
+        for row in open_.values("id", "community_id", "violation_type_id", "violation_type__code", "department_id",
+                                "received_at", "content", "address_text").iterator(chunk_size=2000):
             key = (row["community_id"], matter(row["violation_type_id"], row["violation_type__code"],
                                                row["department_id"]))
-            bisect.insort(index.times[key], row["received_at"])
-            if row["duplicate_of_id"] is None and row["status"] in OPEN_STATUSES:
-                index.open[key].append(_Open(row["id"], row["received_at"], text_key(row["content"]),
-                                             spot(row["address_text"], row["content"])))
+            index.open[key].append(_Open(row["id"], row["received_at"], text_key(row["content"]),
+                                         spot(row["address_text"], row["content"])))
         for key, entries in index.open.items():
             entries.sort(key=lambda e: e.received_at)
             index.open_times[key] = [e.received_at for e in entries]
