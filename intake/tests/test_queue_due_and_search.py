@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core import calendar
 from intake import selectors, services
-from intake.choices import Channel, ComplaintStatus
+from intake.choices import OPEN_STATUSES, Channel, ComplaintStatus
 from intake.models import Complaint
 
 pytestmark = pytest.mark.django_db
@@ -130,3 +130,23 @@ def test_the_search_narrows_by_the_bigram_index_on_postgresql(world, orders):
         finally:
             cursor.execute("SET enable_seqscan = on")
     assert "complaint_search_grams" in plan
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="PostgreSQL's plans")
+@pytest.mark.parametrize("query, index", [
+    (lambda qs: qs.filter(status__in=OPEN_STATUSES), "complaint_open_queue_order"),  # the queue as it opens
+    (lambda qs: qs, "complaint_queue_order"),                                      # all statuses
+    (lambda qs: qs.filter(selectors.overdue_q()), "complaint_open_"),               # 超期: either open index
+])
+def test_the_queue_reads_its_first_page_from_an_index_on_postgresql(world, orders, query, index):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute("SET enable_sort = off")
+        try:
+            plan = query(selectors.complaint_list(user=world.alice))[:30].explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_sort")
+    assert index in plan
