@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import policy
+from accounts import policy, scope
 from accounts.policy import may
 from analytics import forms, hotspots, metrics
 from analytics.periods import Period
@@ -132,7 +132,7 @@ def _types(user, period, **unit) -> list[dict]:
 
 def _base_context(request, sel, level, title):
     return {"sel": sel, "level": level, "title": title, "period_label": period_label(sel.period),
-            "own_streets_only": metrics.allowed_streets(request.user) is not None,
+            "own_streets_only": scope.role_of(request.user) in scope.STREET_SCOPED,
             "my_streets": [s.name for s in Street.objects.restrict(request.user, "view")],
             "baseline_label": period_label(sel.baseline), "choices": sel.choices(),
             "rule_text": hotspots.RULE_TEXT, "measured": hotspots.MEASURED}
