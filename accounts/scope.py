@@ -136,7 +136,7 @@ def _complaints_in_district(user, prefix: str) -> Q:
         return Q()
     q = Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
     if user.district_id:
-        users = type(user)._default_manager.filter(district_id=user.district_id).values("pk")
+        users = user._meta.model._default_manager.filter(district_id=user.district_id).values("pk")
         q |= Q(**{f"{prefix}street_id__isnull": True}) & (
             Q(**{f"{prefix}reporter_id__in": users}) | Q(**{f"{prefix}batch__imported_by_id__in": users}))
     return q
@@ -363,6 +363,21 @@ def inventory_q(user, action: str = "view", prefix: str = "") -> Q:
     if role == Role.PROPERTY and user.property_company_id:
         return Q(**{f"{prefix}community__property_company_id": user.property_company_id})
     return NOTHING
+
+
+def import_batch_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Imported files (12345): the bureau sees the files of its district's staff (all of them while the
+    installation holds one district: the command's own imports have no importer); anyone else the files they
+    imported themselves."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    mine = Q(**{f"{prefix}imported_by": user})
+    if role in {Role.ADMIN, Role.LEAD}:
+        if district_streets(user) is None:
+            return Q()
+        return mine | Q(**{f"{prefix}imported_by__district_id": user.district_id}) if user.district_id else mine
+    return mine
 
 
 def reroute_street_q(user, prefix: str = "") -> Q:
