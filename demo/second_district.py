@@ -83,7 +83,7 @@ def load(*, tally, now, progress=putuo._no_progress) -> None:
 
 def load_registry(*, tally):
     from registry import services
-    from registry.models import District, Street, StreetPopulation
+    from registry.models import District, PropertyCompany, Street, StreetPopulation
 
     district = putuo.ensure(District, {"name": DISTRICT["name"]},
                             {k: v for k, v in DISTRICT.items() if k != "name"}, tally, "区 district")
@@ -98,7 +98,7 @@ def load_registry(*, tally):
     for row in COMPANIES:
         company = services.company_resolve(name=row["name"], code=_credit_code(row["body"]))
         companies.append(company)
-    busiest = services.company_resolve(name=putuo.build().busiest_company, code="", create=False)
+    busiest = PropertyCompany.objects.filter(name=putuo.build().busiest_company).first()  # None before Putuo
     for name, street, road, lane, households, company_index in COMMUNITIES:
         company = busiest if company_index < 0 else companies[company_index]
         row = {"name": name, "street": street, "addresses": f"{road}{lane}弄", "households": str(households),
