@@ -128,17 +128,34 @@ def _companies_in_district(user, path: str) -> Q:
     return Q(**{f"{path}__in": here}) | ~Q(**{f"{path}__in": anywhere})
 
 
+def _is_home_district(user) -> bool:
+    """Whether the user's district is the installation's own: the one whose numbers carry no prefix
+    (registry.District.number_prefix), which had the installation to itself before others joined."""
+    if not hasattr(user, "_anju_home_district"):
+        district_model = user._meta.get_field("district").related_model
+        user._anju_home_district = district_model._default_manager.filter(
+            pk=user.district_id, number_prefix="").exists()
+    return user._anju_home_district
+
+
 def _complaints_in_district(user, prefix: str) -> Q:
     """Complaints of the user's district: by their street; one no street was found for yet (an address not
-    matched) by who brought it in — its reporter's or its 12345 file's importer's district."""
+    matched) by who brought it in — its reporter's or its 12345 file's importer's district — and one nobody of
+    a district brought in (the import command, a device) is the installation's own district's to place."""
     ids = district_streets(user)
     if ids is None:
         return Q()
     q = Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
     if user.district_id:
+        unplaced = Q(**{f"{prefix}street_id__isnull": True})
         users = user._meta.model._default_manager.filter(district_id=user.district_id).values("pk")
-        q |= Q(**{f"{prefix}street_id__isnull": True}) & (
-            Q(**{f"{prefix}reporter_id__in": users}) | Q(**{f"{prefix}batch__imported_by_id__in": users}))
+        brought = Q(**{f"{prefix}reporter_id__in": users}) | Q(**{f"{prefix}batch__imported_by_id__in": users})
+        if _is_home_district(user):
+            placed = user._meta.model._default_manager.filter(district_id__isnull=False).values("pk")
+            brought |= (~Q(**{f"{prefix}reporter_id__in": placed}) | Q(**{f"{prefix}reporter_id__isnull": True})) & (
+                Q(**{f"{prefix}batch_id__isnull": True}) | Q(**{f"{prefix}batch__imported_by_id__isnull": True})
+                | ~Q(**{f"{prefix}batch__imported_by_id__in": placed}))
+        q |= unplaced & brought
     return q
 
 

@@ -173,8 +173,8 @@ def build_second_district(world: World) -> SecondDistrict:
         jiangning_c=community("陕康里", company_c, "陕西北路", 186),
         jack=make_user("jack", Role.LEAD, district=district),
         hugo=make_user("hugo", Role.DEPARTMENT, department=housing, district=district),
-        otto=make_user("otto", Role.OFFICER, streets=[jiangning]),
-        stan=make_user("stan", Role.STREET, streets=[jiangning]),
+        otto=make_user("otto", Role.OFFICER, streets=[jiangning], district=district),
+        stan=make_user("stan", Role.STREET, streets=[jiangning], district=district),
     )
 
 

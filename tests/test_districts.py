@@ -301,3 +301,15 @@ def test_a_leads_imported_files_are_their_districts(world, two):
     jingan = ImportBatch.objects.create(file_name="静安12345.csv", imported_by=two.jack)
     assert set(ImportBatch.objects.restrict(world.alice, "view")) == {putuo}
     assert set(ImportBatch.objects.restrict(two.jack, "view")) == {jingan}
+
+
+def test_an_unplaced_complaint_is_its_bringers_district_or_the_installations_own(world, two):
+    def unplaced(content, **extra):
+        return Complaint.objects.create(channel=Channel.HOTLINE, received_at=timezone.now(), content=content,
+                                        address_text="地址不详", status=ComplaintStatus.NEW, **extra)
+
+    nobodys = unplaced("无法匹配的12345工单")           # the import command: no reporter, no importer
+    jingans = unplaced("静安人员登记的无地址线索", reporter=two.otto)
+    alice, jack = Complaint.objects.restrict(world.alice, "view"), Complaint.objects.restrict(two.jack, "view")
+    assert alice.filter(pk=nobodys.pk).exists() and not jack.filter(pk=nobodys.pk).exists()
+    assert jack.filter(pk=jingans.pk).exists() and not alice.filter(pk=jingans.pk).exists()
