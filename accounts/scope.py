@@ -115,6 +115,11 @@ def _in_district(user, path: str) -> Q:
     return Q(**{f"{path}__in": ids}) if ids else NOTHING
 
 
+def in_district(user, path: str) -> Q:
+    """`_in_district` for the apps whose scope lives in their own model (bulletins)."""
+    return _in_district(user, path)
+
+
 def _companies_in_district(user, path: str) -> Q:
     """`path` (a company id) of a company visible to the user's district. A property company works in several
     districts: a district sees the companies managing a community of its streets, and the companies managing

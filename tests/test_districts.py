@@ -313,3 +313,17 @@ def test_an_unplaced_complaint_is_its_bringers_district_or_the_installations_own
     alice, jack = Complaint.objects.restrict(world.alice, "view"), Complaint.objects.restrict(two.jack, "view")
     assert alice.filter(pk=nobodys.pk).exists() and not jack.filter(pk=nobodys.pk).exists()
     assert jack.filter(pk=jingans.pk).exists() and not alice.filter(pk=jingans.pk).exists()
+
+
+def test_a_lead_makes_and_reads_bulletins_of_their_own_districts_streets_only(world, two):
+    from bulletins import selectors as bulletin_selectors
+    from bulletins import services as bulletin_services
+    from bulletins.models import Bulletin
+    from core.errors import ApplicationError
+
+    assert two.jiangning not in set(bulletin_selectors.streets_to_make(world.alice))
+    with pytest.raises(ApplicationError):
+        bulletin_services.bulletin_request(actor=world.alice, period="2026-10", street=two.jiangning)
+    jingan = Bulletin.objects.create(period="2026-10", kind="month", street=two.jiangning, title="江宁路通报")
+    assert not Bulletin.objects.restrict(world.alice, "view").filter(pk=jingan.pk).exists()
+    assert Bulletin.objects.restrict(two.jack, "view").filter(pk=jingan.pk).exists()
