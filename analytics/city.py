@@ -11,10 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from accounts import policy
 from analytics import forms, metrics
 from core import replica
+from core.exports import export_response
 from registry.models import District
 
 # the effectiveness figures a district's line shows, in order (codes of analytics.metrics.DEFINITIONS)
@@ -56,6 +58,15 @@ def _column_names() -> list[dict]:
     return out
 
 
+def _export_columns(columns) -> list:
+    """The table as shown: rank, district, 投诉万人比 with its parts and change, then each figure of COLUMNS."""
+    keys = [(_("名次"), "rank"), (_("区"), "district"), (_("居民投诉"), "complaints"), (_("人口"), "population"),
+            (_("万人比"), "per_10k"), (_("基期万人比"), "baseline_per_10k"), (_("较基期"), "change_pct")]
+    out = [(name, lambda r, key=key: r[key]) for name, key in keys]
+    out += [(c["name"], lambda r, code=c["code"]: r["figures"][code].value) for c in columns]
+    return out
+
+
 @login_required
 @replica.reading()
 def city(request):
@@ -66,6 +77,9 @@ def city(request):
     sel = forms.selection(request.GET)
     rows = districts_ranked(request.user, sel.period, sel.baseline)
     columns = _column_names()
+    if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
+        title = _("全市各区排名")
+        return export_response(fmt, title, rows, _export_columns(columns), title)
     for row in rows:
         row["cells"] = [{"value": row["figures"][c["code"]].value, "rate": c["rate"]} for c in columns]
     english = (translation.get_language() or "").startswith("en")

@@ -327,3 +327,13 @@ def test_a_lead_makes_and_reads_bulletins_of_their_own_districts_streets_only(wo
     jingan = Bulletin.objects.create(period="2026-10", kind="month", street=two.jiangning, title="江宁路通报")
     assert not Bulletin.objects.restrict(world.alice, "view").filter(pk=jingan.pk).exists()
     assert Bulletin.objects.restrict(two.jack, "view").filter(pk=jingan.pk).exists()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_city_ranking_exports_as_shown(client, world, two, fmt):
+    response = _get(client, world.cyrus, reverse("analytics:city"), export=fmt)
+    assert response.status_code == 200
+    if fmt == "csv":
+        text = _body(response)
+        assert len(text.strip().splitlines()) == 3 and "静安区" in text and "普陀区" in text
+    assert _get(client, two.jack, reverse("analytics:city"), export=fmt).status_code == 403
