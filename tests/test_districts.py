@@ -337,3 +337,10 @@ def test_the_city_ranking_exports_as_shown(client, world, two, fmt):
         text = _body(response)
         assert len(text.strip().splitlines()) == 3 and "静安区" in text and "普陀区" in text
     assert _get(client, two.jack, reverse("analytics:city"), export=fmt).status_code == 403
+
+
+def test_a_leads_dashboard_ranks_their_own_districts_streets(client, world, two):
+    jingan = _body(_get(client, two.jack, reverse("analytics:overview")))
+    putuo = _body(_get(client, world.alice, reverse("analytics:overview")))
+    assert "江宁路街道" in jingan and "曹杨新村街道" not in jingan
+    assert "曹杨新村街道" in putuo and "江宁路街道" not in putuo
