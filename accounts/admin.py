@@ -7,9 +7,10 @@ from accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "display_name", "role", "department", "property_company", "is_active"]
-    list_filter = ["role", "is_active", "department"]
+    list_display = ["username", "display_name", "role", "district", "department", "property_company", "is_active"]
+    list_filter = ["role", "is_active", "district", "department"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("安居 Anju", {"fields": ("role", "display_name", "phone", "streets", "department", "property_company")}),
+        ("安居 Anju", {"fields": ("role", "display_name", "phone", "district", "streets", "department",
+                                      "property_company")}),
     )
     filter_horizontal = ["streets", "groups", "user_permissions"]

@@ -9,3 +9,4 @@ class Role(models.TextChoices):
     DEPARTMENT = "DEPARTMENT", _("职能部门")
     PROPERTY = "PROPERTY", _("物业企业")
     ADMIN = "ADMIN", _("系统管理员")
+    CITY = "CITY", _("市城管执法局")

@@ -13,6 +13,13 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.STREET)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # The district a district role (lead, department, administrator) works in. NULL: an installation's
+    # administrator, the city bureau (市局), or any role of an installation holding one district only
+    # (accounts.scope.district_streets): the field came with issue 12 and older accounts have none.
+    district = models.ForeignKey(
+        "registry.District", null=True, blank=True, on_delete=models.PROTECT, related_name="users",
+        verbose_name=_("所属区"), help_text=_("区局领导、职能部门与区管理员的工作范围；市局用户不填"),
+    )
     streets = models.ManyToManyField(
         "registry.Street", blank=True, related_name="users", verbose_name=_("负责街镇"),
         help_text=_("执法队员与街镇工作人员的工作范围"),
@@ -38,6 +45,8 @@ class User(AbstractUser):
         super().clean()
         if self.role == Role.DEPARTMENT and not self.department_id:
             raise ValidationError({"department": _("职能部门用户必须指定部门")})
+        if self.role == Role.CITY and self.district_id:
+            raise ValidationError({"district": _("市局用户不属于某一个区")})
         if self.role == Role.PROPERTY and not self.property_company_id:
             raise ValidationError(
                 {"property_company": _("物业企业用户必须指定企业")}

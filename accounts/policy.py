@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from accounts.choices import Role
 from accounts.scope import role_of
 
-ADMIN, LEAD, OFFICER, STREET, DEPARTMENT, PROPERTY = (Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET,
-                                                      Role.DEPARTMENT, Role.PROPERTY)
+ADMIN, LEAD, OFFICER, STREET, DEPARTMENT, PROPERTY, CITY = (Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET,
+                                                            Role.DEPARTMENT, Role.PROPERTY, Role.CITY)
 HOUSING = (DEPARTMENT, "HOUSING")  # one department: the housing bureau supervises property companies
 
 ALL = frozenset(Role.values)
 STAFF = frozenset({ADMIN, LEAD, OFFICER, STREET})          # the bureau and the streets
 HANDLERS = frozenset({ADMIN, LEAD, OFFICER})               # those who run cases (cases.workflow)
 SUPERVISORS = frozenset({ADMIN, LEAD})                     # 督办, assigning officers
-CREDIT_READERS = frozenset({ADMIN, LEAD, OFFICER, HOUSING})  # every company's credit
+CREDIT_READERS = frozenset({ADMIN, LEAD, OFFICER, HOUSING, CITY})  # every company's credit (the city reads it)
 
 # --- the actions (stable names; pages, API, templates and services use these constants) ------------------
 HOME = "home"
@@ -87,6 +87,7 @@ BULLETIN_LIST = "bulletin.list"                # 通报: read and download (a st
 BULLETIN_MAKE = "bulletin.make"                # generate one
 ASSESSMENT_VIEW = "assessment.view"            # 年度考核: scores and rankings
 ASSESSMENT_CONFIGURE = "assessment.configure"  # indicators and weights
+CITY_OVERVIEW = "city.overview"                # 市局: every district side by side, ranked (analytics/city.py)
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ class Rule:
     scope: str = ""          # the object must be in Model.objects.restrict(user, scope)
     of: str = ""             # attribute of the object that is scoped (default: the object itself)
     check: str = ""          # a named condition of CHECKS
+    superuser: bool = False  # a superuser may take it whatever their role (an action of no district role)
     doc: str = field(default="", compare=False)
 
 
@@ -140,7 +142,7 @@ POLICY: dict[str, Rule] = {
     REFERRAL_INBOX: Rule(frozenset({DEPARTMENT})),
     REFERRAL_HANDLE: Rule(frozenset({DEPARTMENT}), check="own_department"),
 
-    DUTY_CHECK_LIST: Rule(frozenset({ADMIN, LEAD, OFFICER, STREET, HOUSING})),
+    DUTY_CHECK_LIST: Rule(frozenset({ADMIN, LEAD, OFFICER, STREET, HOUSING, CITY}), doc="the city reads them"),
     DUTY_CHECK_ANSWER: Rule(frozenset({PROPERTY}), scope="answer", doc="the company checked"),
     DUTY_CHECK_DECIDE: Rule(HANDLERS, scope="decide", doc="officers of the street and the bureau"),
     CREDIT_MINE: Rule(frozenset({PROPERTY})),
@@ -158,6 +160,8 @@ POLICY: dict[str, Rule] = {
     BULLETIN_MAKE: Rule(STAFF, doc="a street makes its own street's bulletin only"),
     ASSESSMENT_VIEW: Rule(SUPERVISORS | {STREET, DEPARTMENT}, doc="streets, departments: ranking, own figures"),
     ASSESSMENT_CONFIGURE: Rule(frozenset({ADMIN})),
+    CITY_OVERVIEW: Rule(frozenset({CITY}), superuser=True,
+                        doc="the city bureau compares the districts; a district's own roles never see the others"),
 }
 
 FILE_ACTIONS = {action.rsplit(".", 1)[1]: action for action in POLICY if action.startswith("complaint.file.")}
@@ -201,7 +205,7 @@ def has_role_for(user, action: str) -> bool:
     role = role_of(user)
     if role is None:
         return False
-    if role in rule.roles:
+    if role in rule.roles or (rule.superuser and user.is_superuser):
         return True
     if role == DEPARTMENT and any(isinstance(r, tuple) for r in rule.roles):
         return (role, _department_code(user)) in rule.roles

@@ -9,6 +9,12 @@ Families:
   addresses and aliases; later complaints, cases, inventory) — `community_q(user, prefix=...)`.
 - company: property companies and their project managers — `company_q`.
 - street: streets/towns and their committees — `street_q`.
+
+Districts (issue 12): several districts can share one installation. The district is a scope level above the
+streets: a district role (lead, department, a district's administrator) reaches only the records of its own
+district's streets (`district_streets`), officers and street staff stay inside their streets, and the city
+bureau (Role.CITY, 市局) reads every district's records and changes none. An installation holding one district
+adds no condition at all, so its queries are those of a single district.
 """
 from django.db.models import Q
 
@@ -20,6 +26,8 @@ NOTHING = Q(pk__in=[])
 # Roles that see every record of a family, per action.
 DISTRICT_WIDE_VIEW = {Role.ADMIN, Role.LEAD, Role.DEPARTMENT}
 STREET_SCOPED = {Role.OFFICER, Role.STREET}
+# Roles that read every district's records and change none (市局: city-wide supervision).
+CITY_WIDE_VIEW = {Role.CITY}
 
 # Which roles see which kind of personal data unmasked; ("DEPARTMENT", code) names one department.
 PERSONAL_DATA_ACCESS = {
@@ -61,13 +69,118 @@ def _can_change_registry(user) -> bool:
     return role_of(user) == Role.ADMIN
 
 
+# --- districts ------------------------------------------------------------------------------------------
+
+def district_count(user) -> int:
+    """How many districts the installation holds (asked once per request: cached on the user object)."""
+    if not hasattr(user, "_anju_district_count"):
+        district_model = user._meta.get_field("district").related_model
+        user._anju_district_count = district_model._default_manager.count()
+    return user._anju_district_count
+
+
+def district_streets(user) -> list[int] | None:
+    """The street ids of the district the user's records are limited to; None: no district limit.
+
+    None for the city bureau, a superuser, an administrator without a district (the installation's), and
+    everyone in an installation of one district (accounts made before issue 12 have no district and keep
+    seeing what they saw). A user with a district: its streets. Officers and street staff: the districts of
+    their streets (their own streets narrow them further). A district role without a district in an
+    installation of several: no street at all — an account nobody placed sees nothing rather than everything."""
+    if hasattr(user, "_anju_district_streets"):
+        return user._anju_district_streets
+    role = role_of(user)
+    streets = _streets(user)
+    if role is None:
+        ids = []
+    elif user.is_superuser or role in CITY_WIDE_VIEW or district_count(user) <= 1:
+        ids = None
+    elif user.district_id:
+        ids = list(streets.filter(district_id=user.district_id).values_list("pk", flat=True))
+    elif role in STREET_SCOPED:
+        ids = list(streets.filter(district__streets__in=street_ids(user)).values_list("pk", flat=True).distinct())
+    elif role in {Role.ADMIN, Role.PROPERTY}:
+        ids = None  # the installation's administrator; a company is scoped by its own communities
+    else:
+        ids = []
+    user._anju_district_streets = ids
+    return ids
+
+
+def _in_district(user, path: str) -> Q:
+    """`path` (a street id, e.g. "street_id" or "case__street_id") within the user's district."""
+    ids = district_streets(user)
+    if ids is None:
+        return Q()
+    return Q(**{f"{path}__in": ids}) if ids else NOTHING
+
+
+def in_district(user, path: str) -> Q:
+    """`_in_district` for the apps whose scope lives in their own model (bulletins)."""
+    return _in_district(user, path)
+
+
+def _companies_in_district(user, path: str) -> Q:
+    """`path` (a company id) of a company visible to the user's district. A property company works in several
+    districts: a district sees the companies managing a community of its streets, and the companies managing
+    none yet (a new registration belongs to no district)."""
+    ids = district_streets(user)
+    if ids is None:
+        return Q()
+    streets = _streets(user).filter(communities__property_company_id__isnull=False)
+    here = streets.filter(pk__in=ids).values("communities__property_company_id")
+    anywhere = streets.values("communities__property_company_id")
+    return Q(**{f"{path}__in": here}) | ~Q(**{f"{path}__in": anywhere})
+
+
+def _is_home_district(user) -> bool:
+    """Whether the user's district is the installation's own: the one whose numbers carry no prefix
+    (registry.District.number_prefix), which had the installation to itself before others joined."""
+    if not hasattr(user, "_anju_home_district"):
+        district_model = user._meta.get_field("district").related_model
+        user._anju_home_district = district_model._default_manager.filter(
+            pk=user.district_id, number_prefix="").exists()
+    return user._anju_home_district
+
+
+def _complaints_in_district(user, prefix: str) -> Q:
+    """Complaints of the user's district: by their street; one no street was found for yet (an address not
+    matched) by who brought it in — its reporter's or its 12345 file's importer's district — and one nobody of
+    a district brought in (the import command, a device) is the installation's own district's to place.
+    Plain id subqueries (no joins, nothing correlated), so the unmatched few cost what the street condition does.
+    The files are reached from the users through intake.ImportBatch.imported_by's reverse name, `importbatch`."""
+    ids = district_streets(user)
+    if ids is None:
+        return Q()
+    q = Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
+    if user.district_id:
+        users = user._meta.model._default_manager
+        own = users.filter(district_id=user.district_id)
+        brought = (Q(**{f"{prefix}reporter_id__in": own.values("pk")})
+                   | Q(**{f"{prefix}batch_id__in": own.filter(importbatch__isnull=False).values("importbatch")}))
+        if _is_home_district(user):
+            placed = users.filter(district_id__isnull=False)
+            by_placed = placed.filter(importbatch__isnull=False).values("importbatch")
+            brought |= ((Q(**{f"{prefix}reporter_id__isnull": True})
+                         | ~Q(**{f"{prefix}reporter_id__in": placed.values("pk")}))
+                        & (Q(**{f"{prefix}batch_id__isnull": True}) | ~Q(**{f"{prefix}batch_id__in": by_placed})))
+        q |= Q(**{f"{prefix}street_id__isnull": True}) & brought
+    return q
+
+
+def _city_reads(role, action: str) -> bool:
+    return role in CITY_WIDE_VIEW and action == "view"
+
+
 def community_q(user, action: str = "view", prefix: str = "") -> Q:
     role = role_of(user)
     if role is None:
         return NOTHING
     if action != "view":
-        return Q() if _can_change_registry(user) else NOTHING
+        return _in_district(user, f"{prefix}street_id") if _can_change_registry(user) else NOTHING
     if role in DISTRICT_WIDE_VIEW:
+        return _in_district(user, f"{prefix}street_id")
+    if role in CITY_WIDE_VIEW:
         return Q()
     if role in STREET_SCOPED:
         ids = street_ids(user)
@@ -82,8 +195,10 @@ def company_q(user, action: str = "view", prefix: str = "") -> Q:
     if role is None:
         return NOTHING
     if action != "view":
-        return Q() if _can_change_registry(user) else NOTHING
+        return _companies_in_district(user, f"{prefix}pk") if _can_change_registry(user) else NOTHING
     if role in DISTRICT_WIDE_VIEW:
+        return _companies_in_district(user, f"{prefix}pk")
+    if role in CITY_WIDE_VIEW:
         return Q()
     if role in STREET_SCOPED:
         ids = street_ids(user)
@@ -99,8 +214,10 @@ def street_q(user, action: str = "view", prefix: str = "") -> Q:
     if role is None:
         return NOTHING
     if action != "view":
-        return Q() if _can_change_registry(user) else NOTHING
+        return _in_district(user, f"{prefix}pk") if _can_change_registry(user) else NOTHING
     if role in DISTRICT_WIDE_VIEW:
+        return _in_district(user, f"{prefix}pk")
+    if role in CITY_WIDE_VIEW:
         return Q()
     if role in STREET_SCOPED:
         ids = street_ids(user)
@@ -152,6 +269,8 @@ def complaint_q(user, action: str = "view", prefix: str = "") -> Q:
     if role is None:
         return NOTHING
     if role in {Role.ADMIN, Role.LEAD}:
+        return _complaints_in_district(user, prefix)
+    if _city_reads(role, action):
         return Q()
     if role in STREET_SCOPED:
         ids = street_ids(user)
@@ -159,7 +278,7 @@ def complaint_q(user, action: str = "view", prefix: str = "") -> Q:
     if action != "view":
         return NOTHING
     if role == Role.DEPARTMENT and user.department_id:
-        return Q(**{f"{prefix}department_id": user.department_id})
+        return Q(**{f"{prefix}department_id": user.department_id}) & _complaints_in_district(user, prefix)
     if role == Role.PROPERTY and user.property_company_id:
         return Q(**{f"{prefix}reporting_company_id": user.property_company_id})
     return NOTHING
@@ -172,6 +291,8 @@ def case_q(user, action: str = "view", prefix: str = "") -> Q:
     if role is None:
         return NOTHING
     if role in {Role.ADMIN, Role.LEAD}:
+        return _in_district(user, f"{prefix}street_id")
+    if _city_reads(role, action):
         return Q()
     if role in STREET_SCOPED:
         ids = street_ids(user)
@@ -181,7 +302,7 @@ def case_q(user, action: str = "view", prefix: str = "") -> Q:
             return NOTHING  # street staff follow cases; officers run them
         return Q(**{f"{prefix}street_id__in": ids})
     if role == Role.DEPARTMENT and user.department_id and action == "view":
-        return Q(**{f"{prefix}referred_to_id": user.department_id})
+        return Q(**{f"{prefix}referred_to_id": user.department_id}) & _in_district(user, f"{prefix}street_id")
     return NOTHING
 
 
@@ -191,9 +312,11 @@ def referral_q(user, action: str = "view", prefix: str = "") -> Q:
     if role is None:
         return NOTHING
     if role in {Role.ADMIN, Role.LEAD}:
+        return _in_district(user, f"{prefix}street_id")
+    if _city_reads(role, action):
         return Q()
     if role == Role.DEPARTMENT and user.department_id:
-        return Q(**{f"{prefix}department_id": user.department_id})
+        return Q(**{f"{prefix}department_id": user.department_id}) & _in_district(user, f"{prefix}street_id")
     if role in STREET_SCOPED and action == "view":
         ids = street_ids(user)
         return Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
@@ -211,6 +334,8 @@ def duty_check_q(user, action: str = "view", prefix: str = "") -> Q:
     if role is None:
         return NOTHING
     if role in {Role.ADMIN, Role.LEAD}:
+        return _in_district(user, f"{prefix}street_id")
+    if _city_reads(role, action):
         return Q()
     if role in STREET_SCOPED:
         ids = street_ids(user)
@@ -218,7 +343,7 @@ def duty_check_q(user, action: str = "view", prefix: str = "") -> Q:
             return NOTHING
         return Q(**{f"{prefix}street_id__in": ids})
     if role == Role.DEPARTMENT and action == "view" and _is_housing(user):
-        return Q()
+        return _in_district(user, f"{prefix}street_id")
     if role == Role.PROPERTY and user.property_company_id and action in {"view", "answer"}:
         return Q(**{f"{prefix}company_id": user.property_company_id})
     return NOTHING
@@ -233,9 +358,11 @@ def credit_q(user, action: str = "view", prefix: str = "") -> Q:
         return NOTHING
     if action == "view":
         if role in {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET} or _is_housing(user):
+            return _companies_in_district(user, f"{prefix}company_id")
+        if role in CITY_WIDE_VIEW:
             return Q()
     elif action == "decide" and (role in {Role.ADMIN, Role.LEAD} or _is_housing(user)):
-        return Q()
+        return _companies_in_district(user, f"{prefix}company_id")
     if role == Role.PROPERTY and user.property_company_id and action in {"view", "dispute"}:
         return Q(**{f"{prefix}company_id": user.property_company_id})
     return NOTHING
@@ -249,6 +376,8 @@ def inventory_q(user, action: str = "view", prefix: str = "") -> Q:
     if role is None:
         return NOTHING
     if role in {Role.ADMIN, Role.LEAD}:
+        return _in_district(user, f"{prefix}street_id")
+    if _city_reads(role, action):
         return Q()
     if role in STREET_SCOPED:
         ids = street_ids(user)
@@ -256,10 +385,25 @@ def inventory_q(user, action: str = "view", prefix: str = "") -> Q:
     if action != "view":
         return NOTHING
     if role == Role.DEPARTMENT:
-        return Q()
+        return _in_district(user, f"{prefix}street_id")
     if role == Role.PROPERTY and user.property_company_id:
         return Q(**{f"{prefix}community__property_company_id": user.property_company_id})
     return NOTHING
+
+
+def import_batch_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Imported files (12345): the bureau sees the files of its district's staff (all of them while the
+    installation holds one district: the command's own imports have no importer); anyone else the files they
+    imported themselves."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    mine = Q(**{f"{prefix}imported_by": user})
+    if role in {Role.ADMIN, Role.LEAD}:
+        if district_streets(user) is None:
+            return Q()
+        return mine | Q(**{f"{prefix}imported_by__district_id": user.district_id}) if user.district_id else mine
+    return mine
 
 
 def reroute_street_q(user, prefix: str = "") -> Q:
@@ -267,5 +411,5 @@ def reroute_street_q(user, prefix: str = "") -> Q:
     supervisors name the right street of the district, whichever it is; only the street's name is shown,
     and the complaint leaves the sender's scope once sent on."""
     if role_of(user) in {Role.ADMIN, Role.LEAD, Role.OFFICER}:
-        return Q()
+        return _in_district(user, f"{prefix}pk")
     return NOTHING

@@ -18,6 +18,7 @@ def user_create(
     streets: Iterable = (),
     department=None,
     property_company=None,
+    district=None,
     is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
@@ -30,6 +31,7 @@ def user_create(
         "display_name": display_name,
         "department": department,
         "property_company": property_company,
+        "district": district,
         "is_staff": is_staff,
         "is_superuser": is_superuser,
         "is_active": True,

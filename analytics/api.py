@@ -13,6 +13,7 @@ from accounts import policy
 from accounts.policy import MayPermission
 from analytics import metrics
 from analytics.periods import Period, PeriodError
+from core import replica
 from core.api import BAD_ID, BoundedDateField, IdField
 
 REFUSED = "无权查看该范围的统计数据 / not allowed to see the figures of this unit"
@@ -105,7 +106,8 @@ class _MetricsView(APIView):
 
     def answer(self, compute):
         try:
-            return Response(compute())
+            with replica.reading():  # figures over days and months: a replica's lag does not matter
+                return Response(compute())
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(REFUSED) from exc
 

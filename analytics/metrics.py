@@ -6,6 +6,9 @@ district; an officer or a street user sees its own street(s) and their communiti
 of 投诉万人比 (a count, no records); asking for another street's or community's figures raises
 django.core.exceptions.PermissionDenied (the API answers 403); a property company is refused everything.
 With `street=None`, effectiveness figures of a street user are its own streets'.
+Several districts in one installation (issue 12): "the district" is the user's own (accounts.scope.district_streets);
+the city bureau (市局) and SYSTEM see every district, and `district=` narrows a figure to one of them (the city page,
+analytics/city.py).
 
 Without a user (the `bulletin` command, the assessment's scoring, scheduled tasks) pass `analytics.metrics.SYSTEM`:
 it sees the district as the bureau does. `user=None` is refused (TypeError), so a forgotten user never leaks.
@@ -219,13 +222,26 @@ def allowed_streets(user) -> list[int] | None:
         raise PermissionDenied("无权查看统计数据 / not allowed to see the figures")
     if scope.role_of(user) in scope.STREET_SCOPED:
         return list(scope.street_ids(user))
-    return None
+    return scope.district_streets(user)
 
 
-def _narrow(user, street=None, community=None) -> tuple[list[int] | None, int | None]:
+def _district_line_streets(user, district=None) -> list[int] | None:
+    """The streets of "the district" line: `district`'s, else the user's district's (a street user's too); None:
+    the whole installation."""
+    if district is not None:
+        return list(Street.objects.filter(district_id=_ident(district)).values_list("pk", flat=True))
+    return None if user is SYSTEM else scope.district_streets(user)
+
+
+def _narrow(user, street=None, community=None, district=None) -> tuple[list[int] | None, int | None]:
     """(street ids, community id) a query is limited to; PermissionDenied outside the user's streets."""
     allowed = allowed_streets(user)
     street_id, community_id = _ident(street), _ident(community)
+    if district is not None and street_id is None and community_id is None:
+        ids = _district_line_streets(user, district)
+        if allowed is not None and not set(ids) <= set(allowed):
+            raise PermissionDenied("无权查看该区的统计 / not allowed to see this district's figures")
+        return ids, None
     if community_id is not None:
         owner = Community.objects.filter(pk=community_id).values_list("street_id", flat=True).first()
         if owner is None or (allowed is not None and owner not in allowed):
@@ -284,8 +300,16 @@ def street_populations(year: int, street_ids=None) -> dict[int, int]:
     return {k: v[1] for k, v in latest.items()}
 
 
-def _district_name() -> str:
-    return District.objects.order_by("pk").values_list("name", flat=True).first() or "全区"
+def _district_name(streets=None) -> str:
+    """The name of "the district" line: the district of `streets`, or the installation's only district; 全市
+    (the city) for the whole of an installation of several."""
+    districts = District.objects.order_by("pk")
+    if streets is not None:
+        districts = districts.filter(streets__in=streets).distinct()
+    names = list(districts.values_list("name", flat=True)[:2])
+    if len(names) == 1:
+        return names[0]
+    return "全市" if names else "全区"
 
 
 def _counts(period: Period, key: str | None, *, resident: bool | None = True, streets=None, community_id=None):
@@ -298,18 +322,19 @@ def _counts(period: Period, key: str | None, *, resident: bool | None = True, st
     return {r[key]: r["n"] for r in rows.order_by().values(key).annotate(n=Sum("count"))}
 
 
-def complaints_per_10k(user, period: Period, by: str = "district", street=None) -> list[UnitRate]:
+def complaints_per_10k(user, period: Period, by: str = "district", street=None, district=None) -> list[UnitRate]:
     """投诉万人比 per unit. by="district": the district's line; by="street": the district's line, then one line
     per street the user may see; by="community": the district's line, then one per community of those streets
-    (or of `street`). Units with no complaints are listed with 0."""
+    (or of `street`). Units with no complaints are listed with 0. "The district" is the user's own (or `district`)."""
     if by not in ("district", "street", "community"):
         raise ValueError(f"by must be district, street or community, not {by!r}")
-    streets, _ = _narrow(user, street)
+    streets, _ = _narrow(user, street, district=district)
+    whole = _district_line_streets(user, district)
     year = period.end.year
     populations = street_populations(year)
-    district_population = sum(populations.values()) or None
-    total = _counts(period, None)
-    lines = [UnitRate(_district_name(), None, "district", total, district_population,
+    district_population = sum(p for pk, p in populations.items() if whole is None or pk in whole) or None
+    total = _counts(period, None, streets=whole)
+    lines = [UnitRate(_district_name(whole), _ident(district), "district", total, district_population,
                       _per_10k(total, district_population), complaint_list_url(period, group="resident"))]
     if by == "district":
         return lines
@@ -410,9 +435,10 @@ def referral_on_time_by_department(user, period: Period) -> dict[int, Figure]:
     return {department_id: _referral_figure(pairs) for department_id, pairs in grouped.items()}
 
 
-def effectiveness(user, period: Period, street=None, community=None) -> dict[str, Figure]:
-    """The effectiveness figures (DEFINITIONS) of the district, a street or a community in the period."""
-    streets, community_id = _narrow(user, street, community)
+def effectiveness(user, period: Period, street=None, community=None, district=None) -> dict[str, Figure]:
+    """The effectiveness figures (DEFINITIONS) of the district (the user's, or `district`), a street or a
+    community in the period."""
+    streets, community_id = _narrow(user, street, community, district)
     low, high = bounds(period.start, period.end)
     street_id = streets[0] if streets is not None and len(streets) == 1 else None
     loc = {"street": street_id, "community": community_id}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from analytics import views
+from analytics import city, views
 
 app_name = "analytics"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("communities/<int:pk>/", views.community, name="community"),
     path("wall/", views.wall, name="wall"),
     path("wall/data/", views.wall_data, name="wall-data"),
+    path("city/", city.city, name="city"),
 ]

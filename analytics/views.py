@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts import policy
+from accounts import policy, scope
 from accounts.policy import may
 from analytics import forms, hotspots, metrics
 from analytics.periods import Period
 from cases import selectors as case_selectors
 from cases.choices import CaseState
+from core import replica
 from intake import selectors as intake_selectors
 from intake.models import Complaint
 from registry.models import Community, Street
@@ -131,7 +132,7 @@ def _types(user, period, **unit) -> list[dict]:
 
 def _base_context(request, sel, level, title):
     return {"sel": sel, "level": level, "title": title, "period_label": period_label(sel.period),
-            "own_streets_only": metrics.allowed_streets(request.user) is not None,
+            "own_streets_only": scope.role_of(request.user) in scope.STREET_SCOPED,
             "my_streets": [s.name for s in Street.objects.restrict(request.user, "view")],
             "baseline_label": period_label(sel.baseline), "choices": sel.choices(),
             "rule_text": hotspots.RULE_TEXT, "measured": hotspots.MEASURED}
@@ -143,6 +144,7 @@ def _timed(request, context):
 
 
 @login_required
+@replica.reading()
 def overview(request):
     """The district overview (a street user: the district line and their own street's figures)."""
     request._analytics_t0 = time.perf_counter()
@@ -165,6 +167,7 @@ def overview(request):
 
 
 @login_required
+@replica.reading()
 def street(request, pk):
     request._analytics_t0 = time.perf_counter()
     user = request.user
@@ -189,6 +192,7 @@ def street(request, pk):
 
 
 @login_required
+@replica.reading()
 def community(request, pk):
     request._analytics_t0 = time.perf_counter()
     user = request.user
@@ -273,6 +277,7 @@ def wall_payload(user) -> dict:
 
 
 @login_required
+@replica.reading()
 def wall_data(request):
     _require(request.user, policy.ANALYTICS_WALL)
     # several screens of one user share a payload for WALL_CACHE_SECONDS (the wall asks every 60 s)

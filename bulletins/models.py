@@ -53,7 +53,8 @@ class Bulletin(models.Model):
         own streets' (for "make": their own streets' only); nobody else any."""
         role = scope.role_of(user)
         if role in {Role.ADMIN, Role.LEAD}:
-            return Q()
+            district = scope.in_district(user, "street_id")  # several districts: their own district's
+            return Q() if district == Q() else district | Q(street__isnull=True)
         if role in scope.STREET_SCOPED:
             ids = scope.street_ids(user)
             own = Q(street_id__in=ids) if ids else scope.NOTHING

@@ -26,7 +26,7 @@ def bulletin_get(*, user, pk) -> Bulletin:
 def streets_to_make(user):
     """The streets whose bulletin the user may make: the bureau every street, officers and street staff theirs."""
     if scope.role_of(user) in {Role.ADMIN, Role.LEAD}:
-        return Street.objects.order_by("code", "name")
+        return Street.objects.restrict(user, "view").order_by("code", "name")  # their district's
     return Street.objects.filter(pk__in=scope.street_ids(user)).order_by("code", "name")
 
 

@@ -56,6 +56,8 @@ def _check_make(actor, street):
     if not policy.may(actor, policy.BULLETIN_MAKE):
         raise ApplicationError("您的角色不能制作通报", "your role cannot make bulletins")
     if scope.role_of(actor) in {Role.ADMIN, Role.LEAD}:
+        if street is not None and not Street.objects.restrict(actor, "view").filter(pk=street.pk).exists():
+            raise ApplicationError("只能制作本区街镇的通报", "you may make your own district's streets' bulletins only")
         return
     if street is None:
         raise ApplicationError("街镇只能制作本街镇的通报；全区通报由区城管执法局制作",

@@ -38,6 +38,13 @@ DEFAULT_PATTERNS = {
     DocumentKind.PENALTY_DECISION: "普城管罚决字〔{year}〕第{seq}号",
     DocumentKind.REFERRAL_LETTER: "普城管移字〔{year}〕第{seq}号",
 }
+# A district with its own 文号简称 (registry.District.document_prefix, e.g. 静城管) numbers its documents so; the
+# installation's first district leaves it blank and keeps the administrator's templates (DocumentTemplate).
+DISTRICT_WORDS = {
+    DocumentKind.ORDER_CORRECT: "责改字",
+    DocumentKind.PENALTY_DECISION: "罚决字",
+    DocumentKind.REFERRAL_LETTER: "移字",
+}
 DECIDED_STATES = {CaseState.DECIDED, CaseState.RECTIFYING, CaseState.REVIEWING}
 # Which case states each kind may be issued in.
 ISSUE_STATES = {
@@ -80,8 +87,14 @@ def format_number(pattern: str, year: int, seq: int) -> str:
         raise ApplicationError(f"文号格式有误：{exc}", f"bad number pattern: {exc}") from exc
 
 
-def template_for(kind: str) -> tuple[str, str]:
-    """(number pattern, issuer) of a kind: the administrator's template, or the built-in default."""
+def template_for(kind: str, case: EnforcementCase | None = None) -> tuple[str, str]:
+    """(number pattern, issuer) of a kind: the case's district's own when it has a 文号简称, else the
+    administrator's template, or the built-in default. Districts share the (kind, year) sequence, so their numbers
+    differ by the prefix and never collide (a district's numbers are not consecutive when another issues too)."""
+    district = case.street.district if case is not None and case.street_id else None
+    if district is not None and district.document_prefix:
+        pattern = f"{district.document_prefix}{DISTRICT_WORDS[kind]}〔{{year}}〕第{{seq}}号"
+        return pattern, district.bureau_name or f"上海市{district.name}城市管理行政执法局"
     template = DocumentTemplate.objects.filter(kind=kind).first()
     if template is None:
         return DEFAULT_PATTERNS[kind], DEFAULT_ISSUER
@@ -475,7 +488,7 @@ def document_issue(*, case, kind: str, actor, extra: dict | None = None, issued_
     if issued_on is not None and issued_on > _today():
         raise ApplicationError("文书日期不能晚于今天", "a document cannot be dated in the future")
     issued_on = issued_on or _today()
-    pattern, issuer = template_for(kind)
+    pattern, issuer = template_for(kind, case)
     validate_pattern(pattern)
     seq = _reserve_seq(kind, issued_on.year)
     number = format_number(pattern, issued_on.year, seq)

@@ -42,8 +42,19 @@ def stage_deadline(case: EnforcementCase, state: str, start: date) -> date | Non
     return _deadline(case, state, start)
 
 
-def next_case_number(year: int) -> str:
-    prefix = f"AJ{year}-"
+def district_prefix(street_id) -> str:
+    """The district part of the numbers of a street's records (registry.District.number_prefix): "" for a district
+    without one (the installation's first keeps AJ2026-000001), "JA-" for 静安 (JA-AJ2026-000001). Each prefix
+    has its own sequence, so every district counts from 1."""
+    from registry.models import Street
+
+    prefix = Street.objects.filter(pk=street_id).values_list("district__number_prefix", flat=True).first() or ""
+    return f"{prefix}-" if prefix else ""
+
+
+def next_case_number(year: int, street_id=None) -> str:
+    """AJ{year}-{seq:06d}, after the case's district prefix (district_prefix) when it has one."""
+    prefix = f"{district_prefix(street_id) if street_id else ''}AJ{year}-"
     last = (EnforcementCase.objects.filter(number__startswith=prefix).order_by("-number")
             .values_list("number", flat=True).first())
     seq = int(last.removeprefix(prefix)) + 1 if last else 1
@@ -64,7 +75,7 @@ def _save_numbered(case: EnforcementCase, attempts: int = 5, year: int | None = 
             if not EnforcementCase.objects.filter(number=case.number).exists():
                 raise
             case.pk = None
-            case.number = next_case_number(year or timezone.localdate().year)
+            case.number = next_case_number(year or timezone.localdate().year, street_id=case.street_id)
     raise ApplicationError("案件编号分配冲突，请重试", "could not allocate a case number: retry")
 
 
@@ -136,7 +147,7 @@ def _open(*, violation_type, community, street_id, location, summary, officer, a
     now = timezone.now()
     year = timezone.localtime(min(opened_at or now, now)).year
     case = EnforcementCase(
-        number=next_case_number(year),
+        number=next_case_number(year, street_id=street_id),
         violation_type=violation_type, community=community, street_id=street_id,
         location=location[:300], summary=summary, officer=officer, state=CaseState.REGISTERED, state_entered_at=now,
     )

@@ -194,7 +194,10 @@ DEMO_USERS: tuple[UserData, ...] = (
     UserData("housing", "DEPARTMENT", "吴志刚（区房管局）", department="HOUSING"),
     UserData("greening", "DEPARTMENT", "许丽娟（区绿化市容局）", department="GREENING"),
     UserData("property", "PROPERTY", "韩建华（物业项目部）", property_company=True),
+    UserData("city", "CITY", "孙振华（市城管执法局督察）"),
 )
+# Roles placed in the demo district (User.district); the administrator is the installation's, the city above it.
+DISTRICT_ROLES = ("LEAD", "OFFICER", "STREET", "DEPARTMENT")
 
 
 @dataclass
@@ -537,9 +540,10 @@ def load_users(*, tally: Tally, password: str = DEMO_PASSWORD) -> None:
     """The demo logins of DEMO_USERS, through accounts.services.user_create."""
     from accounts.models import User
     from accounts.services import user_create
-    from registry.models import Department, PropertyCompany, Street
+    from registry.models import Department, District, PropertyCompany, Street
 
     busiest = build().busiest_company
+    district = District.objects.get(name=DISTRICT["name"])
     for spec in DEMO_USERS:
         existed = User.objects.filter(username=spec.username).exists()
         user_create(
@@ -547,7 +551,8 @@ def load_users(*, tally: Tally, password: str = DEMO_PASSWORD) -> None:
             password=password,
             role=spec.role,
             display_name=spec.display_name,
-            streets=[Street.objects.get(name=name) for name in spec.streets],
+            streets=[Street.objects.get(district=district, name=name) for name in spec.streets],
+            district=district if spec.role in DISTRICT_ROLES else None,
             department=Department.objects.get(code=spec.department) if spec.department else None,
             property_company=PropertyCompany.objects.get(name=busiest) if spec.property_company else None,
             is_staff=spec.is_staff,

@@ -39,8 +39,7 @@ class ImportBatch(TimeStampedModel):
 
     @classmethod
     def scope_q(cls, user, action="view"):
-        role = scope.role_of(user)
-        return Q() if role in {"ADMIN", "LEAD"} else Q(imported_by=user) if role else scope.NOTHING
+        return scope.import_batch_q(user, action)
 
 
 class Complaint(TimeStampedModel):

@@ -30,7 +30,8 @@ S = StructureStatus
 MAX_AREA = Decimal("9999999.99")  # the field's nine digits
 EDITABLE = ("community", "location", "kind", "found_on", "area_m2", "material", "measure", "target_date",
             "owner_hint", "note")
-NUMBER_RE = re.compile(rf"^{rules.NUMBER_PREFIX}-(?P<street>[0-9A-Za-z]+)-(?P<year>\d{{4}})-(?P<seq>\d+)$")
+NUMBER_RE = re.compile(rf"^(?:(?P<district>[A-Z]{{1,8}})-)?{rules.NUMBER_PREFIX}-(?P<street>[0-9A-Za-z]+)"
+                       rf"-(?P<year>\d{{4}})-(?P<seq>\d+)$")
 
 
 class OutOfScope(ApplicationError):
@@ -71,9 +72,11 @@ def _sequence(prefix: str) -> LedgerSequence:
 
 
 def number_next(*, street, year: int) -> str:
-    """The next ledger number of a street and year, e.g. WJ-005-2024-0013. Never given twice: the sequence
-    row is locked while it advances and skips a number that is somehow already on the ledger."""
-    prefix = f"{rules.NUMBER_PREFIX}-{street_code(street)}-{year}"
+    """The next ledger number of a street and year, e.g. WJ-005-2024-0013 (JA-WJ-005-2024-0013 in a district with
+    a number prefix: two districts' streets may share the last three digits of their codes). Never given twice:
+    the sequence row is locked while it advances and skips a number that is somehow already on the ledger."""
+    district = street.district.number_prefix if street.district_id else ""
+    prefix = f"{district + '-' if district else ''}{rules.NUMBER_PREFIX}-{street_code(street)}-{year}"
     sequence = _sequence(prefix)
     while True:
         sequence.last += 1
@@ -89,7 +92,8 @@ def _number_taken(number: str) -> None:
     match = NUMBER_RE.match(number)
     if not match:
         return
-    prefix = f"{rules.NUMBER_PREFIX}-{match['street']}-{match['year']}"
+    district = f"{match['district']}-" if match["district"] else ""
+    prefix = f"{district}{rules.NUMBER_PREFIX}-{match['street']}-{match['year']}"
     sequence = _sequence(prefix)
     if int(match["seq"]) > sequence.last:
         sequence.last = int(match["seq"])

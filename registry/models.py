@@ -1,6 +1,6 @@
 """The base registry (数据底座): where things are, who manages them, and the catalogues that
 give each violation its legal basis. Every model keeps its change history."""
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -28,14 +28,33 @@ def local_name(name: str, name_en: str) -> str:
 
 
 class District(TimeStampedModel):
+    """区. Several can share one installation under the city bureau (市局); each numbers its own records: the
+    prefixes below tell one district's case, document and ledger numbers from another's. The first district of
+    an installation leaves them blank and keeps the formats it always had (AJ2026-000001, 普城管责改字〔2026〕第1号,
+    WJ-005-2026-0001)."""
+
     name = models.CharField(_("名称"), max_length=50, unique=True)
     code = models.CharField(_("行政区划代码"), max_length=12, blank=True)
+    number_prefix = models.CharField(
+        _("编号前缀"), max_length=8, blank=True, default="", db_default="",
+        validators=[RegexValidator(r"^[A-Z]{0,8}$", _("编号前缀只能是大写字母"))],
+        help_text=_("案件编号与违建台账编号的区前缀（大写字母，如 JA → JA-AJ2026-000001）；留空则不加前缀"))
+    document_prefix = models.CharField(
+        _("文号简称"), max_length=20, blank=True, default="", db_default="",
+        help_text=_("执法文书文号的机关简称（如 静城管 → 静城管责改字〔2026〕第1号）；留空则用文书模板"))
+    bureau_name = models.CharField(
+        _("区城管执法局名称"), max_length=100, blank=True, default="", db_default="",
+        help_text=_("执法文书的发文机关，如 上海市静安区城市管理行政执法局；留空则用文书模板"))
     history = HistoricalRecords()
     objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("区")
         verbose_name_plural = _("区")
+        constraints = [models.UniqueConstraint(fields=["number_prefix"], condition=~models.Q(number_prefix=""),
+                                               name="district_number_prefix_unique"),
+                       models.UniqueConstraint(fields=["document_prefix"], condition=~models.Q(document_prefix=""),
+                                               name="district_document_prefix_unique")]
 
     def __str__(self):
         return self.name

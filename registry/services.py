@@ -67,17 +67,48 @@ class RowInvalid(ApplicationError):
     pass
 
 
-def _streets_by_name() -> dict[str, Street]:
-    lookup = {}
-    for street in Street.objects.all():
+AMBIGUOUS = None  # a street name two districts share, in a lookup of every district's streets
+
+
+def _streets_by_name(district: District | None = None) -> dict[str, Street | None]:
+    """Street by name, short name, or name without 街道/镇 — of `district`, or of every district. Names are unique
+    within a district only (street_unique_name): a name found in two districts maps to AMBIGUOUS, and a row naming
+    it is refused until the import names its district (`--district`)."""
+    lookup: dict[str, Street | None] = {}
+    weak: dict[str, Street | None] = {}
+    streets = Street.objects.all() if district is None else Street.objects.filter(district=district)
+
+    def put(table, key, street):
+        known = table.get(key, street)
+        table[key] = street if known is not AMBIGUOUS and known.district_id == street.district_id else AMBIGUOUS
+
+    for street in streets:
         for key in {street.name, street.short_name}:
             if key:
-                lookup[key] = street
+                put(lookup, key, street)
         # 曹杨新村街道 is also written 曹杨新村; 长征镇 as 长征
         for suffix in ("街道", "镇"):
             if street.name.endswith(suffix):
-                lookup.setdefault(street.name[: -len(suffix)], street)
-    return lookup
+                put(weak, street.name[: -len(suffix)], street)
+    return weak | lookup
+
+
+def _street_named(streets: dict, name: str) -> Street:
+    street = streets.get(name)
+    if street is AMBIGUOUS and name in streets:
+        raise RowInvalid(f"多个区都有街镇“{name}”，请指定区（--district）",
+                         f"several districts have a street/town '{name}': name the district (--district)")
+    if street is None:
+        raise RowInvalid(f"街镇“{name}”不属于本区", f"unknown street/town '{name}'")
+    return street
+
+
+def district_named(name: str) -> District:
+    """The district an import names (`--district`), by name or administrative code."""
+    district = District.objects.filter(name=name.strip()).first() or District.objects.filter(code=name.strip()).first()
+    if district is None:
+        raise ApplicationError(f"没有名为“{name}”的区", f"no district named '{name}'")
+    return district
 
 
 def _int(value: str, label: str, label_en: str) -> int | None:
@@ -179,10 +210,7 @@ def community_upsert(*, row: dict, streets: dict[str, Street] | None = None) -> 
     name = (row.get("name") or "").strip()
     if not name:
         raise RowInvalid("缺少小区名称", "no community name")
-    street_name = (row.get("street") or "").strip()
-    street = streets.get(street_name)
-    if street is None:
-        raise RowInvalid(f"街镇“{street_name}”不属于本区", f"unknown street/town '{street_name}'")
+    street = _street_named(streets, (row.get("street") or "").strip())
     parsed = parse_address_list(row.get("addresses", ""))
     households = _int(row.get("households"), "户数", "households")
     population = _int(row.get("population"), "人口", "population")
@@ -380,12 +408,14 @@ def street_upsert(*, row: dict, district: District | None = None) -> tuple[Stree
     return street, "unchanged"
 
 
-def import_streets(*, path, progress: Callable[[Iterable], Iterable] | None = None) -> ImportReport:
+def import_streets(*, path, progress: Callable[[Iterable], Iterable] | None = None,
+                   district: District | None = None) -> ImportReport:
     """Import the district's streets and towns (CONTRACTS.md), idempotent by name. On an empty
     installation the district is created from ANJU_DISTRICT_NAME with the first street imported, so a
     file whose rows are all rejected leaves the database as it was."""
     rows = list(read_table(path, STREET_COLUMNS, STREET_REQUIRED))
-    district = district_for_import(create=False)  # refuses an ambiguous district before any row
+    # `district` names it (an installation of several); else the installation's, refused when ambiguous
+    district = district or district_for_import(create=False)
 
     def upsert(row):
         nonlocal district
@@ -436,9 +466,10 @@ def _import_rows(
 
 
 def import_communities(
-    *, path, progress: Callable[[Iterable], Iterable] | None = None
+    *, path, progress: Callable[[Iterable], Iterable] | None = None, district: District | None = None
 ) -> ImportReport:
-    """Import a communities file (CONTRACTS.md). Each row is all or nothing; good rows are kept."""
+    """Import a communities file (CONTRACTS.md). Each row is all or nothing; good rows are kept. `district`: its
+    streets only (an installation of several districts)."""
     if not Street.objects.exists():
         raise ApplicationError(
             "本区尚未登记街镇：请先运行 python manage.py import_streets 文件 导入街镇（或在管理后台录入），再导入小区",
@@ -446,7 +477,7 @@ def import_communities(
             "(or add them in the admin), then import the communities",
         )
     rows = list(read_table(path, COMMUNITY_COLUMNS, COMMUNITY_REQUIRED))
-    streets = _streets_by_name()
+    streets = _streets_by_name(district)
 
     def key(row):
         street, name = (row.get("street") or "").strip(), (row.get("name") or "").strip()
@@ -475,9 +506,9 @@ def population_upsert(*, row: dict, streets: dict[str, Street] | None = None) ->
     (record, created|updated|unchanged). A row for an existing (street, year) updates it."""
     streets = streets if streets is not None else _streets_by_name()
     name = (row.get("street") or "").strip()
-    street = streets.get(name)
-    if street is None:
+    if streets.get(name) is None and name not in streets:
         raise RowInvalid(f"街镇“{name}”不是本区的街镇", f"'{name}' is not a street/town of the district")
+    street = _street_named(streets, name)
     year = _int(row.get("year", ""), "年份", "year")
     if year is None or not 2000 <= year <= 2100:
         raise RowInvalid(f"年份“{row.get('year', '')}”无效（应为 2000–2100 的年份）",
@@ -496,13 +527,14 @@ def population_upsert(*, row: dict, streets: dict[str, Street] | None = None) ->
     return record, "updated"
 
 
-def import_populations(*, path, progress: Callable[[Iterable], Iterable] | None = None) -> ImportReport:
+def import_populations(*, path, progress: Callable[[Iterable], Iterable] | None = None,
+                       district: District | None = None) -> ImportReport:
     """Import resident populations per street and year (CONTRACTS.md: 街镇/street, 年份/year, 常住人口/population),
     each row all or nothing, the good rows kept; an existing (street, year) is updated."""
     rows = list(read_table(path, POPULATION_COLUMNS, POPULATION_REQUIRED))
     if not Street.objects.exists():
         raise ApplicationError("请先导入街镇（import_streets）", "import the streets first (import_streets)")
-    streets = _streets_by_name()
+    streets = _streets_by_name(district)
 
     def key(row):
         return ((row.get("street") or "").strip(), (row.get("year") or "").strip())

@@ -10,6 +10,10 @@ The world: two streets, two property companies, three communities.
   hana   — housing-bureau department user        gina  — greening department user (绿化市容)
   pete   — planning department user (规划资源)
   paul   — property user of 普安物业 (company A)  carl  — property user of 长风物业 (company B)
+  cyrus  — the city bureau (市局): reads every district, changes nothing, ranks the districts
+
+The world holds one district (Putuo), so its district roles see it whole whether or not their account names it;
+`build_second_district` adds a second (静安区) for the tests of the district scope (accounts.scope.district_streets).
 """
 import functools
 from dataclasses import dataclass
@@ -77,8 +81,9 @@ class World:
     pete: User
     paul: User
     carl: User
+    cyrus: User
 
-    PERSONAS = ("alice", "ada", "oscar", "owen", "sam", "hana", "gina", "pete", "paul", "carl")
+    PERSONAS = ("alice", "ada", "oscar", "owen", "sam", "hana", "gina", "pete", "paul", "carl", "cyrus")
 
     def personas(self) -> dict[str, User]:
         return {name: getattr(self, name) for name in self.PERSONAS}
@@ -123,6 +128,53 @@ def build_world() -> World:
         pete=make_user("pete", Role.DEPARTMENT, department=department["PLANNING"]),
         paul=make_user("paul", Role.PROPERTY, company=company_a),
         carl=make_user("carl", Role.PROPERTY, company=company_b),
+        cyrus=make_user("cyrus", Role.CITY, display_name="市局督察"),
+    )
+
+
+@dataclass
+class SecondDistrict:
+    """静安区 beside the world's Putuo: one street with a community of company B (which works in both districts)
+    and one of its own company, and the district's lead, housing-bureau user, officer and street user."""
+
+    district: District
+    jiangning: Street
+    company_c: PropertyCompany
+    jiangning_b: Community
+    jiangning_c: Community
+    jack: User   # 静安 lead
+    hugo: User   # 静安 housing bureau
+    otto: User   # officer of 江宁路街道
+    stan: User   # street staff of 江宁路街道
+
+
+def build_second_district(world: World) -> SecondDistrict:
+    """The second district; the world's district roles are placed in Putuo, as the migration and seed_demo do."""
+    district = District.objects.create(name="静安区", code="310106", number_prefix="JA", document_prefix="静城管",
+                                       bureau_name="上海市静安区城市管理行政执法局")
+    jiangning = Street.objects.create(district=district, name="江宁路街道", short_name="江宁", code="310106013")
+    StreetPopulation.objects.create(street=jiangning, year=2025, population=50_000)
+    company_c = PropertyCompany.objects.create(name="上海静安置业物业有限公司", credit_code=valid_code("91310106MA1G00003"))
+
+    def community(name, company, road, number):
+        c = Community.objects.create(name=name, street=jiangning, property_company=company, households=600,
+                                     population=1500)
+        CommunityAddress.objects.create(community=c, road=road, unit="LANE", number_from=number,
+                                        raw=f"{road}{number}弄")
+        return c
+
+    for user in (world.alice, world.hana, world.gina, world.pete):
+        user.district = world.district
+        user.save(update_fields=["district"])
+    housing = Department.objects.get(code="HOUSING")
+    return SecondDistrict(
+        district=district, jiangning=jiangning, company_c=company_c,
+        jiangning_b=community("武定坊", world.company_b, "武定路", 930),
+        jiangning_c=community("陕康里", company_c, "陕西北路", 186),
+        jack=make_user("jack", Role.LEAD, district=district),
+        hugo=make_user("hugo", Role.DEPARTMENT, department=housing, district=district),
+        otto=make_user("otto", Role.OFFICER, streets=[jiangning], district=district),
+        stan=make_user("stan", Role.STREET, streets=[jiangning], district=district),
     )
 
 

@@ -111,8 +111,8 @@ def test_a_taken_case_number_is_skipped(world, case, keyword_classifier):
     original = services.next_case_number
     numbers = iter([case.number])  # as if another request had read the same last number first
 
-    def racing(year):
-        return next(numbers, None) or original(year)
+    def racing(year, **district):
+        return next(numbers, None) or original(year, **district)
 
     services.next_case_number = racing
     try:

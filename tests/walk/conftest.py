@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-DEMO_LOGINS = ["admin", "lead", "officer", "officer2", "street", "street2", "housing", "greening", "property"]
+DEMO_LOGINS = ["admin", "lead", "officer", "officer2", "street", "street2", "housing", "greening", "property",
+               "city"]
 
 
 @pytest.fixture(scope="package")

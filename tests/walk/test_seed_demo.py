@@ -140,9 +140,12 @@ def test_each_demo_user_has_its_role_and_scope():
     assert {name: users[name].role for name in users if name not in colleagues} == {
         "admin": Role.ADMIN, "lead": Role.LEAD, "officer": Role.OFFICER, "officer2": Role.OFFICER,
         "street": Role.STREET, "street2": Role.STREET, "housing": Role.DEPARTMENT, "greening": Role.DEPARTMENT,
-        "property": Role.PROPERTY,
+        "property": Role.PROPERTY, "city": Role.CITY,
     }
     assert users["admin"].is_superuser and users["admin"].is_staff
+    # the district roles are placed in Putuo; the administrator is the installation's, the city above every district
+    placed = {name for name in users if name not in colleagues and users[name].district_id}
+    assert placed == {"lead", "officer", "officer2", "street", "street2", "housing", "greening"}
     assert not any(users[name].is_staff for name in users if name != "admin")
     assert streets("officer") == {"曹杨新村街道", "真如镇街道"}
     assert streets("officer2") == {"长征镇"}

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 
 from accounts.choices import Role
 from accounts.models import User
-from demo import district
+from demo import district, second_district
 
 
 def _width(text: str) -> int:
@@ -19,8 +19,10 @@ def _pad(text: str, width: int) -> str:
 def scope_of(user: User) -> str:
     if user.is_superuser or user.role == Role.ADMIN:
         return "全部数据与配置 everything"
+    if user.role == Role.CITY:
+        return "全市各区（只读） every district, read-only"
     if user.role == Role.LEAD:
-        return "全区 whole district"
+        return f"全区 whole district{f'（{user.district}）' if user.district_id else ''}"
     if user.role in (Role.OFFICER, Role.STREET):
         return "、".join(user.streets.values_list("name", flat=True)) or "（未分配街镇）"
     if user.role == Role.DEPARTMENT:
@@ -37,11 +39,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         rows = [("用户名 user", "密码 password", "角色 role", "范围 scope")]
         missing = []
-        for spec in district.DEMO_USERS:
+        specs = [(spec, True) for spec in district.DEMO_USERS]
+        specs += [(spec, False) for spec in second_district.USERS]  # only after seed_demo --second-district
+        for spec, always in specs:
             user = User.objects.filter(username=spec.username).select_related(
-                "department", "property_company").first()
+                "department", "property_company", "district").first()
             if user is None:
-                missing.append(spec.username)
+                if always:
+                    missing.append(spec.username)
                 continue
             rows.append((user.username, district.DEMO_PASSWORD, str(Role(user.role).label), scope_of(user)))
         widths = [max(_width(row[i]) for row in rows) for i in range(4)]

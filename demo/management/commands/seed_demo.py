@@ -2,6 +2,9 @@
 invented communities, companies and people, and the demo logins. Idempotent: a second run creates nothing
 and, when nothing changed, writes no history.
 
+`--second-district` also loads a small second district beside it (静安区, demo/second_district.py) and its
+logins, for the city bureau's page (issue 12); without it the command does exactly what it always did.
+
 The data and the loaders live in the demo app's modules (demo/__init__.py lists them); this command only runs
 the steps in order, all as of one moment (the command's start): nothing is dated at or after it."""
 import sys
@@ -62,10 +65,26 @@ def _app_demo(module: str, *, tally, progress, now):
     importlib.import_module(f"demo.{module}").seed(tally=tally, progress=progress, now=now)
 
 
+SECOND_DISTRICT_STEP = (
+    "第二个区 静安区 (--second-district)",
+    lambda *, tally, progress, now: _app_demo_load("second_district", tally=tally, progress=progress, now=now),
+)
+
+
+def _app_demo_load(module: str, *, tally, progress, now):
+    import importlib
+
+    importlib.import_module(f"demo.{module}").load(tally=tally, progress=progress, now=now)
+
+
 class Command(BaseCommand):
     help = "Load the demo district (Putuo) and the demo logins; idempotent / 加载演示数据（可重复运行）"
 
-    def handle(self, *args, verbosity=1, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--second-district", action="store_true",
+                            help="also load a small second district (静安区) beside Putuo / 同时加载第二个区（静安区）")
+
+    def handle(self, *args, verbosity=1, second_district=False, **options):
         bar = verbosity >= 1 and sys.stderr.isatty()
 
         def progress(items, label):
@@ -78,7 +97,10 @@ class Command(BaseCommand):
         tally = district.Tally()
         now = timezone.now()
         with transaction.atomic():
-            for label, step in REGISTRY_STEPS + ACTIVITY_STEPS:
+            steps = REGISTRY_STEPS + ACTIVITY_STEPS
+            if second_district:  # before the last step, which recounts the daily complaint counts of every district
+                steps = steps[:-1] + [SECOND_DISTRICT_STEP] + steps[-1:]
+            for label, step in steps:
                 if verbosity >= 1:
                     self.stdout.write(f"· {label}")
                 step(tally=tally, progress=progress, now=now)
