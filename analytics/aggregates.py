@@ -8,6 +8,16 @@ whenever one of its complaints may have changed, so the table never drifts by in
   days those complaints were received on are rebuilt;
 - anything else that writes in bulk (QuerySet.update, the demo's back-dating) must rebuild: `manage.py
   rebuild_aggregates [--start --end]` or `rebuild(start, end)`; seed_demo runs it as its last step.
+
+CaseStageExit (案件阶段办理记录) holds cases.indicators.stage_exits of every case; a case's rows are recomputed from
+its transitions (never patched) whenever an input of that rule may have changed, in the same transaction:
+- a transition of the case saved, or deleted on its own (not with its case: the rows go with the case);
+- the case saved with another violation type, in_progress or rectify_due (the stage deadlines depend on them);
+- a violation type saved (its stage deadlines): its cases; a holiday or working day saved or deleted: the cases
+  with a stage deadline on or after that day (an earlier deadline cannot move);
+- bulk writes (the demo, bench/scale_generate.py's COPY) must rebuild: `rebuild()` without dates (what
+  `manage.py rebuild_aggregates` without dates and seed_demo run) rebuilds every case's rows too, or
+  `rebuild_stage_exits()`.
 """
 import time as _time
 from datetime import date, datetime, time, timedelta
@@ -17,7 +27,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min
 from django.db.models.functions import TruncDate
 
-from analytics.models import DailyComplaintCount
+from analytics.models import CaseStageExit, DailyComplaintCount
 from intake.choices import RESIDENT_CHANNELS
 from intake.models import Complaint
 
@@ -61,9 +71,15 @@ def recount_cells(cells) -> None:
 
 
 def rebuild(start: date | None = None, end: date | None = None) -> dict:
-    """Rebuild the table for the days start…end (default: every day with a complaint or a row). Returns
-    {"days": n, "rows": n, "complaints": n, "seconds": s}."""
+    """Rebuild the daily counts for the days start…end (default: every day with a complaint or a row, and then
+    every case's stage exits too). Returns {"days": n, "rows": n, "complaints": n, "seconds": s} (and
+    "stage_exits": n rows when they were rebuilt)."""
     began = _time.perf_counter()
+    if start is None and end is None:
+        result = rebuild(*_complaint_span()) if _complaint_span() else {"days": 0, "rows": 0, "complaints": 0}
+        result["stage_exits"] = rebuild_stage_exits()
+        result["seconds"] = round(_time.perf_counter() - began, 3)
+        return result
     if start is None or end is None:
         span = Complaint.objects.aggregate(low=Min("received_at"), high=Max("received_at"))
         rows = DailyComplaintCount.objects.aggregate(low=Min("day"), high=Max("day"))
@@ -84,6 +100,14 @@ def rebuild(start: date | None = None, end: date | None = None) -> dict:
         DailyComplaintCount.objects.bulk_create(objs, batch_size=2000)
     return {"days": (end - start).days + 1, "rows": len(objs), "complaints": sum(o.count for o in objs),
             "seconds": round(_time.perf_counter() - began, 3)}
+
+
+def _complaint_span() -> tuple[date, date] | None:
+    span = Complaint.objects.aggregate(low=Min("received_at"), high=Max("received_at"))
+    rows = DailyComplaintCount.objects.aggregate(low=Min("day"), high=Max("day"))
+    days = [d for d in (span["low"] and day_of(span["low"]), span["high"] and day_of(span["high"]),
+                        rows["low"], rows["high"]) if d]
+    return (min(days), max(days)) if days else None
 
 
 def rebuild_batch(batch_id: int) -> None:
@@ -126,3 +150,99 @@ def complaint_post_delete(sender, instance, **kwargs):
 def batch_post_save(sender, instance, raw=False, **kwargs):
     if not raw and instance.created:
         rebuild_batch(instance.pk)
+
+
+# --- case stage exits (案件阶段办理记录) --------------------------------------------------------------------
+
+STAGE_EXIT_CHUNK = 2000
+
+
+def recompute_stage_exits(case_ids) -> int:
+    """Replace the rows of these cases by cases.indicators.stage_exits (the one rule); returns the rows written."""
+    from cases import indicators
+
+    case_ids = sorted({pk for pk in case_ids if pk is not None})
+    written = 0
+    for i in range(0, len(case_ids), STAGE_EXIT_CHUNK):
+        chunk = case_ids[i:i + STAGE_EXIT_CHUNK]
+        exits = indicators.stage_exits(chunk)
+        rows = [CaseStageExit(case_id=case_id, stage=stage, left_on=left, deadline=deadline,
+                              late=indicators.left_late(left, deadline))
+                for case_id, found in exits.items() for stage, left, deadline in found]
+        with transaction.atomic():
+            CaseStageExit.objects.filter(case_id__in=chunk).delete()
+            CaseStageExit.objects.bulk_create(rows, batch_size=2000)
+        written += len(rows)
+    return written
+
+
+def rebuild_stage_exits() -> int:
+    """Every case's rows (after bulk writes); returns the rows written."""
+    from cases.models import CaseTransition
+
+    with transaction.atomic():
+        CaseStageExit.objects.all().delete()
+        ids = CaseTransition.objects.order_by().values_list("case_id", flat=True).distinct()
+        return recompute_stage_exits(list(ids))
+
+
+CASE_DEADLINE_FIELDS = ("violation_type_id", "in_progress", "rectify_due")
+
+
+def _origin_model(origin):
+    return getattr(origin, "model", None) or type(origin)
+
+
+def transition_post_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        recompute_stage_exits([instance.case_id])
+
+
+def transition_post_delete(sender, instance, origin=None, **kwargs):
+    # deleted with its case: the case's rows go with it (CASCADE); writing them again would block the delete
+    if origin is None or _origin_model(origin) is sender:
+        recompute_stage_exits([instance.case_id])
+
+
+def case_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._analytics_deadline_inputs = None
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not {f.removesuffix("_id") for f in CASE_DEADLINE_FIELDS} & \
+            {f.removesuffix("_id") for f in update_fields}:
+        return
+    instance._analytics_deadline_inputs = sender.objects.filter(pk=instance.pk).values_list(
+        *CASE_DEADLINE_FIELDS).first()
+
+
+def case_post_save(sender, instance, created=False, raw=False, **kwargs):
+    old = getattr(instance, "_analytics_deadline_inputs", None)
+    if raw or created or old is None:
+        return
+    if old != tuple(getattr(instance, f) for f in CASE_DEADLINE_FIELDS):
+        recompute_stage_exits([instance.pk])
+
+
+def violation_type_post_save(sender, instance, raw=False, created=False, **kwargs):
+    from cases.models import EnforcementCase
+
+    if not raw and not created:
+        recompute_stage_exits(EnforcementCase.objects.filter(violation_type_id=instance.pk)
+                              .values_list("pk", flat=True))
+
+
+def holiday_pre_save(sender, instance, raw=False, **kwargs):
+    old = None if raw or instance.pk is None else sender.objects.filter(pk=instance.pk).values_list(
+        "date", flat=True).first()
+    instance._analytics_old_date = old
+
+
+def holiday_changed(sender, instance, raw=False, **kwargs):
+    from core import calendar
+
+    if raw:
+        return
+    calendar.invalidate()  # the admin flushes the calendar after the save; the deadlines need the new one now
+    day = min(d for d in (instance.date, getattr(instance, "_analytics_old_date", None)) if d is not None)
+    recompute_stage_exits(CaseStageExit.objects.filter(deadline__gte=day).values_list("case_id", flat=True)
+                          .distinct())

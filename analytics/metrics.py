@@ -26,16 +26,18 @@ Case figures are counted as the cases stand now (a case's current stage deadline
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy, scope
 from analytics.aggregates import bounds, day_of
-from analytics.models import DailyComplaintCount
+from analytics.models import CaseStageExit, DailyComplaintCount
 from analytics.periods import Period
 from cases import indicators
 from cases.choices import CaseState
@@ -376,12 +378,57 @@ def _due_q(period: Period) -> Q:
     return indicators.owed_in_q(period.start, period.end)
 
 
+def _late_exit():
+    """A stage the case left after its deadline (cases.indicators.on_time_ids), from the stored stage exits."""
+    return Exists(CaseStageExit.objects.filter(case_id=OuterRef("pk"), late=True))
+
+
+def _case_filters(period: Period) -> dict[str, Q]:
+    """The case counts of a period, each a condition on the case (the rules are cases.indicators')."""
+    low, high = bounds(period.start, period.end)
+    return {"filed": Q(created_at__gte=low, created_at__lt=high), "due": _due_q(period),
+            "closed": indicators.closed_in_q(period.start, period.end),
+            # a period still running: overdue as of today
+            "overdue": indicators.overdue_at_q(min(period.end, timezone.localdate()))}
+
+
+def _grouped(rows, counts: dict, key):
+    if key is None:
+        return {None: rows.aggregate(**counts)}
+    return {row.pop(key): row for row in rows.values(key).annotate(**counts)}
+
+
+def _case_counts(cases, periods: dict, names=("filed", "due", "closed", "on_time", "overdue"), key=None):
+    """The case counts `names` of every period in `periods` (label -> Period) in one query (and one more for
+    按期: closed minus those closed with a stage left late), reading only the rows some count takes, so the cost
+    follows the periods' cases, not the table's history: {label: {name: n}}, or with `key` (a case field)
+    {key value: {label: {name: n}}}."""
+    plain = [n for n in names if n != "on_time"]
+    if "on_time" in names and "closed" not in plain:
+        plain.append("closed")
+    filters = {label: _case_filters(period) for label, period in periods.items()}
+    wanted = [filters[label][name] for label in periods for name in plain]
+    counts = {f"{label}__{name}": Count("pk", filter=filters[label][name]) for label in periods for name in plain}
+    found = _grouped(cases.filter(reduce(or_, wanted)).order_by(), counts, key)
+    late = {}
+    if "on_time" in names:
+        closed = {label: filters[label]["closed"] for label in periods}
+        late = _grouped(cases.filter(reduce(or_, closed.values())).filter(_late_exit()).order_by(),
+                        {f"{label}__late": Count("pk", filter=q) for label, q in closed.items()}, key)
+    out = {}
+    for value, row in found.items():
+        out[value] = {label: {name: row[f"{label}__{name}"] or 0 for name in plain} for label in periods}
+        for label in periods:
+            if "on_time" in names:
+                out[value][label]["on_time"] = out[value][label]["closed"] - (
+                    late.get(value, {}).get(f"{label}__late") or 0)
+    return out[None] if key is None else out
+
+
 def _closing(cases, period: Period) -> tuple[int, int, int]:
     """(应结案, 结案, 按期结案) of the cases in the period."""
-    closed_q = indicators.closed_in_q(period.start, period.end)
-    due = cases.filter(_due_q(period)).count()
-    closed_ids = list(cases.filter(closed_q).values_list("pk", flat=True))
-    return due, len(closed_ids), len(indicators.on_time_ids(closed_ids))
+    row = _case_counts(cases, {"p": period}, ("due", "closed", "on_time"))["p"]
+    return row["due"], row["closed"], row["on_time"]
 
 
 def _referrals_due(period: Period):
@@ -431,13 +478,11 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
 
     # cases
     cases = _cases(streets, community_id)
+    in_scope = _where(streets, community_id, prefix="case__")  # rows of other tables: by their case's place
     closed_q = indicators.closed_in_q(period.start, period.end)
     overdue_at = min(period.end, timezone.localdate())  # a period still running: overdue as of today
-    counts = cases.aggregate(
-        filed=Count("pk", filter=Q(created_at__gte=low, created_at__lt=high)),
-        overdue=Count("pk", filter=indicators.overdue_at_q(overdue_at)),
-    )
-    due, closed, on_time = _closing(cases, period)
+    counts = _case_counts(cases, {"p": period})["p"]
+    due, closed, on_time = counts["due"], counts["closed"], counts["on_time"]
     span = {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
     figures["filed"] = Figure("filed", counts["filed"], counts["filed"], None,
                               case_list_url(**loc, opened_after=period.start, opened_before=period.end))
@@ -451,22 +496,20 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     figures["overdue"] = Figure("overdue", counts["overdue"], counts["overdue"], None,
                                 case_list_url(**loc, overdue_at=overdue_at))
 
-    # per stage: moves out of a stage in the period
-    moved = (CaseTransition.objects.filter(case__in=cases, at__gte=low, at__lt=high, from_state__in=STAGES)
-             .exclude(from_state=F("to_state")).values_list("case_id", flat=True).distinct())
-    stage_exit_rows = indicators.stage_exits(set(moved))
+    # per stage: moves out of a stage in the period (cases.indicators.stage_exits, stored as CaseStageExit)
     per_stage = {s: [0, 0] for s in STAGES}
-    for rows in stage_exit_rows.values():
-        for stage, left, deadline in rows:
-            if deadline is not None and period.start <= left <= period.end:
-                per_stage[stage][1] += 1
-                per_stage[stage][0] += left <= deadline
+    exits = (CaseStageExit.objects.filter(in_scope, left_on__gte=period.start, left_on__lte=period.end,
+                                          deadline__isnull=False).order_by().values("stage")
+             .annotate(n=Count("pk"), ok=Count("pk", filter=Q(late=False))))
+    for row in exits:
+        if row["stage"] in per_stage:
+            per_stage[row["stage"]] = [row["ok"], row["n"]]
     for stage, (n, d) in per_stage.items():
         code = f"stage_on_time:{stage}"
         figures[code] = Figure(code, _rate(n, d), n, d, None)
 
     # rework, rectification
-    moves = (CaseTransition.objects.filter(case__in=cases, at__gte=low, at__lt=high)
+    moves = (CaseTransition.objects.filter(in_scope, at__gte=low, at__lt=high)
              .aggregate(reopened=Count("pk", filter=Q(action="reopen")),
                         rectified=Count("pk", filter=Q(action="close_rectified")),
                         escalated=Count("pk", filter=Q(action="escalate"))))
@@ -497,7 +540,7 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     figures["satisfaction_rate"] = Figure("satisfaction_rate", _rate(sat["ok"], sat["n"]), sat["ok"], sat["n"], None)
 
     # supervision orders answered on time
-    orders = SupervisionOrder.objects.filter(case__in=cases, response_due__gte=period.start,
+    orders = SupervisionOrder.objects.filter(in_scope, response_due__gte=period.start,
                                              response_due__lte=period.end)
     pairs = list(orders.values_list("response_due", "responded_at"))
     ok = sum(1 for due_day, answered in pairs if answered is not None and day_of(answered) <= due_day)
@@ -518,15 +561,21 @@ def monthly_trend(user, start: date, end: date, street=None, community=None) -> 
             .filter(_where(streets, community_id)).order_by().values("day__year", "day__month")
             .annotate(n=Sum("count")))
     per_month = {(r["day__year"], r["day__month"]): r["n"] for r in rows}
+    closing = _case_counts(_cases(streets, community_id), {f"m{i}": m for i, m in enumerate(months)},
+                           ("due", "closed", "on_time"))
+    if community_id is not None:
+        community_population = Community.objects.filter(pk=community_id).values_list("population", flat=True).first()
+    populations_of = {}
     out = []
-    for month in months:
+    for i, month in enumerate(months):
         n = per_month.get((month.start.year, month.start.month), 0)
         if community_id is not None:
-            population = Community.objects.filter(pk=community_id).values_list("population", flat=True).first()
+            population = community_population
         else:
-            pops = street_populations(month.end.year, streets)
-            population = sum(pops.values()) or None
-        due, closed, on_time = _closing(_cases(streets, community_id), month)
+            if month.end.year not in populations_of:
+                populations_of[month.end.year] = sum(street_populations(month.end.year, streets).values()) or None
+            population = populations_of[month.end.year]
+        due, closed, on_time = (closing[f"m{i}"][k] for k in ("due", "closed", "on_time"))
         out.append({"month": month.code, "complaints": n, "per_10k": _per_10k(n, population), "due": due,
                     "closed": closed, "closing_rate": _rate(closed, due), "on_time_rate": _rate(on_time, due)})
     return out
@@ -558,15 +607,18 @@ def streets_ranked(user, period: Period, baseline: Period | None = None) -> list
     baseline = baseline or period.year_ago()
     now = {u.unit_id: u for u in complaints_per_10k(user, period, "street")[1:]}
     then = {u.unit_id: u for u in complaints_per_10k(user, baseline, "street")[1:]}
+    # the case figures of every street in one query (the same counts as effectiveness())
+    cases = _case_counts(_cases(list(now), None), {"p": period}, ("due", "closed", "on_time", "overdue"),
+                         key="street_id")
     out = []
     for street_id, line in now.items():
-        figures = effectiveness(user, period, street=street_id)
+        c = cases.get(street_id, {}).get("p", {"due": 0, "closed": 0, "on_time": 0, "overdue": 0})
         out.append({"street_id": street_id, "street": line.unit, "complaints": line.complaints,
                     "population": line.population, "per_10k": line.per_10k,
                     "baseline_per_10k": then[street_id].per_10k if street_id in then else None,
                     "change_pct": _pct_change(line.per_10k, then[street_id].per_10k if street_id in then else None),
-                    "closing_rate": figures["closing_rate"].value, "on_time_rate": figures["on_time_rate"].value,
-                    "overdue": figures["overdue"].value, "list_url": line.list_url})
+                    "closing_rate": _rate(c["closed"], c["due"]), "on_time_rate": _rate(c["on_time"], c["due"]),
+                    "overdue": c["overdue"], "list_url": line.list_url})
     out.sort(key=lambda r: (r["per_10k"] is None, -(r["per_10k"] or 0), r["street"]))
     for rank, row in enumerate(out, 1):
         row["rank"] = rank

@@ -32,3 +32,25 @@ class DailyComplaintCount(models.Model):
 
     def __str__(self):
         return f"{self.day} {self.street_id}/{self.community_id} {self.violation_type_id} {self.channel}: {self.count}"
+
+
+class CaseStageExit(models.Model):
+    """案件阶段办理记录: one row per move of a case out of a stage that has a deadline — the day it left, that stage's
+    deadline and whether it left late — exactly cases.indicators.stage_exits (the one rule) stored, so 按期结案 and
+    the per-stage on-time figures are counted in SQL over the period's rows instead of recomputing every case's
+    deadlines in Python. analytics.aggregates keeps it right (see there for when a case's rows are recomputed)."""
+
+    case = models.ForeignKey("cases.EnforcementCase", on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("案件"))
+    stage = models.CharField(_("阶段"), max_length=16)  # the state left (cases.choices.CaseState)
+    left_on = models.DateField(_("离开日期"))   # Asia/Shanghai
+    deadline = models.DateField(_("阶段期限"), null=True, blank=True)
+    late = models.BooleanField(_("超期离开"))   # cases.indicators.left_late(left_on, deadline)
+
+    class Meta:
+        verbose_name = _("案件阶段办理记录")
+        verbose_name_plural = _("案件阶段办理记录")
+        indexes = [models.Index(fields=["left_on", "stage"])]
+
+    def __str__(self):
+        return f"{self.case_id} {self.stage} {self.left_on} ≤ {self.deadline}"
