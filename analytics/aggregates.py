@@ -17,17 +17,23 @@ its transitions (never patched) whenever an input of that rule may have changed,
   with a stage deadline on or after that day (an earlier deadline cannot move);
 - bulk writes (the demo, bench/scale_generate.py's COPY) must rebuild: `rebuild()` without dates (what
   `manage.py rebuild_aggregates` without dates and seed_demo run) rebuilds every case's rows too, or
-  `rebuild_stage_exits()`.
+  `rebuild_stage_exits()` then `rebuild_case_counts()`.
+
+DailyCaseCount (每日案件统计) cells (day, street, kind) are recounted from the cases, like the complaint cells:
+- a case saved (created, or its opening or closing time, state, stage deadline or street changed) or deleted:
+  the cells it left and the cells it entered;
+- a case's stage exits recomputed (above): the closed_late cell of its closing day;
+- bulk writes: `rebuild_case_counts()` (part of `rebuild()` without dates).
 """
 import time as _time
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
 from django.db.models.functions import TruncDate
 
-from analytics.models import CaseStageExit, DailyComplaintCount
+from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount
 from intake.choices import RESIDENT_CHANNELS
 from intake.models import Complaint
 
@@ -78,6 +84,7 @@ def rebuild(start: date | None = None, end: date | None = None) -> dict:
     if start is None and end is None:
         result = rebuild(*_complaint_span()) if _complaint_span() else {"days": 0, "rows": 0, "complaints": 0}
         result["stage_exits"] = rebuild_stage_exits()
+        result["case_cells"] = rebuild_case_counts()
         result["seconds"] = round(_time.perf_counter() - began, 3)
         return result
     if start is None or end is None:
@@ -157,9 +164,12 @@ def batch_post_save(sender, instance, raw=False, **kwargs):
 STAGE_EXIT_CHUNK = 2000
 
 
-def recompute_stage_exits(case_ids) -> int:
-    """Replace the rows of these cases by cases.indicators.stage_exits (the one rule); returns the rows written."""
+def recompute_stage_exits(case_ids, recount: bool = True) -> int:
+    """Replace the rows of these cases by cases.indicators.stage_exits (the one rule), then (`recount`) the
+    closed_late cells of those closed; returns the rows written."""
     from cases import indicators
+    from cases.choices import CaseState
+    from cases.models import EnforcementCase
 
     case_ids = sorted({pk for pk in case_ids if pk is not None})
     written = 0
@@ -173,6 +183,10 @@ def recompute_stage_exits(case_ids) -> int:
             CaseStageExit.objects.filter(case_id__in=chunk).delete()
             CaseStageExit.objects.bulk_create(rows, batch_size=2000)
         written += len(rows)
+        if recount:
+            closed = EnforcementCase.objects.filter(pk__in=chunk, state=CaseState.CLOSED, closed_at__isnull=False)
+            recount_case_cells({(day_of(at), street_id, DailyCaseCount.CLOSED_LATE)
+                                for at, street_id in closed.values_list("closed_at", "street_id")})
     return written
 
 
@@ -183,7 +197,95 @@ def rebuild_stage_exits() -> int:
     with transaction.atomic():
         CaseStageExit.objects.all().delete()
         ids = CaseTransition.objects.order_by().values_list("case_id", flat=True).distinct()
-        return recompute_stage_exits(list(ids))
+        return recompute_stage_exits(list(ids), recount=False)
+
+
+# --- daily case counts (每日案件统计) ----------------------------------------------------------------------
+
+CASE_CELL_FIELDS = ("created_at", "closed_at", "state", "state_due", "street_id")
+
+
+def late_exit():
+    """The case left a stage after its deadline (not 按期, cases.indicators.on_time_ids): a stored stage exit."""
+    return Exists(CaseStageExit.objects.filter(case_id=OuterRef("pk"), late=True))
+
+
+def case_kind_q(kind: str, start: date, end: date) -> Q:
+    """The cases of a DailyCaseCount kind over start…end (the rules are cases.indicators')."""
+    from cases import indicators
+
+    if kind == DailyCaseCount.FILED:
+        low, high = bounds(start, end)
+        return Q(created_at__gte=low, created_at__lt=high)
+    if kind == DailyCaseCount.CLOSED:
+        return indicators.closed_in_q(start, end)
+    if kind == DailyCaseCount.CLOSED_LATE:
+        return indicators.closed_in_q(start, end) & Q(late_exit())
+    if kind == DailyCaseCount.OPEN_DUE:
+        return Q(state__in=indicators.OPEN_STATES, state_due__gte=start, state_due__lte=end)
+    raise ValueError(kind)
+
+
+def case_cells(values: dict) -> set[tuple]:
+    """The cells (day, street id, kind) a case with these field values is counted in (closed_late aside: it
+    follows the stage exits, and is recounted with the closed cell)."""
+    from cases.choices import CaseState
+    from cases.indicators import OPEN_STATES
+
+    cells = set()
+    street_id = values["street_id"]
+    if values.get("created_at") is not None:
+        cells.add((day_of(values["created_at"]), street_id, DailyCaseCount.FILED))
+    if values["state"] == CaseState.CLOSED and values.get("closed_at") is not None:
+        cells.add((day_of(values["closed_at"]), street_id, DailyCaseCount.CLOSED))
+    if values["state"] in OPEN_STATES and values.get("state_due") is not None:
+        cells.add((values["state_due"], street_id, DailyCaseCount.OPEN_DUE))
+    return cells
+
+
+def recount_case_cell(cell: tuple) -> None:
+    from cases.models import EnforcementCase
+
+    day, street_id, kind = cell
+    n = EnforcementCase.objects.filter(case_kind_q(kind, day, day), street_id=street_id).count()
+    rows = DailyCaseCount.objects.filter(day=day, street_id=street_id, kind=kind)
+    if not n:
+        rows.delete()
+    elif not rows.update(count=n):
+        DailyCaseCount.objects.create(day=day, street_id=street_id, kind=kind, count=n)
+
+
+def recount_case_cells(cells) -> None:
+    with transaction.atomic():
+        for cell in sorted(cells, key=lambda c: (c[0], c[1] or 0, c[2])):
+            recount_case_cell(cell)
+
+
+def rebuild_case_counts() -> int:
+    """Every cell from the cases (after bulk writes); returns the rows written."""
+    from cases.choices import CaseState
+    from cases.indicators import OPEN_STATES
+    from cases.models import EnforcementCase
+
+    cases = EnforcementCase.objects.order_by()
+    closed = cases.filter(state=CaseState.CLOSED, closed_at__isnull=False)
+    grouped = [
+        (DailyCaseCount.FILED, cases.annotate(d=TruncDate("created_at", tzinfo=TZ))),
+        (DailyCaseCount.CLOSED, closed.annotate(d=TruncDate("closed_at", tzinfo=TZ))),
+        (DailyCaseCount.CLOSED_LATE, closed.filter(late_exit()).annotate(d=TruncDate("closed_at", tzinfo=TZ))),
+        (DailyCaseCount.OPEN_DUE, cases.filter(state__in=OPEN_STATES, state_due__isnull=False)
+         .annotate(d=F("state_due"))),
+    ]
+    objs = [DailyCaseCount(day=row["d"], street_id=row["street_id"], kind=kind, count=row["n"])
+            for kind, rows in grouped for row in rows.values("d", "street_id").annotate(n=Count("pk"))]
+    with transaction.atomic():
+        DailyCaseCount.objects.all().delete()
+        DailyCaseCount.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
+
+
+def _with_late(cells) -> set[tuple]:
+    return set(cells) | {(d, s, DailyCaseCount.CLOSED_LATE) for d, s, k in cells if k == DailyCaseCount.CLOSED}
 
 
 CASE_DEADLINE_FIELDS = ("violation_type_id", "in_progress", "rectify_due")
@@ -205,22 +307,32 @@ def transition_post_delete(sender, instance, origin=None, **kwargs):
 
 
 def case_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    instance._analytics_deadline_inputs = None
+    instance._analytics_old = None
     if raw or instance.pk is None:
         return
-    if update_fields is not None and not {f.removesuffix("_id") for f in CASE_DEADLINE_FIELDS} & \
-            {f.removesuffix("_id") for f in update_fields}:
+    watched = {f.removesuffix("_id") for f in CASE_DEADLINE_FIELDS + CASE_CELL_FIELDS}
+    if update_fields is not None and not watched & {f.removesuffix("_id") for f in update_fields}:
         return
-    instance._analytics_deadline_inputs = sender.objects.filter(pk=instance.pk).values_list(
-        *CASE_DEADLINE_FIELDS).first()
+    instance._analytics_old = sender.objects.filter(pk=instance.pk).values(
+        *CASE_DEADLINE_FIELDS, *CASE_CELL_FIELDS).first()
 
 
 def case_post_save(sender, instance, created=False, raw=False, **kwargs):
-    old = getattr(instance, "_analytics_deadline_inputs", None)
-    if raw or created or old is None:
+    old = getattr(instance, "_analytics_old", None)
+    if raw or (old is None and not created):
         return
-    if old != tuple(getattr(instance, f) for f in CASE_DEADLINE_FIELDS):
-        recompute_stage_exits([instance.pk])
+    new = {f: getattr(instance, f) for f in CASE_DEADLINE_FIELDS + CASE_CELL_FIELDS}
+    if old is not None and any(old[f] != new[f] for f in CASE_DEADLINE_FIELDS):
+        recompute_stage_exits([instance.pk], recount=False)
+        # the closed_late cells below are recounted whatever moved: the verdict may have changed with the inputs
+        recount_case_cells(_with_late(case_cells(old) | case_cells(new)))
+        return
+    before = case_cells(old) if old is not None else set()
+    recount_case_cells(_with_late(before ^ case_cells(new)))
+
+
+def case_post_delete(sender, instance, **kwargs):
+    recount_case_cells(_with_late(case_cells({f: getattr(instance, f) for f in CASE_CELL_FIELDS})))
 
 
 def violation_type_post_save(sender, instance, raw=False, created=False, **kwargs):

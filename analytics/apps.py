@@ -20,7 +20,7 @@ class AnalyticsConfig(AppConfig):
         post_delete.connect(aggregates.complaint_post_delete, sender=Complaint, dispatch_uid="analytics_complaint_del")
         post_save.connect(aggregates.batch_post_save, sender=ImportBatch, dispatch_uid="analytics_batch")
 
-        # CaseStageExit follows every input of cases.indicators.stage_exits (analytics.aggregates)
+        # CaseStageExit follows every input of cases.indicators.stage_exits, DailyCaseCount every case (aggregates)
         from cases.models import CaseTransition, EnforcementCase
         from core.models import Holiday
         from registry.models import ViolationType
@@ -30,6 +30,7 @@ class AnalyticsConfig(AppConfig):
                             dispatch_uid="analytics_move_del")
         pre_save.connect(aggregates.case_pre_save, sender=EnforcementCase, dispatch_uid="analytics_case_pre")
         post_save.connect(aggregates.case_post_save, sender=EnforcementCase, dispatch_uid="analytics_case_post")
+        post_delete.connect(aggregates.case_post_delete, sender=EnforcementCase, dispatch_uid="analytics_case_del")
         post_save.connect(aggregates.violation_type_post_save, sender=ViolationType, dispatch_uid="analytics_type")
         pre_save.connect(aggregates.holiday_pre_save, sender=Holiday, dispatch_uid="analytics_holiday_pre")
         post_save.connect(aggregates.holiday_changed, sender=Holiday, dispatch_uid="analytics_holiday")

@@ -31,13 +31,14 @@ from operator import or_
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy, scope
+from analytics import aggregates
 from analytics.aggregates import bounds, day_of
-from analytics.models import CaseStageExit, DailyComplaintCount
+from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount
 from analytics.periods import Period
 from cases import indicators
 from cases.choices import CaseState
@@ -378,18 +379,29 @@ def _due_q(period: Period) -> Q:
     return indicators.owed_in_q(period.start, period.end)
 
 
-def _late_exit():
-    """A stage the case left after its deadline (cases.indicators.on_time_ids), from the stored stage exits."""
-    return Exists(CaseStageExit.objects.filter(case_id=OuterRef("pk"), late=True))
+CASE_COUNTS = ("filed", "due", "closed", "on_time", "overdue")
 
 
 def _case_filters(period: Period) -> dict[str, Q]:
     """The case counts of a period, each a condition on the case (the rules are cases.indicators')."""
     low, high = bounds(period.start, period.end)
-    return {"filed": Q(created_at__gte=low, created_at__lt=high), "due": _due_q(period),
-            "closed": indicators.closed_in_q(period.start, period.end),
-            # a period still running: overdue as of today
-            "overdue": indicators.overdue_at_q(min(period.end, timezone.localdate()))}
+    closed_q = indicators.closed_in_q(period.start, period.end)
+    return {"filed": Q(created_at__gte=low, created_at__lt=high), "due": _due_q(period), "closed": closed_q,
+            "late": closed_q & Q(aggregates.late_exit()),   # 按期 = closed minus these
+            "overdue": indicators.overdue_at_q(_overdue_at(period))}
+
+
+def _overdue_at(period: Period) -> date:
+    return min(period.end, timezone.localdate())  # a period still running: overdue as of today
+
+
+def _kind_filters(period: Period) -> dict[str, Q]:
+    """The same counts as _case_filters, as sums of the daily case counts (DailyCaseCount kinds)."""
+    D = DailyCaseCount
+    span = Q(day__gte=period.start, day__lte=period.end)
+    return {"filed": span & Q(kind=D.FILED), "due": span & Q(kind__in=[D.CLOSED, D.OPEN_DUE]),
+            "closed": span & Q(kind=D.CLOSED), "late": span & Q(kind=D.CLOSED_LATE),
+            "overdue": Q(kind=D.OPEN_DUE, day__lte=_overdue_at(period))}
 
 
 def _grouped(rows, counts: dict, key):
@@ -398,37 +410,34 @@ def _grouped(rows, counts: dict, key):
     return {row.pop(key): row for row in rows.values(key).annotate(**counts)}
 
 
-def _case_counts(cases, periods: dict, names=("filed", "due", "closed", "on_time", "overdue"), key=None):
-    """The case counts `names` of every period in `periods` (label -> Period) in one query (and one more for
-    按期: closed minus those closed with a stage left late), reading only the rows some count takes, so the cost
-    follows the periods' cases, not the table's history: {label: {name: n}}, or with `key` (a case field)
-    {key value: {label: {name: n}}}."""
-    plain = [n for n in names if n != "on_time"]
-    if "on_time" in names and "closed" not in plain:
-        plain.append("closed")
-    filters = {label: _case_filters(period) for label, period in periods.items()}
-    wanted = [filters[label][name] for label in periods for name in plain]
-    counts = {f"{label}__{name}": Count("pk", filter=filters[label][name]) for label in periods for name in plain}
-    found = _grouped(cases.filter(reduce(or_, wanted)).order_by(), counts, key)
-    late = {}
-    if "on_time" in names:
-        closed = {label: filters[label]["closed"] for label in periods}
-        late = _grouped(cases.filter(reduce(or_, closed.values())).filter(_late_exit()).order_by(),
-                        {f"{label}__late": Count("pk", filter=q) for label, q in closed.items()}, key)
+def _case_counts(streets, community_id, periods: dict, names=CASE_COUNTS, key=None):
+    """The case counts `names` of every period in `periods` (label -> Period) in one query: {label: {name: n}},
+    or with `key` ("street_id") {street id: {label: {name: n}}}. The district and streets sum the daily case
+    counts (a few rows a day, whatever the history); a community counts its cases."""
+    wanted = [n for n in names if n != "on_time"] + (["closed", "late"] if "on_time" in names else [])
+    wanted = list(dict.fromkeys(wanted))
+    if community_id is None:
+        filters = {label: _kind_filters(period) for label, period in periods.items()}
+        rows = DailyCaseCount.objects.filter(_where(streets, None)).order_by()
+        total = Sum
+    else:
+        filters = {label: _case_filters(period) for label, period in periods.items()}
+        rows = _cases(streets, community_id).order_by()
+        total = Count
+    field = "count" if community_id is None else "pk"
+    counts = {f"{label}__{name}": total(field, filter=filters[label][name]) for label in periods for name in wanted}
+    rows = rows.filter(reduce(or_, [filters[label][name] for label in periods for name in wanted]))
     out = {}
-    for value, row in found.items():
-        out[value] = {label: {name: row[f"{label}__{name}"] or 0 for name in plain} for label in periods}
+    for value, row in _grouped(rows, counts, key).items():
+        out[value] = {}
         for label in periods:
+            found = {name: row[f"{label}__{name}"] or 0 for name in wanted}
             if "on_time" in names:
-                out[value][label]["on_time"] = out[value][label]["closed"] - (
-                    late.get(value, {}).get(f"{label}__late") or 0)
-    return out[None] if key is None else out
-
-
-def _closing(cases, period: Period) -> tuple[int, int, int]:
-    """(应结案, 结案, 按期结案) of the cases in the period."""
-    row = _case_counts(cases, {"p": period}, ("due", "closed", "on_time"))["p"]
-    return row["due"], row["closed"], row["on_time"]
+                found["on_time"] = found["closed"] - found["late"]
+            out[value][label] = {name: found[name] for name in names}
+    if key is None:
+        return out.get(None) or {label: dict.fromkeys(names, 0) for label in periods}
+    return out
 
 
 def _referrals_due(period: Period):
@@ -480,8 +489,8 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
     cases = _cases(streets, community_id)
     in_scope = _where(streets, community_id, prefix="case__")  # rows of other tables: by their case's place
     closed_q = indicators.closed_in_q(period.start, period.end)
-    overdue_at = min(period.end, timezone.localdate())  # a period still running: overdue as of today
-    counts = _case_counts(cases, {"p": period})["p"]
+    overdue_at = _overdue_at(period)
+    counts = _case_counts(streets, community_id, {"p": period})["p"]
     due, closed, on_time = counts["due"], counts["closed"], counts["on_time"]
     span = {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
     figures["filed"] = Figure("filed", counts["filed"], counts["filed"], None,
@@ -561,7 +570,7 @@ def monthly_trend(user, start: date, end: date, street=None, community=None) -> 
             .filter(_where(streets, community_id)).order_by().values("day__year", "day__month")
             .annotate(n=Sum("count")))
     per_month = {(r["day__year"], r["day__month"]): r["n"] for r in rows}
-    closing = _case_counts(_cases(streets, community_id), {f"m{i}": m for i, m in enumerate(months)},
+    closing = _case_counts(streets, community_id, {f"m{i}": m for i, m in enumerate(months)},
                            ("due", "closed", "on_time"))
     if community_id is not None:
         community_population = Community.objects.filter(pk=community_id).values_list("population", flat=True).first()
@@ -608,8 +617,7 @@ def streets_ranked(user, period: Period, baseline: Period | None = None) -> list
     now = {u.unit_id: u for u in complaints_per_10k(user, period, "street")[1:]}
     then = {u.unit_id: u for u in complaints_per_10k(user, baseline, "street")[1:]}
     # the case figures of every street in one query (the same counts as effectiveness())
-    cases = _case_counts(_cases(list(now), None), {"p": period}, ("due", "closed", "on_time", "overdue"),
-                         key="street_id")
+    cases = _case_counts(list(now), None, {"p": period}, ("due", "closed", "on_time", "overdue"), key="street_id")
     out = []
     for street_id, line in now.items():
         c = cases.get(street_id, {}).get("p", {"due": 0, "closed": 0, "on_time": 0, "overdue": 0})
