@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('analytics', '0002_fill_daily_counts'),
-        ('cases', '0008_transition_at_index'),
+        ('cases', '0007_stored_file_names'),
         ('registry', '0003_english_names'),
     ]
 
