@@ -23,6 +23,10 @@ DailyCaseCount (每日案件统计) cells (day, street, kind) are recounted from
 - a case saved (created, or its opening or closing time, state, stage deadline or street changed) or deleted:
   the cells it left and the cells it entered;
 - a case's stage exits recomputed (above): the closed_late cell of its closing day;
+- a complaint saved (created, or its received time, community, type or case changed) or deleted: the
+  closed_recurred cells of the closed cases it may make 回潮 (same community and type, closed in the 90 days
+  before it); the 12345 import's batch and `rebuild(start, end)`: every closed_recurred cell of the cases closed
+  from 90 days before `start` to `end`;
 - bulk writes: `rebuild_case_counts()` (part of `rebuild()` without dates).
 """
 import time as _time
@@ -105,6 +109,7 @@ def rebuild(start: date | None = None, end: date | None = None) -> dict:
                                     violation_type_id=g["violation_type_id"], channel=g["channel"],
                                     resident=g["channel"] in RESIDENT, count=g["n"]) for g in grouped]
         DailyComplaintCount.objects.bulk_create(objs, batch_size=2000)
+        rebuild_case_kind(DailyCaseCount.CLOSED_RECURRED, start - _recurrence_window(), end)
     return {"days": (end - start).days + 1, "rows": len(objs), "complaints": sum(o.count for o in objs),
             "seconds": round(_time.perf_counter() - began, 3)}
 
@@ -118,7 +123,8 @@ def _complaint_span() -> tuple[date, date] | None:
 
 
 def rebuild_batch(batch_id: int) -> None:
-    """The days a batch's complaints were received on (the 12345 import writes them without signals)."""
+    """The days a batch's complaints were received on (the 12345 import writes them without signals), and the
+    回潮 of the cases closed in the 90 days before."""
     span = Complaint.objects.filter(batch_id=batch_id).aggregate(low=Min("received_at"), high=Max("received_at"))
     if span["low"] is not None:
         rebuild(day_of(span["low"]), day_of(span["high"]))
@@ -126,16 +132,21 @@ def rebuild_batch(batch_id: int) -> None:
 
 # --- signal receivers (connected in AnalyticsConfig.ready) ---------------------------------------------
 
+RECURRENCE_FIELDS = ("received_at", "community_id", "violation_type_id", "case_id")  # cases.indicators.recurred_q's
+
+
 def complaint_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._analytics_old_recurrence = None
     if raw or instance.pk is None:
         instance._analytics_old_cell = None
         return
-    if update_fields is not None and not {f.replace("_id", "") for f in KEY_FIELDS} & \
+    if update_fields is not None and not {f.replace("_id", "") for f in KEY_FIELDS + RECURRENCE_FIELDS} & \
             {f.replace("_id", "") for f in update_fields}:
         instance._analytics_old_cell = False  # nothing counted changed
         return
-    old = Complaint.objects.filter(pk=instance.pk).values(*KEY_FIELDS).first()
+    old = Complaint.objects.filter(pk=instance.pk).values(*KEY_FIELDS, "case_id").first()
     instance._analytics_old_cell = cell_of(old) if old else None
+    instance._analytics_old_recurrence = tuple(old[f] for f in RECURRENCE_FIELDS) if old else None
 
 
 def complaint_post_save(sender, instance, created=False, raw=False, **kwargs):
@@ -145,13 +156,17 @@ def complaint_post_save(sender, instance, created=False, raw=False, **kwargs):
     if old is False:
         return
     new = cell_of({f: getattr(instance, f) for f in KEY_FIELDS})
-    if not created and old == new:
-        return
-    recount_cells([old, new])
+    if created or old != new:
+        recount_cells([old, new])
+    before = getattr(instance, "_analytics_old_recurrence", None)
+    now = tuple(getattr(instance, f) for f in RECURRENCE_FIELDS)
+    if created or before != now:
+        recount_case_cells(recurrence_cells([before, now]))
 
 
 def complaint_post_delete(sender, instance, **kwargs):
     recount_cells([cell_of({f: getattr(instance, f) for f in KEY_FIELDS})])
+    recount_case_cells(recurrence_cells([tuple(getattr(instance, f) for f in RECURRENCE_FIELDS)]))
 
 
 def batch_post_save(sender, instance, raw=False, **kwargs):
@@ -202,7 +217,7 @@ def rebuild_stage_exits() -> int:
 
 # --- daily case counts (每日案件统计) ----------------------------------------------------------------------
 
-CASE_CELL_FIELDS = ("created_at", "closed_at", "state", "state_due", "street_id")
+CASE_CELL_FIELDS = ("created_at", "closed_at", "state", "state_due", "street_id", "community_id")
 
 
 def late_exit():
@@ -221,6 +236,8 @@ def case_kind_q(kind: str, start: date, end: date) -> Q:
         return indicators.closed_in_q(start, end)
     if kind == DailyCaseCount.CLOSED_LATE:
         return indicators.closed_in_q(start, end) & Q(late_exit())
+    if kind == DailyCaseCount.CLOSED_RECURRED:
+        return indicators.closed_in_q(start, end) & indicators.recurred_q(_recurrence_window())
     if kind == DailyCaseCount.OPEN_DUE:
         return Q(state__in=indicators.OPEN_STATES, state_due__gte=start, state_due__lte=end)
     raise ValueError(kind)
@@ -263,6 +280,7 @@ def recount_case_cells(cells) -> None:
 
 def rebuild_case_counts() -> int:
     """Every cell from the cases (after bulk writes); returns the rows written."""
+    from cases import indicators
     from cases.choices import CaseState
     from cases.indicators import OPEN_STATES
     from cases.models import EnforcementCase
@@ -273,6 +291,8 @@ def rebuild_case_counts() -> int:
         (DailyCaseCount.FILED, cases.annotate(d=TruncDate("created_at", tzinfo=TZ))),
         (DailyCaseCount.CLOSED, closed.annotate(d=TruncDate("closed_at", tzinfo=TZ))),
         (DailyCaseCount.CLOSED_LATE, closed.filter(late_exit()).annotate(d=TruncDate("closed_at", tzinfo=TZ))),
+        (DailyCaseCount.CLOSED_RECURRED, closed.filter(indicators.recurred_q(_recurrence_window()))
+         .annotate(d=TruncDate("closed_at", tzinfo=TZ))),
         (DailyCaseCount.OPEN_DUE, cases.filter(state__in=OPEN_STATES, state_due__isnull=False)
          .annotate(d=F("state_due"))),
     ]
@@ -285,7 +305,51 @@ def rebuild_case_counts() -> int:
 
 
 def _with_late(cells) -> set[tuple]:
-    return set(cells) | {(d, s, DailyCaseCount.CLOSED_LATE) for d, s, k in cells if k == DailyCaseCount.CLOSED}
+    """With each closed cell, its closed_late and closed_recurred cells (the same cases, judged further)."""
+    return set(cells) | {(d, s, kind) for d, s, k in cells if k == DailyCaseCount.CLOSED
+                         for kind in (DailyCaseCount.CLOSED_LATE, DailyCaseCount.CLOSED_RECURRED)}
+
+
+def _recurrence_window() -> timedelta:
+    from analytics.metrics import RECURRENCE_WINDOW
+
+    return RECURRENCE_WINDOW
+
+
+def recurrence_cells(complaints) -> set[tuple]:
+    """The closed_recurred cells of the closed cases that complaints of these (received_at, community id, type id,
+    case id) may make 回潮: same community and type, closed in the window before the complaint."""
+    from cases.choices import CaseState
+    from cases.models import EnforcementCase
+
+    window, q = _recurrence_window(), Q()
+    for values in complaints:
+        if values is None:
+            continue
+        received, community_id, type_id, _case_id = values
+        if received is None or community_id is None or type_id is None:
+            continue
+        q |= Q(community_id=community_id, violation_type_id=type_id, closed_at__lt=received,
+               closed_at__gte=received - window)
+    if not q:
+        return set()
+    rows = EnforcementCase.objects.filter(q, state=CaseState.CLOSED).values_list("closed_at", "street_id")
+    return {(day_of(at), street_id, DailyCaseCount.CLOSED_RECURRED) for at, street_id in rows}
+
+
+def rebuild_case_kind(kind: str, start: date, end: date) -> int:
+    """Recount one kind's cells over start…end for every street at once (after the 12345 import's batch)."""
+    from cases.models import EnforcementCase
+
+    field = {DailyCaseCount.FILED: "created_at", DailyCaseCount.OPEN_DUE: "state_due"}.get(kind, "closed_at")
+    day = F(field) if field == "state_due" else TruncDate(field, tzinfo=TZ)
+    rows = (EnforcementCase.objects.filter(case_kind_q(kind, start, end)).order_by().annotate(d=day)
+            .values("d", "street_id").annotate(n=Count("pk")))
+    objs = [DailyCaseCount(day=r["d"], street_id=r["street_id"], kind=kind, count=r["n"]) for r in rows]
+    with transaction.atomic():
+        DailyCaseCount.objects.filter(kind=kind, day__gte=start, day__lte=end).delete()
+        DailyCaseCount.objects.bulk_create(objs, batch_size=2000)
+    return len(objs)
 
 
 CASE_DEADLINE_FIELDS = ("violation_type_id", "in_progress", "rectify_due")
@@ -328,6 +392,9 @@ def case_post_save(sender, instance, created=False, raw=False, **kwargs):
         recount_case_cells(_with_late(case_cells(old) | case_cells(new)))
         return
     before = case_cells(old) if old is not None else set()
+    if old is not None and old["community_id"] != new["community_id"]:  # 回潮 is judged by the community
+        recount_case_cells(_with_late(before | case_cells(new)))
+        return
     recount_case_cells(_with_late(before ^ case_cells(new)))
 
 

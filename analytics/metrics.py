@@ -388,6 +388,8 @@ def _case_filters(period: Period) -> dict[str, Q]:
     closed_q = indicators.closed_in_q(period.start, period.end)
     return {"filed": Q(created_at__gte=low, created_at__lt=high), "due": _due_q(period), "closed": closed_q,
             "late": closed_q & Q(aggregates.late_exit()),   # 按期 = closed minus these
+            # 回潮: a complaint of the same community and type within 90 days after the closing (cases.indicators)
+            "recurred": closed_q & indicators.recurred_q(RECURRENCE_WINDOW),
             "overdue": indicators.overdue_at_q(_overdue_at(period))}
 
 
@@ -401,6 +403,7 @@ def _kind_filters(period: Period) -> dict[str, Q]:
     span = Q(day__gte=period.start, day__lte=period.end)
     return {"filed": span & Q(kind=D.FILED), "due": span & Q(kind__in=[D.CLOSED, D.OPEN_DUE]),
             "closed": span & Q(kind=D.CLOSED), "late": span & Q(kind=D.CLOSED_LATE),
+            "recurred": span & Q(kind=D.CLOSED_RECURRED),
             "overdue": Q(kind=D.OPEN_DUE, day__lte=_overdue_at(period))}
 
 
@@ -486,11 +489,9 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
                                             complaint_list_url(period, status=ComplaintStatus.DUPLICATE, **loc))
 
     # cases
-    cases = _cases(streets, community_id)
     in_scope = _where(streets, community_id, prefix="case__")  # rows of other tables: by their case's place
-    closed_q = indicators.closed_in_q(period.start, period.end)
     overdue_at = _overdue_at(period)
-    counts = _case_counts(streets, community_id, {"p": period})["p"]
+    counts = _case_counts(streets, community_id, {"p": period}, CASE_COUNTS + ("recurred",))["p"]
     due, closed, on_time = counts["due"], counts["closed"], counts["on_time"]
     span = {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
     figures["filed"] = Figure("filed", counts["filed"], counts["filed"], None,
@@ -531,7 +532,7 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
                                            moves["rectified"], reviews, None)
 
     # recurrence: a complaint of the same community and type within 90 days after the closing (cases.indicators)
-    recurred = cases.filter(closed_q).filter(indicators.recurred_q(RECURRENCE_WINDOW)).count()
+    recurred = counts["recurred"]
     figures["recurrence_rate"] = Figure("recurrence_rate", _rate(recurred, closed), recurred, closed,
                                         case_list_url(**loc, **span, recurred="true"))
 

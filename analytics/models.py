@@ -58,18 +58,21 @@ class CaseStageExit(models.Model):
 
 class DailyCaseCount(models.Model):
     """每日案件统计: cases counted per day × street × kind, so the case figures of a period (立案, 应结案, 结案, 按期,
-    超期) of the district or a street sum a few rows a day instead of reading the period's cases. A case is in the
+    超期, 回潮) of the district or a street sum a few rows a day instead of reading the period's cases. A case is in the
     cell of its opening day (filed), of its closing day while closed (closed; closed_late when a stage was left
-    after its deadline) and of its current stage deadline while open (open_due). A community's figures read its
-    cases (few). analytics.aggregates keeps the table right."""
+    after its deadline; closed_recurred when the problem came back, cases.indicators.recurred_q) and of its
+    current stage deadline while open (open_due). A community's figures read its cases (few).
+    analytics.aggregates keeps the table right."""
 
-    FILED, CLOSED, CLOSED_LATE, OPEN_DUE = "filed", "closed", "closed_late", "open_due"
-    KINDS = [(FILED, _("立案")), (CLOSED, _("结案")), (CLOSED_LATE, _("超期结案")), (OPEN_DUE, _("在办到期"))]
+    FILED, CLOSED, CLOSED_LATE, CLOSED_RECURRED, OPEN_DUE = (
+        "filed", "closed", "closed_late", "closed_recurred", "open_due")
+    KINDS = [(FILED, _("立案")), (CLOSED, _("结案")), (CLOSED_LATE, _("超期结案")), (CLOSED_RECURRED, _("结案后回潮")),
+             (OPEN_DUE, _("在办到期"))]
 
     day = models.DateField(_("日期"))  # Asia/Shanghai
     street = models.ForeignKey("registry.Street", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="+", verbose_name=_("街镇"))
-    kind = models.CharField(_("类别"), max_length=12, choices=KINDS)
+    kind = models.CharField(_("类别"), max_length=16, choices=KINDS)
     count = models.PositiveIntegerField(_("件数"))
 
     class Meta:

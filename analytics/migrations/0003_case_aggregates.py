@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField(verbose_name='日期')),
-                ('kind', models.CharField(choices=[('filed', '立案'), ('closed', '结案'), ('closed_late', '超期结案'), ('open_due', '在办到期')], max_length=12, verbose_name='类别')),
+                ('kind', models.CharField(choices=[('filed', '立案'), ('closed', '结案'), ('closed_late', '超期结案'), ('closed_recurred', '结案后回潮'), ('open_due', '在办到期')], max_length=16, verbose_name='类别')),
                 ('count', models.PositiveIntegerField(verbose_name='件数')),
                 ('street', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='registry.street', verbose_name='街镇')),
             ],

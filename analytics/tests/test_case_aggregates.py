@@ -19,6 +19,7 @@ from cases.choices import CaseState
 from cases.models import CaseTransition, EnforcementCase
 from core import calendar
 from core.models import Holiday
+from intake.models import Complaint
 from registry.models import Community, Street, StreetPopulation, ViolationType
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def assert_kept_as_rebuilt():
     aggregates.rebuild_case_counts()
     assert kept == snapshot()
     periods = {"nov": NOV, "dec": Period.parse("2026-12"), "year": Period.between(date(2026, 1, 1), date(2026, 12, 31))}
-    assert metrics._case_counts(None, None, periods) == direct(periods)
+    assert metrics._case_counts(None, None, periods, metrics.CASE_COUNTS + ("recurred",)) == direct(periods)
 
 
 def direct(periods):
@@ -91,6 +92,18 @@ def test_the_kept_rows_equal_a_rebuild_after_every_write(world, fresh_calendar):
     assert CaseStageExit.objects.filter(case=late, late=True).exists()
     assert metrics._case_counts(None, None, {"p": NOV})["p"]["on_time"] == 0
     assert_kept_as_rebuilt()
+    # the problem comes back 10 days after the closing (回潮), then that complaint is moved to another type
+    call(world.caoyang_a, date(2026, 11, 20), code="GROUP_RENTING")
+    assert metrics.effectiveness(metrics.SYSTEM, NOV)["recurrence_rate"].numerator == 1
+    assert_kept_as_rebuilt()
+    again = Complaint.objects.get(received_at__date=date(2026, 11, 20))
+    again.violation_type = ViolationType.objects.get(code="EBIKE_PARKING")
+    again.save()
+    assert metrics.effectiveness(metrics.SYSTEM, NOV)["recurrence_rate"].numerator == 0
+    assert_kept_as_rebuilt()
+    again.violation_type = kind
+    again.save()
+    assert_kept_as_rebuilt()
     # a longer deadline for the type: the same case is now on time
     kind.stage_deadlines = {"VERIFY": 10}
     kind.save()
@@ -118,6 +131,9 @@ def test_the_kept_rows_equal_a_rebuild_after_every_write(world, fresh_calendar):
     late.state, late.state_due = CaseState.VERIFYING, date(2026, 12, 4)
     late.save()
     assert metrics._case_counts(None, None, {"p": NOV})["p"]["closed"] == 0
+    assert_kept_as_rebuilt()
+    again.delete()
+    assert metrics.effectiveness(metrics.SYSTEM, NOV)["recurrence_rate"].numerator == 0
     assert_kept_as_rebuilt()
     other.delete()
     late.delete()
