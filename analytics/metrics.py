@@ -611,6 +611,21 @@ def by_type(user, period: Period, street=None, community=None) -> list[dict]:
     return sorted(out, key=lambda r: (-r["count"], r["code"]))
 
 
+def by_type_per_month(user, months: list[Period], street=None, community=None) -> list[dict[str, int]]:
+    """by_type's counts (every channel, per violation type code; "" not yet classified) of each calendar month in
+    `months`, from one grouped query: [{code: count}] in the order of `months`."""
+    streets, community_id = _narrow(user, street, community)
+    whole = Period.between(min(m.start for m in months), max(m.end for m in months))
+    rows = (DailyComplaintCount.objects.filter(day__gte=whole.start, day__lte=whole.end)
+            .filter(_where(streets, community_id)).order_by()
+            .values_list("day__year", "day__month", "violation_type__code").annotate(n=Sum("count")))
+    found: dict[tuple, dict[str, int]] = {}
+    for year, month, code, n in rows:
+        found.setdefault((year, month), {})
+        found[(year, month)][code or ""] = found[(year, month)].get(code or "", 0) + n
+    return [found.get((m.start.year, m.start.month), {}) for m in months]
+
+
 def streets_ranked(user, period: Period, baseline: Period | None = None) -> list[dict]:
     """Per street the user may see: per_10k (and its change against `baseline`, default a year before),
     closing_rate, on_time_rate, overdue; ranked by per_10k, highest first (streets without population last)."""
