@@ -34,7 +34,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 
 from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount
@@ -120,6 +120,18 @@ def _complaint_span() -> tuple[date, date] | None:
     days = [d for d in (span["low"] and day_of(span["low"]), span["high"] and day_of(span["high"]),
                         rows["low"], rows["high"]) if d]
     return (min(days), max(days)) if days else None
+
+
+def complaints_per_company(first: date, last: date) -> dict[int, int]:
+    """credit.selectors._count_complaints from the daily counts (registered there by AnalyticsConfig.ready):
+    complaints about each company's communities received first…last, its own property reports left out."""
+    from intake.choices import Channel
+
+    rows = (DailyComplaintCount.objects.filter(day__gte=first, day__lte=last,
+                                               community__property_company__isnull=False)
+            .exclude(channel=Channel.PROPERTY_REPORT).order_by()
+            .values_list("community__property_company_id").annotate(n=Sum("count")))
+    return dict(rows)
 
 
 def rebuild_batch(batch_id: int) -> None:

@@ -35,3 +35,8 @@ class AnalyticsConfig(AppConfig):
         pre_save.connect(aggregates.holiday_pre_save, sender=Holiday, dispatch_uid="analytics_holiday_pre")
         post_save.connect(aggregates.holiday_changed, sender=Holiday, dispatch_uid="analytics_holiday")
         post_delete.connect(aggregates.holiday_changed, sender=Holiday, dispatch_uid="analytics_holiday_del")
+
+        # the credit ranking counts complaints per company from the daily counts (credit never imports analytics)
+        from credit import selectors as credit_selectors
+
+        credit_selectors.register_complaint_counter(aggregates.complaints_per_company)

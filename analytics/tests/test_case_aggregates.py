@@ -190,3 +190,19 @@ def test_the_overview_costs_the_same_queries_whatever_the_number_of_streets(clie
     for persona in (world.alice, world.sam):
         client.force_login(persona)
         assert _queries(client, url) == before[persona.username]
+
+
+def test_the_credit_ranking_counts_complaints_from_the_daily_counts_as_from_the_complaints(world):
+    from credit import selectors as credit_selectors
+    from intake.choices import Channel
+
+    today = timezone.localdate()
+    call(world.caoyang_a, today - timedelta(days=2), 3)                          # company A
+    call(world.changfeng_b, today - timedelta(days=400), 2)                      # company B, before the window
+    call(world.changfeng_b, today, 1)                                            # company B
+    call(world.changfeng_a, today, 2, channel=Channel.PROPERTY_REPORT)          # A's own reports: not counted
+    first = today - timedelta(days=365)
+    assert credit_selectors._complaint_counter is aggregates.complaints_per_company   # registered by analytics
+    direct = credit_selectors._count_complaints(first, today)
+    assert aggregates.complaints_per_company(first, today) == direct == {world.company_a.pk: 3,
+                                                                         world.company_b.pk: 1}
