@@ -12,7 +12,8 @@ whenever one of its complaints may have changed, so the table never drifts by in
 CaseStageExit (案件阶段办理记录) holds cases.indicators.stage_exits of every case; a case's rows are recomputed from
 its transitions (never patched) whenever an input of that rule may have changed, in the same transaction:
 - a transition of the case saved, or deleted on its own (not with its case: the rows go with the case);
-- the case saved with another violation type, in_progress or rectify_due (the stage deadlines depend on them);
+- the case saved with another violation type, in_progress or rectify_due (the stage deadlines depend on them),
+  or another street or community (copied on its rows);
 - a violation type saved (its stage deadlines): its cases; a holiday or working day saved or deleted: the cases
   with a stage deadline on or after that day (an earlier deadline cannot move);
 - bulk writes (the demo, bench/scale_generate.py's COPY) must rebuild: `rebuild()` without dates (what
@@ -203,8 +204,10 @@ def recompute_stage_exits(case_ids, recount: bool = True) -> int:
     for i in range(0, len(case_ids), STAGE_EXIT_CHUNK):
         chunk = case_ids[i:i + STAGE_EXIT_CHUNK]
         exits = indicators.stage_exits(chunk)
-        rows = [CaseStageExit(case_id=case_id, stage=stage, left_on=left, deadline=deadline,
-                              late=indicators.left_late(left, deadline))
+        places = {pk: (street_id, community_id) for pk, street_id, community_id in
+                  EnforcementCase.objects.filter(pk__in=list(exits)).values_list("pk", "street_id", "community_id")}
+        rows = [CaseStageExit(case_id=case_id, street_id=places[case_id][0], community_id=places[case_id][1],
+                              stage=stage, left_on=left, deadline=deadline, late=indicators.left_late(left, deadline))
                 for case_id, found in exits.items() for stage, left, deadline in found]
         with transaction.atomic():
             CaseStageExit.objects.filter(case_id__in=chunk).delete()
@@ -364,7 +367,8 @@ def rebuild_case_kind(kind: str, start: date, end: date) -> int:
     return len(objs)
 
 
-CASE_DEADLINE_FIELDS = ("violation_type_id", "in_progress", "rectify_due")
+# the inputs of a case's stage exits: its deadlines' (cases.services.stage_deadline) and its place (copied)
+CASE_DEADLINE_FIELDS = ("violation_type_id", "in_progress", "rectify_due", "street_id", "community_id")
 
 
 def _origin_model(origin):
@@ -390,7 +394,7 @@ def case_pre_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if update_fields is not None and not watched & {f.removesuffix("_id") for f in update_fields}:
         return
     instance._analytics_old = sender.objects.filter(pk=instance.pk).values(
-        *CASE_DEADLINE_FIELDS, *CASE_CELL_FIELDS).first()
+        *dict.fromkeys(CASE_DEADLINE_FIELDS + CASE_CELL_FIELDS)).first()
 
 
 def case_post_save(sender, instance, created=False, raw=False, **kwargs):

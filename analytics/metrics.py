@@ -513,7 +513,8 @@ def effectiveness(user, period: Period, street=None, community=None) -> dict[str
 
     # per stage: moves out of a stage in the period (cases.indicators.stage_exits, stored as CaseStageExit)
     per_stage = {s: [0, 0] for s in STAGES}
-    exits = (CaseStageExit.objects.filter(in_scope, left_on__gte=period.start, left_on__lte=period.end,
+    exits = (CaseStageExit.objects.filter(_where(streets, community_id), left_on__gte=period.start,
+                                          left_on__lte=period.end,
                                           deadline__isnull=False).order_by().values("stage")
              .annotate(n=Count("pk"), ok=Count("pk", filter=Q(late=False))))
     for row in exits:

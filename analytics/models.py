@@ -42,6 +42,11 @@ class CaseStageExit(models.Model):
 
     case = models.ForeignKey("cases.EnforcementCase", on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("案件"))
+    # the case's place, copied so a street's or community's figures need no join (recomputed when it moves)
+    street = models.ForeignKey("registry.Street", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+", verbose_name=_("街镇"))
+    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="+", verbose_name=_("小区"))
     stage = models.CharField(_("阶段"), max_length=16)  # the state left (cases.choices.CaseState)
     left_on = models.DateField(_("离开日期"))   # Asia/Shanghai
     deadline = models.DateField(_("阶段期限"), null=True, blank=True)

@@ -32,7 +32,8 @@ def at(y, m, d):
 
 
 def snapshot():
-    exits = sorted(CaseStageExit.objects.values_list("case_id", "stage", "left_on", "deadline", "late"))
+    exits = sorted(CaseStageExit.objects.values_list("case_id", "street_id", "community_id", "stage", "left_on",
+                                                     "deadline", "late"))
     cells = sorted(DailyCaseCount.objects.values_list("day", "street_id", "kind", "count"),
                    key=lambda r: (r[0], r[1] or 0, r[2]))
     return exits, cells
@@ -125,6 +126,11 @@ def test_the_kept_rows_equal_a_rebuild_after_every_write(world, fresh_calendar):
     assert_kept_as_rebuilt()
     other.state_due, other.street = date(2026, 12, 3), world.caoyang
     other.save()
+    assert_kept_as_rebuilt()
+    # the closed case put in another street's community: its figures move with it
+    late.community, late.street = world.changfeng_b, world.changfeng
+    late.save()
+    assert metrics.effectiveness(metrics.SYSTEM, NOV, street=world.changfeng)["closed"].value == 1
     assert_kept_as_rebuilt()
     # reopened: no longer closed in November
     move(late, CaseState.CLOSED, CaseState.VERIFYING, at(2026, 12, 1), "reopen")
