@@ -21,13 +21,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Min
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-
-from analytics.aggregates import bounds
-from intake.choices import RESIDENT_CHANNELS
 
 WEEKS_HISTORY = 12
 MIN_HISTORY = 4
@@ -100,33 +95,18 @@ class Alert:
         return "< 0.0001" if self.p < 0.0001 else f"{self.p:.4f}"
 
 
-def _resident_channels():
-    return [str(c) for c in RESIDENT_CHANNELS]
-
-
-def _complaints(user, street=None):
-    from intake.models import Complaint
-    qs = Complaint.objects.restrict(user, "view").filter(channel__in=_resident_channels(), community__isnull=False)
-    if street is not None:
-        qs = qs.filter(community__street_id=getattr(street, "pk", street))
-    return qs
-
-
-def data_start(user) -> date | None:
-    """The first day with any complaint in the user's scope (history before it is not history but no data)."""
-    first = _complaints(user).aggregate(first=Min("received_at"))["first"]
-    return timezone.localtime(first).date() if first else None
+def data_start(user, street=None) -> date | None:
+    """The first day with a resident's complaint matched to a community in the user's scope (history before it is
+    not history but no data); from the daily aggregate (analytics.selectors), scoped as the figures are."""
+    from analytics import selectors
+    return selectors.first_day(user, street=street, matched=True)
 
 
 def daily_counts(user, start: date, end: date, street=None) -> dict[int, dict[date, int]]:
-    """{community id: {day: complaints}} for start…end (both included), in the user's scope."""
-    out: dict[int, dict[date, int]] = {}
-    low, high = bounds(start, end)  # datetimes, so the received_at index serves the range
-    rows = (_complaints(user, street).filter(received_at__gte=low, received_at__lt=high)
-            .annotate(day=TruncDate("received_at")).values_list("community_id", "day").annotate(n=Count("pk")))
-    for community_id, day, n in rows:
-        out.setdefault(community_id, {})[day] = n
-    return out
+    """{community id: {day: residents' complaints}} for start…end (both included), in the user's scope: the daily
+    aggregate's (analytics.selectors), so the cost follows the days asked, not the complaint table."""
+    from analytics import selectors
+    return selectors.daily_resident_counts(user, start, end, street=street)
 
 
 def block_counts(days: dict[date, int], end: date, blocks: int) -> list[int]:

@@ -29,16 +29,20 @@ Case figures are counted as the cases stand now (a case's current stage deadline
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy, scope
-from analytics.aggregates import bounds, day_of
-from analytics.models import DailyComplaintCount
+from analytics import aggregates
+from analytics.aggregates import bounds
+from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount
 from analytics.periods import Period
 from cases import indicators
 from cases.choices import CaseState
@@ -401,12 +405,68 @@ def _due_q(period: Period) -> Q:
     return indicators.owed_in_q(period.start, period.end)
 
 
-def _closing(cases, period: Period) -> tuple[int, int, int]:
-    """(应结案, 结案, 按期结案) of the cases in the period."""
+CASE_COUNTS = ("filed", "due", "closed", "on_time", "overdue")
+
+
+def _case_filters(period: Period) -> dict[str, Q]:
+    """The case counts of a period, each a condition on the case (the rules are cases.indicators')."""
+    low, high = bounds(period.start, period.end)
     closed_q = indicators.closed_in_q(period.start, period.end)
-    due = cases.filter(_due_q(period)).count()
-    closed_ids = list(cases.filter(closed_q).values_list("pk", flat=True))
-    return due, len(closed_ids), len(indicators.on_time_ids(closed_ids))
+    return {"filed": Q(created_at__gte=low, created_at__lt=high), "due": _due_q(period), "closed": closed_q,
+            "late": closed_q & Q(aggregates.late_exit()),   # 按期 = closed minus these
+            # 回潮: a complaint of the same community and type within 90 days after the closing (cases.indicators)
+            "recurred": closed_q & indicators.recurred_q(RECURRENCE_WINDOW),
+            "overdue": indicators.overdue_at_q(_overdue_at(period))}
+
+
+def _overdue_at(period: Period) -> date:
+    return min(period.end, timezone.localdate())  # a period still running: overdue as of today
+
+
+def _kind_filters(period: Period) -> dict[str, Q]:
+    """The same counts as _case_filters, as sums of the daily case counts (DailyCaseCount kinds)."""
+    D = DailyCaseCount
+    span = Q(day__gte=period.start, day__lte=period.end)
+    return {"filed": span & Q(kind=D.FILED), "due": span & Q(kind__in=[D.CLOSED, D.OPEN_DUE]),
+            "closed": span & Q(kind=D.CLOSED), "late": span & Q(kind=D.CLOSED_LATE),
+            "recurred": span & Q(kind=D.CLOSED_RECURRED),
+            "overdue": Q(kind=D.OPEN_DUE, day__lte=_overdue_at(period))}
+
+
+def _grouped(rows, counts: dict, key):
+    if key is None:
+        return {None: rows.aggregate(**counts)}
+    return {row.pop(key): row for row in rows.values(key).annotate(**counts)}
+
+
+def _case_counts(streets, community_id, periods: dict, names=CASE_COUNTS, key=None):
+    """The case counts `names` of every period in `periods` (label -> Period) in one query: {label: {name: n}},
+    or with `key` ("street_id") {street id: {label: {name: n}}}. The district and streets sum the daily case
+    counts (a few rows a day, whatever the history); a community counts its cases."""
+    wanted = [n for n in names if n != "on_time"] + (["closed", "late"] if "on_time" in names else [])
+    wanted = list(dict.fromkeys(wanted))
+    if community_id is None:
+        filters = {label: _kind_filters(period) for label, period in periods.items()}
+        rows = DailyCaseCount.objects.filter(_where(streets, None)).order_by()
+        total = Sum
+    else:
+        filters = {label: _case_filters(period) for label, period in periods.items()}
+        rows = _cases(streets, community_id).order_by()
+        total = Count
+    field = "count" if community_id is None else "pk"
+    counts = {f"{label}__{name}": total(field, filter=filters[label][name]) for label in periods for name in wanted}
+    rows = rows.filter(reduce(or_, [filters[label][name] for label in periods for name in wanted]))
+    out = {}
+    for value, row in _grouped(rows, counts, key).items():
+        out[value] = {}
+        for label in periods:
+            found = {name: row[f"{label}__{name}"] or 0 for name in wanted}
+            if "on_time" in names:
+                found["on_time"] = found["closed"] - found["late"]
+            out[value][label] = {name: found[name] for name in names}
+    if key is None:
+        return out.get(None) or {label: dict.fromkeys(names, 0) for label in periods}
+    return out
 
 
 def _referrals_due(period: Period):
@@ -415,12 +475,19 @@ def _referrals_due(period: Period):
             .exclude(status=ReferralStatus.WITHDRAWN))
 
 
-def _referral_figure(pairs) -> Figure:
-    """referral_on_time_rate of (due, answered_at) pairs: answered (or returned: it sets answered_at) by the due
-    day, Shanghai time."""
-    pairs = list(pairs)
-    ok = sum(1 for due_day, answered in pairs if answered is not None and day_of(answered) <= due_day)
-    return Figure("referral_on_time_rate", _rate(ok, len(pairs)), ok, len(pairs), None)
+def _answered_by_due(rows, due: str, answered: str, key: str | None = None) -> dict:
+    """{key value (None without key): (answered by the due day, all)} of these rows: answered on or before the due
+    day, Shanghai time (that day included); counted in SQL, one grouped query."""
+    rows = rows.order_by().annotate(answered_day=TruncDate(answered, tzinfo=aggregates.TZ))
+    counts = {"n": Count("pk"), "ok": Count("pk", filter=Q(answered_day__lte=F(due)))}
+    found = _grouped(rows, counts, key)
+    return {value: (row["ok"], row["n"]) for value, row in found.items()}
+
+
+def _referral_figure(ok_n: tuple[int, int]) -> Figure:
+    """referral_on_time_rate: answered (or returned: it sets answered_at) by the due day, Shanghai time."""
+    ok, n = ok_n
+    return Figure("referral_on_time_rate", _rate(ok, n), ok, n, None)
 
 
 def referral_on_time_by_department(user, period: Period) -> dict[int, Figure]:
@@ -428,11 +495,8 @@ def referral_on_time_by_department(user, period: Period) -> dict[int, Figure]:
     assessment; the district's view only (a street user is refused: departments are not a street's)."""
     if allowed_streets(user) is not None:
         raise PermissionDenied("只有全区视角可按部门统计移交 / referrals by department need the district's view")
-    grouped: dict[int, list] = {}
-    for department_id, due_day, answered in _referrals_due(period).values_list("department_id", "due",
-                                                                               "answered_at"):
-        grouped.setdefault(department_id, []).append((due_day, answered))
-    return {department_id: _referral_figure(pairs) for department_id, pairs in grouped.items()}
+    grouped = _answered_by_due(_referrals_due(period), "due", "answered_at", key="department_id")
+    return {department_id: _referral_figure(ok_n) for department_id, ok_n in grouped.items()}
 
 
 def effectiveness(user, period: Period, street=None, community=None, district=None) -> dict[str, Figure]:
@@ -456,14 +520,10 @@ def effectiveness(user, period: Period, street=None, community=None, district=No
                                             complaint_list_url(period, status=ComplaintStatus.DUPLICATE, **loc))
 
     # cases
-    cases = _cases(streets, community_id)
-    closed_q = indicators.closed_in_q(period.start, period.end)
-    overdue_at = min(period.end, timezone.localdate())  # a period still running: overdue as of today
-    counts = cases.aggregate(
-        filed=Count("pk", filter=Q(created_at__gte=low, created_at__lt=high)),
-        overdue=Count("pk", filter=indicators.overdue_at_q(overdue_at)),
-    )
-    due, closed, on_time = _closing(cases, period)
+    in_scope = _where(streets, community_id, prefix="case__")  # rows of other tables: by their case's place
+    overdue_at = _overdue_at(period)
+    counts = _case_counts(streets, community_id, {"p": period}, CASE_COUNTS + ("recurred",))["p"]
+    due, closed, on_time = counts["due"], counts["closed"], counts["on_time"]
     span = {"closed_after": period.start.isoformat(), "closed_before": period.end.isoformat()}
     figures["filed"] = Figure("filed", counts["filed"], counts["filed"], None,
                               case_list_url(**loc, opened_after=period.start, opened_before=period.end))
@@ -477,22 +537,21 @@ def effectiveness(user, period: Period, street=None, community=None, district=No
     figures["overdue"] = Figure("overdue", counts["overdue"], counts["overdue"], None,
                                 case_list_url(**loc, overdue_at=overdue_at))
 
-    # per stage: moves out of a stage in the period
-    moved = (CaseTransition.objects.filter(case__in=cases, at__gte=low, at__lt=high, from_state__in=STAGES)
-             .exclude(from_state=F("to_state")).values_list("case_id", flat=True).distinct())
-    stage_exit_rows = indicators.stage_exits(set(moved))
+    # per stage: moves out of a stage in the period (cases.indicators.stage_exits, stored as CaseStageExit)
     per_stage = {s: [0, 0] for s in STAGES}
-    for rows in stage_exit_rows.values():
-        for stage, left, deadline in rows:
-            if deadline is not None and period.start <= left <= period.end:
-                per_stage[stage][1] += 1
-                per_stage[stage][0] += left <= deadline
+    exits = (CaseStageExit.objects.filter(_where(streets, community_id), left_on__gte=period.start,
+                                          left_on__lte=period.end,
+                                          deadline__isnull=False).order_by().values("stage")
+             .annotate(n=Count("pk"), ok=Count("pk", filter=Q(late=False))))
+    for row in exits:
+        if row["stage"] in per_stage:
+            per_stage[row["stage"]] = [row["ok"], row["n"]]
     for stage, (n, d) in per_stage.items():
         code = f"stage_on_time:{stage}"
         figures[code] = Figure(code, _rate(n, d), n, d, None)
 
     # rework, rectification
-    moves = (CaseTransition.objects.filter(case__in=cases, at__gte=low, at__lt=high)
+    moves = (CaseTransition.objects.filter(in_scope, at__gte=low, at__lt=high)
              .aggregate(reopened=Count("pk", filter=Q(action="reopen")),
                         rectified=Count("pk", filter=Q(action="close_rectified")),
                         escalated=Count("pk", filter=Q(action="escalate"))))
@@ -505,7 +564,7 @@ def effectiveness(user, period: Period, street=None, community=None, district=No
                                            moves["rectified"], reviews, None)
 
     # recurrence: a complaint of the same community and type within 90 days after the closing (cases.indicators)
-    recurred = cases.filter(closed_q).filter(indicators.recurred_q(RECURRENCE_WINDOW)).count()
+    recurred = counts["recurred"]
     figures["recurrence_rate"] = Figure("recurrence_rate", _rate(recurred, closed), recurred, closed,
                                         case_list_url(**loc, **span, recurred="true"))
 
@@ -513,7 +572,7 @@ def effectiveness(user, period: Period, street=None, community=None, district=No
     referrals = _referrals_due(period).filter(_where(streets, None))
     if community_id is not None:
         referrals = referrals.filter(Q(complaint__community_id=community_id) | Q(case__community_id=community_id))
-    figures["referral_on_time_rate"] = _referral_figure(referrals.values_list("due", "answered_at"))
+    figures["referral_on_time_rate"] = _referral_figure(_answered_by_due(referrals, "due", "answered_at")[None])
 
     # 12345 satisfaction
     replies = HotlineReply.objects.filter(replied_at__gte=low, replied_at__lt=high).exclude(satisfaction="")
@@ -523,12 +582,10 @@ def effectiveness(user, period: Period, street=None, community=None, district=No
     figures["satisfaction_rate"] = Figure("satisfaction_rate", _rate(sat["ok"], sat["n"]), sat["ok"], sat["n"], None)
 
     # supervision orders answered on time
-    orders = SupervisionOrder.objects.filter(case__in=cases, response_due__gte=period.start,
+    orders = SupervisionOrder.objects.filter(in_scope, response_due__gte=period.start,
                                              response_due__lte=period.end)
-    pairs = list(orders.values_list("response_due", "responded_at"))
-    ok = sum(1 for due_day, answered in pairs if answered is not None and day_of(answered) <= due_day)
-    figures["supervision_answered_rate"] = Figure("supervision_answered_rate", _rate(ok, len(pairs)), ok, len(pairs),
-                                                  None)
+    ok, n = _answered_by_due(orders, "response_due", "responded_at")[None]
+    figures["supervision_answered_rate"] = Figure("supervision_answered_rate", _rate(ok, n), ok, n, None)
     return figures
 
 
@@ -544,15 +601,21 @@ def monthly_trend(user, start: date, end: date, street=None, community=None) -> 
             .filter(_where(streets, community_id)).order_by().values("day__year", "day__month")
             .annotate(n=Sum("count")))
     per_month = {(r["day__year"], r["day__month"]): r["n"] for r in rows}
+    closing = _case_counts(streets, community_id, {f"m{i}": m for i, m in enumerate(months)},
+                           ("due", "closed", "on_time"))
+    if community_id is not None:
+        community_population = Community.objects.filter(pk=community_id).values_list("population", flat=True).first()
+    populations_of = {}
     out = []
-    for month in months:
+    for i, month in enumerate(months):
         n = per_month.get((month.start.year, month.start.month), 0)
         if community_id is not None:
-            population = Community.objects.filter(pk=community_id).values_list("population", flat=True).first()
+            population = community_population
         else:
-            pops = street_populations(month.end.year, streets)
-            population = sum(pops.values()) or None
-        due, closed, on_time = _closing(_cases(streets, community_id), month)
+            if month.end.year not in populations_of:
+                populations_of[month.end.year] = sum(street_populations(month.end.year, streets).values()) or None
+            population = populations_of[month.end.year]
+        due, closed, on_time = (closing[f"m{i}"][k] for k in ("due", "closed", "on_time"))
         out.append({"month": month.code, "complaints": n, "per_10k": _per_10k(n, population), "due": due,
                     "closed": closed, "closing_rate": _rate(closed, due), "on_time_rate": _rate(on_time, due)})
     return out
@@ -578,21 +641,38 @@ def by_type(user, period: Period, street=None, community=None) -> list[dict]:
     return sorted(out, key=lambda r: (-r["count"], r["code"]))
 
 
+def by_type_per_month(user, months: list[Period], street=None, community=None) -> list[dict[str, int]]:
+    """by_type's counts (every channel, per violation type code; "" not yet classified) of each calendar month in
+    `months`, from one grouped query: [{code: count}] in the order of `months`."""
+    streets, community_id = _narrow(user, street, community)
+    whole = Period.between(min(m.start for m in months), max(m.end for m in months))
+    rows = (DailyComplaintCount.objects.filter(day__gte=whole.start, day__lte=whole.end)
+            .filter(_where(streets, community_id)).order_by()
+            .values_list("day__year", "day__month", "violation_type__code").annotate(n=Sum("count")))
+    found: dict[tuple, dict[str, int]] = {}
+    for year, month, code, n in rows:
+        found.setdefault((year, month), {})
+        found[(year, month)][code or ""] = found[(year, month)].get(code or "", 0) + n
+    return [found.get((m.start.year, m.start.month), {}) for m in months]
+
+
 def streets_ranked(user, period: Period, baseline: Period | None = None) -> list[dict]:
     """Per street the user may see: per_10k (and its change against `baseline`, default a year before),
     closing_rate, on_time_rate, overdue; ranked by per_10k, highest first (streets without population last)."""
     baseline = baseline or period.year_ago()
     now = {u.unit_id: u for u in complaints_per_10k(user, period, "street")[1:]}
     then = {u.unit_id: u for u in complaints_per_10k(user, baseline, "street")[1:]}
+    # the case figures of every street in one query (the same counts as effectiveness())
+    cases = _case_counts(list(now), None, {"p": period}, ("due", "closed", "on_time", "overdue"), key="street_id")
     out = []
     for street_id, line in now.items():
-        figures = effectiveness(user, period, street=street_id)
+        c = cases.get(street_id, {}).get("p", {"due": 0, "closed": 0, "on_time": 0, "overdue": 0})
         out.append({"street_id": street_id, "street": line.unit, "complaints": line.complaints,
                     "population": line.population, "per_10k": line.per_10k,
                     "baseline_per_10k": then[street_id].per_10k if street_id in then else None,
                     "change_pct": _pct_change(line.per_10k, then[street_id].per_10k if street_id in then else None),
-                    "closing_rate": figures["closing_rate"].value, "on_time_rate": figures["on_time_rate"].value,
-                    "overdue": figures["overdue"].value, "list_url": line.list_url})
+                    "closing_rate": _rate(c["closed"], c["due"]), "on_time_rate": _rate(c["on_time"], c["due"]),
+                    "overdue": c["overdue"], "list_url": line.list_url})
     out.sort(key=lambda r: (r["per_10k"] is None, -(r["per_10k"] or 0), r["street"]))
     for rank, row in enumerate(out, 1):
         row["rank"] = rank

@@ -25,11 +25,14 @@ def daily_resident_counts(user, start: date, end: date, street=None, community=N
     return out
 
 
-def first_day(user, street=None) -> date | None:
-    """The first day with a resident's complaint in the user's scope (history before it is no data, not zero)."""
+def first_day(user, street=None, matched: bool = False) -> date | None:
+    """The first day with a resident's complaint in the user's scope (history before it is no data, not zero);
+    `matched`: of a complaint matched to a community (the hotspot rule's history)."""
     streets, _ = _narrow(user, street)
-    return (DailyComplaintCount.objects.filter(resident=True).filter(_where(streets, None))
-            .aggregate(first=Min("day"))["first"])
+    rows = DailyComplaintCount.objects.filter(resident=True).filter(_where(streets, None))
+    if matched:
+        rows = rows.filter(community__isnull=False)
+    return rows.aggregate(first=Min("day"))["first"]
 
 
 def today_counts(user, day: date, street=None) -> dict[str, int]:

@@ -119,7 +119,7 @@ def _types(user, period, **unit) -> list[dict]:
     rows = metrics.by_type(user, period, **unit)
     start, end = _trend_range(period)
     months = Period.between(start, end).months()
-    per_month = [{r["code"]: r["count"] for r in metrics.by_type(user, m, **unit)} for m in months]
+    per_month = metrics.by_type_per_month(user, months, **unit)
     for row in rows:
         series = [m.get(row["code"], 0) for m in per_month]
         top = max(series) or 1

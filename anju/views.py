@@ -54,9 +54,9 @@ def tasks_for(user) -> list[dict]:
     if may(user, policy.CASE_BOARD):
         board = case_selectors.board(user=user)
         url = reverse("cases:board")
-        tasks.append(_task("supervisions-open", _("未回复的督办"), len(board["supervisions"]),
+        tasks.append(_task("supervisions-open", _("未回复的督办"), board["supervisions_total"],
                            f"{url}#supervisions", "warning", "alarm"))
-        tasks.append(_task("referrals-late", _("超期未反馈的移交"), len(board["referrals"]),
+        tasks.append(_task("referrals-late", _("超期未反馈的移交"), board["referrals_total"],
                            f"{url}#referrals", "danger", "envelope-exclamation"))
     if may(user, policy.DUTY_CHECK_LIST):
         checks = credit_selectors.duty_checks(user=user)

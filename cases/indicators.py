@@ -137,12 +137,18 @@ def stage_exits(case_ids) -> dict[int, list[tuple[str, date, date | None]]]:
     return out
 
 
+def left_late(left: date, deadline: date | None) -> bool:
+    """A stage left after its deadline (the deadline day itself is on time; a stage without one never late)."""
+    return deadline is not None and left > deadline
+
+
 def on_time_ids(case_ids) -> set[int]:
-    """按期: of these cases, those that left every stage by its deadline (that day included)."""
+    """按期: of these cases, those that left every stage by its deadline (that day included). The analytics
+    pages read the same verdicts from their stored copy of stage_exits (analytics.models.CaseStageExit)."""
     case_ids = list(case_ids)
     exits = stage_exits(case_ids)
     return {pk for pk in case_ids
-            if all(deadline is None or left <= deadline for _stage, left, deadline in exits.get(pk, []))}
+            if not any(left_late(left, deadline) for _stage, left, deadline in exits.get(pk, []))}
 
 
 # --- indicators ----------------------------------------------------------------------------------

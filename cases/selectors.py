@@ -1,7 +1,8 @@
 """Reads of enforcement cases, always through the user's scope (`Model.objects.restrict`)."""
 from datetime import timedelta
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import Case, CharField, Count, F, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,9 @@ from registry.choices import Measure
 NEW_ASSIGNMENT_DAYS = 3
 ASSIGN_EVENTS = ("assign", "claim")
 UNASSIGNED_SHOWN = 20
+WORKBENCH_SHOWN = 20        # cases per panel of 今日工作台; the panel counts them all and links to the list
+BOARD_SHOWN_PER_STREET = 5   # overdue cases per street on 督办看板 (the most overdue); the rest on the case list
+BOARD_SHOWN = 20            # open supervisions and late referrals on 督办看板 (the most urgent)
 PENDING_REFERRAL = [ReferralStatus.SENT, ReferralStatus.SIGNED]
 OVERDUE, SOON = "overdue", "soon"
 
@@ -204,40 +208,56 @@ def _open_supervisions(qs):
 
 
 def workbench(*, user) -> dict:
+    """The officer's day. Each panel lists its first WORKBENCH_SHOWN cases (most urgent first) and counts them all
+    (`<panel>_total`), so the page costs the same whatever the officer's backlog."""
     mine = case_list(user=user).filter(officer=user, state__in=OPEN_STATES)
     since = timezone.now() - timedelta(days=NEW_ASSIGNMENT_DAYS)
     # opened lately, or assigned to me (or claimed by me) lately, by the timeline's records
     assigned = CaseTransition.objects.filter(action__in=ASSIGN_EVENTS, at__gte=since,
                                              payload__officer=user.pk).values("case_id")
-    return {
-        "overdue": list(_open_supervisions(overdue(mine))),
-        "soon": list(_open_supervisions(due_soon(mine))),
-        "new": list(_open_supervisions(mine.filter(Q(pk__in=assigned) | Q(created_at__gte=since)))
-                    .order_by("-created_at")),
+    panels = {
+        "overdue": overdue(mine), "soon": due_soon(mine),
+        "new": mine.filter(Q(pk__in=assigned) | Q(created_at__gte=since)).order_by("-created_at"),
         # clues of my streets nobody handles yet: mine to claim (认领)
-        "unassigned": list(_open_supervisions(case_list(user=user).filter(officer__isnull=True,
-                                                                          state__in=OPEN_STATES))[:UNASSIGNED_SHOWN]),
-        "supervisions": list(
-            SupervisionOrder.objects.restrict(user, "view")
-            .filter(case__officer=user, status=SupervisionStatus.OPEN)
-            .select_related("case", "issued_by").order_by("response_due")),
+        "unassigned": case_list(user=user).filter(officer__isnull=True, state__in=OPEN_STATES),
     }
+    out = {}
+    for name, qs in panels.items():
+        shown = UNASSIGNED_SHOWN if name == "unassigned" else WORKBENCH_SHOWN
+        out[name] = list(_open_supervisions(qs)[:shown])
+        out[f"{name}_total"] = len(out[name]) if len(out[name]) < shown else qs.order_by().count()
+    out["supervisions"] = list(
+        SupervisionOrder.objects.restrict(user, "view")
+        .filter(case__officer=user, status=SupervisionStatus.OPEN)
+        .select_related("case", "issued_by").order_by("response_due"))
+    return out
 
 
 def board(*, user) -> dict:
+    """督办看板: every overdue case counted per street, the BOARD_SHOWN_PER_STREET most overdue of each listed (the
+    rest on the case list, filtered to the street); open supervisions and late referrals counted, the BOARD_SHOWN
+    most urgent listed. The cost follows what is shown, not the backlog."""
     today = timezone.localdate()
-    late = _open_supervisions(overdue(case_list(user=user))).order_by("street__code", "street__name", "state_due")
-    return {
-        "overdue": list(late),
-        "supervisions": list(
-            SupervisionOrder.objects.restrict(user, "view").filter(status=SupervisionStatus.OPEN)
-            .select_related("case__street", "case__officer", "issued_by")
-            .annotate(is_late=Case(When(response_due__lt=today, then=Value(True)), default=Value(False)))
-            .order_by("response_due")),
-        "referrals": list(
-            Referral.objects.restrict(user, "view").filter(status__in=PENDING_REFERRAL, due__lt=today)
-            .select_related("department", "case", "complaint", "street").order_by("due")),
-    }
+    late = overdue(case_list(user=user))
+    per_street = dict(late.order_by().values_list("street_id").annotate(n=Count("pk")))
+    ranked = late.annotate(rank=Window(RowNumber(), partition_by=[F("street_id")],
+                                       order_by=[F("state_due").asc(), F("number").asc()]))
+    shown = ranked.filter(rank__lte=BOARD_SHOWN_PER_STREET).values_list("pk", flat=True)
+    cases = list(_open_supervisions(case_list(user=user).filter(pk__in=list(shown)))
+                 .order_by("street__code", "street__name", "state_due", "number"))
+    for case in cases:
+        case.street_overdue = per_street.get(case.street_id, 0)
+    supervisions = (SupervisionOrder.objects.restrict(user, "view").filter(status=SupervisionStatus.OPEN)
+                    .select_related("case__street", "case__officer", "issued_by")
+                    .annotate(is_late=Case(When(response_due__lt=today, then=Value(True)), default=Value(False)))
+                    .order_by("response_due", "pk"))
+    referrals = (Referral.objects.restrict(user, "view").filter(status__in=PENDING_REFERRAL, due__lt=today)
+                 .select_related("department", "case", "complaint", "street").order_by("due", "pk"))
+    out = {"overdue": cases, "overdue_total": sum(per_street.values()), "shown_per_street": BOARD_SHOWN_PER_STREET}
+    for name, qs in (("supervisions", supervisions), ("referrals", referrals)):
+        out[name] = list(qs[:BOARD_SHOWN])
+        out[f"{name}_total"] = len(out[name]) if len(out[name]) < BOARD_SHOWN else qs.count()
+    return out
 
 
 def inbox(*, user):

@@ -184,13 +184,38 @@ def visible_companies(user):
     return PropertyCompany.objects.annotate(company_id=F("pk")).filter(scope.credit_q(user, "view"))
 
 
+def _count_complaints(first: date, last: date) -> dict[int, int]:
+    """Complaints about each company's communities received first…last (Asia/Shanghai days), its own property
+    reports left out: company id -> count. Counted from the complaints; a higher app may register a counter that
+    reads the same from its daily aggregate (register_complaint_counter)."""
+    from intake.choices import Channel
+    from intake.models import Complaint
+
+    low = timezone.make_aware(datetime.combine(first, time.min))
+    high = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    return dict(Complaint.objects.filter(received_at__gte=low, received_at__lt=high,
+                                         community__property_company__isnull=False)
+                .exclude(channel=Channel.PROPERTY_REPORT)
+                .values_list("community__property_company_id").annotate(n=Count("pk"))
+                .values_list("community__property_company_id", "n"))
+
+
+_complaint_counter = _count_complaints
+
+
+def register_complaint_counter(counter) -> None:
+    """analytics (above credit) registers its daily complaint aggregate here (AnalyticsConfig.ready), so the
+    ranking's complaint counts cost a year's aggregate rows, not a year's complaints; same signature and rule
+    as _count_complaints, which stays the default (credit never imports analytics)."""
+    global _complaint_counter
+    _complaint_counter = counter or _count_complaints
+
+
 def company_ranking(*, user, on: date | None = None) -> list[dict]:
     """Every company ranked by its points in the rolling window (rank 1 = most points; ties share a rank),
     with failed and all duty checks and complaints about its communities in the last 12 months, households
     it manages and complaints per 1,000 households. Computed over all companies, so a company sees its true
     rank; the rows returned are those the user may see (a company: its own). A handful of queries."""
-    from intake.choices import Channel
-    from intake.models import Complaint
     from registry.models import Community, PropertyCompany
 
     on = on or timezone.localdate()
@@ -205,11 +230,7 @@ def company_ranking(*, user, on: date | None = None) -> list[dict]:
     checks = {row["company_id"]: row for row in
               DutyCheck.objects.filter(created_at__gte=since_dt, created_at__lt=until_dt).values("company_id")
               .annotate(checks=Count("pk"), failed=Count("pk", filter=Q(outcome=DutyOutcome.FAILED)))}
-    complaints = dict(Complaint.objects.filter(received_at__gte=since_dt, received_at__lt=until_dt,
-                                               community__property_company__isnull=False)
-                      .exclude(channel=Channel.PROPERTY_REPORT)
-                      .values_list("community__property_company_id").annotate(n=Count("pk"))
-                      .values_list("community__property_company_id", "n"))
+    complaints = _complaint_counter(since + timedelta(days=1), on)
     managed = {row["property_company_id"]: row for row in
                Community.objects.filter(property_company__isnull=False).values("property_company_id")
                .annotate(households=Sum("households"), communities=Count("pk"))}
