@@ -52,7 +52,7 @@ def _officers(request):
     return User.objects.filter(Q(pk__in=visible) | Q(pk=request.user.pk, role=Role.OFFICER)).order_by("username")
 
 
-# The case list's search box: the case's own text in the order of its pair column (cases 0008, core.search), the case
+# The case list's search box: the case's own text in the order of its pair column (cases 0009, core.search), the case
 # number by trigrams, the community by name in its own table. The whole text typed is one phrase.
 SEARCH_TEXT = ("summary", "location")
 

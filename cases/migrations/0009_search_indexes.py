@@ -33,5 +33,5 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0007_stored_file_names")]
+    dependencies = [("cases", "0008_transition_at_index")]
     operations = [migrations.RunPython(create, drop, elidable=False)]
