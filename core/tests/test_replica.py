@@ -32,9 +32,11 @@ def test_without_a_replica_everything_reads_the_default_database():
 
 
 @pytest.fixture
-def replica_db(transactional_db):
+def replica_db(django_db_serialized_rollback, transactional_db):
     """A "replica" alias on the test database, as DATABASE_REPLICA_URL with TEST MIRROR gives; committed rows
-    (transactional test) are seen by both connections. Removed before the test database is flushed."""
+    (transactional test) are seen by both connections. Removed before the test database is flushed. Serialized
+    rollback, as every transactional test here: a plain flush re-creates the content types under new ids, and the
+    next serialized test on the same worker then fails to restore its own."""
     from tests.personas import ensure_reference_data
 
     ensure_reference_data()  # a transactional test before this one flushed the migrations' rows
