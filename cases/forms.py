@@ -48,8 +48,13 @@ def _streets(request):
 def _officers(request):
     if request is None:
         return User.objects.none()
-    visible = EnforcementCase.objects.restrict(request.user, "view").values("officer_id")
-    return User.objects.filter(Q(pk__in=visible) | Q(pk=request.user.pk, role=Role.OFFICER)).order_by("username")
+    # The officers (cases are assigned only to officers) with a case the user sees, asked officer by officer through
+    # the officer index: at half a million cases "every officer of every case" read the whole table, 0.6 s on every
+    # list page, and PostgreSQL planned a correlated EXISTS as a scan per user.
+    visible = EnforcementCase.objects.restrict(request.user, "view")
+    handling = [pk for pk in User.objects.filter(role=Role.OFFICER).values_list("pk", flat=True)
+                if visible.filter(officer_id=pk).exists()]
+    return User.objects.filter(Q(pk__in=handling) | Q(pk=request.user.pk, role=Role.OFFICER)).order_by("username")
 
 
 # The case list's search box: the case's own text in the order of its pair column (cases 0009, core.search), the case

@@ -11,6 +11,9 @@ TEXT = ("summary", "location")  # cases.forms.SEARCH_TEXT, in its order
 def create(apps, schema_editor):
     # the API's default order (newest first) and the case list's (the nearest stage deadline first, then newest)
     schema_editor.execute('CREATE INDEX IF NOT EXISTS "case_created" ON "cases_enforcementcase" (created_at DESC)')
+    # the list's officer choices in a street's scope: does this officer have a case in these streets (cases.forms)
+    schema_editor.execute('CREATE INDEX IF NOT EXISTS "case_street_officer" ON "cases_enforcementcase" '
+                          "(street_id, officer_id)")
     if schema_editor.connection.vendor != "postgresql":
         return  # SQLite cannot index NULLS LAST (it sorts the list's order itself) and has no pair column
     schema_editor.execute('CREATE INDEX IF NOT EXISTS "case_list_order" ON "cases_enforcementcase" '
@@ -25,6 +28,7 @@ def create(apps, schema_editor):
 
 def drop(apps, schema_editor):
     schema_editor.execute('DROP INDEX IF EXISTS "case_created"')
+    schema_editor.execute('DROP INDEX IF EXISTS "case_street_officer"')
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute('DROP INDEX IF EXISTS "case_list_order"')
