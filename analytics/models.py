@@ -28,6 +28,11 @@ class DailyComplaintCount(models.Model):
             models.Index(fields=["day", "street"]),
             models.Index(fields=["street", "day"]),
             models.Index(fields=["community", "day"]),
+            # PostgreSQL answers a period's sums from this index alone (index-only scan; other databases ignore
+            # include): at five million complaints the table holds 2.4 million cells, and reading them from the
+            # heap took the overview 1.5 s instead of 0.5 s (bench/README.md)
+            models.Index(fields=["day"], include=["resident", "channel", "street", "community", "violation_type",
+                                                  "count"], name="daily_count_covering"),
         ]
 
     def __str__(self):
