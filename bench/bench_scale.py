@@ -96,10 +96,11 @@ def main():
     # one connection kept for the whole run, as a server with CONN_MAX_AGE keeps it (and so the queries counted
     # are not cleared by a reconnection at every request)
     from django.core import signals
-    from django.db import close_old_connections
+    from django.db import close_old_connections, reset_queries
 
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
+    signals.request_started.disconnect(reset_queries)  # or every request would empty the captured queries
     today = timezone.localdate()
     last_month_end = today.replace(day=1) - timezone.timedelta(days=1)
     values = {"street": Street.objects.order_by("pk").values_list("pk", flat=True).first(),
