@@ -127,8 +127,7 @@ class CaseFilter(FigureFiltersMixin, django_filters.FilterSet):
         value = (value or "").strip()
         if not value:
             return queryset
-        return queryset.filter(search.matching(EnforcementCase, value, SEARCH_TEXT, indexed=SEARCH_TEXT,
-                                               trigram=("number",),
+        return queryset.filter(search.matching(EnforcementCase, value, SEARCH_TEXT, trigram=("number",),
                                                lookups={"community": Community.objects.filter(name__icontains=value)}))
 
     def by_state(self, queryset, name, value):

@@ -67,27 +67,19 @@ def grams_match(table: str, word: str) -> Q:
     return Q(RawSQL(f'"{table}"."{COLUMN}" @@ %s::tsquery', [grams_query(word)], output_field=BooleanField()))
 
 
-def matching(model, word: str, fields: tuple[str, ...], *, indexed: tuple[str, ...] = (),
-             trigram: tuple[str, ...] = (), lookups: dict | None = None) -> Q:
+def matching(model, word: str, fields: tuple[str, ...], *, trigram: tuple[str, ...] = (),
+             lookups: dict | None = None) -> Q:
     """The condition for one searched word.
 
-    fields: every text field searched (LIKE). indexed: the fields of the table's pair column (narrowed by it on
+    fields: the text fields searched (LIKE), those of the table's pair column, in its order (narrowed by it on
     PostgreSQL). trigram: fields with a trigram index (order numbers: searched only with a word without Chinese
-    on PostgreSQL). lookups: {foreign key field: queryset of matching ids}, for names in
-    small related tables (the community, the street), which are matched there and not in the big table."""
+    on PostgreSQL). lookups: {foreign key field: queryset of matching ids}, for names in small related tables
+    (the community, the street), which are matched there and not in the big table."""
     like = Q()
     for field in fields:
         like |= Q(**{f"{field}__icontains": word})
-    if indexed and uses_grams():
-        narrowed = grams_match(model._meta.db_table, word)
-        rest = Q()
-        for field in fields:
-            if field not in indexed:
-                rest |= Q(**{f"{field}__icontains": word})
-        inside = Q()
-        for field in indexed:
-            inside |= Q(**{f"{field}__icontains": word})
-        like = (narrowed & inside) | rest if rest else narrowed & inside
+    if uses_grams():
+        like = grams_match(model._meta.db_table, word) & like
     for field in trigram:
         if word.isascii() or not uses_grams():
             like |= Q(**{f"{field}__icontains": word})

@@ -128,7 +128,7 @@ def text_filter(qs, value: str):
     2026…12345… in 曹杨新村 (Latin letters in any case)."""
 
     for word in (value or "").split()[:8]:
-        qs = qs.filter(search.matching(Complaint, word, SEARCH_TEXT, indexed=SEARCH_TEXT, trigram=SEARCH_NUMBER,
+        qs = qs.filter(search.matching(Complaint, word, SEARCH_TEXT, trigram=SEARCH_NUMBER,
                                        lookups={
                                            "community": Community.objects.filter(name__icontains=word),
                                            "street": Street.objects.filter(name__icontains=word),
