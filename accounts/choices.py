@@ -10,3 +10,4 @@ class Role(models.TextChoices):
     PROPERTY = "PROPERTY", _("物业企业")
     ADMIN = "ADMIN", _("系统管理员")
     CITY = "CITY", _("市城管执法局")
+    LEGAL = "LEGAL", _("法制审核人员")

@@ -13,6 +13,10 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=16, choices=Role.choices, default=Role.STREET)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    # 行政处罚法 §42: enforcement by at least two officers holding enforcement certificates; the number is printed
+    # on every document they sign and checked by cases.rules before investigation and any decision.
+    cert_number = models.CharField(_("执法证号"), max_length=30, blank=True,
+                                   help_text=_("行政执法证件号码；调查取证和执法文书须两名持证执法人员"))
     # The district a district role (lead, department, administrator) works in. NULL: an installation's
     # administrator, the city bureau (市局), or any role of an installation holding one district only
     # (accounts.scope.district_streets): the field came with issue 12 and older accounts have none.

@@ -21,12 +21,14 @@ from accounts.scope import role_of
 
 ADMIN, LEAD, OFFICER, STREET, DEPARTMENT, PROPERTY, CITY = (Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET,
                                                             Role.DEPARTMENT, Role.PROPERTY, Role.CITY)
+LEGAL = Role.LEGAL
 HOUSING = (DEPARTMENT, "HOUSING")  # one department: the housing bureau supervises property companies
 
 ALL = frozenset(Role.values)
 STAFF = frozenset({ADMIN, LEAD, OFFICER, STREET})          # the bureau and the streets
 HANDLERS = frozenset({ADMIN, LEAD, OFFICER})               # those who run cases (cases.workflow)
-SUPERVISORS = frozenset({ADMIN, LEAD})                     # 督办, assigning officers
+SUPERVISORS = frozenset({ADMIN, LEAD})                     # 督办, assigning officers, 负责人审批
+LEGAL_REVIEWERS = frozenset({LEGAL})                       # 法制审核 (行政处罚法 §58), never the investigators
 CREDIT_READERS = frozenset({ADMIN, LEAD, OFFICER, HOUSING, CITY})  # every company's credit (the city reads it)
 
 # --- the actions (stable names; pages, API, templates and services use these constants) ------------------
@@ -65,6 +67,7 @@ CASE_HANDLE = "case.handle"                    # parties, evidence, documents, f
 CASE_ASSIGN = "case.assign"
 CASE_CLAIM = "case.claim"
 CASE_SUPERVISE = "case.supervise"              # 督办
+CASE_LEGAL_REVIEW = "case.legal_review"        # 法制审核 of a penalty before the decision
 SUPERVISION_RESPOND = "case.supervision_respond"
 REFERRAL_INBOX = "referral.inbox"
 REFERRAL_HANDLE = "referral.handle"            # 签收, 反馈, 退回
@@ -137,6 +140,7 @@ POLICY: dict[str, Rule] = {
     CASE_ASSIGN: Rule(SUPERVISORS, scope="change"),
     CASE_CLAIM: Rule(frozenset({OFFICER}), scope="change"),
     CASE_SUPERVISE: Rule(SUPERVISORS, scope="view"),
+    CASE_LEGAL_REVIEW: Rule(LEGAL_REVIEWERS, scope="change"),
     SUPERVISION_RESPOND: Rule(frozenset({OFFICER}), scope="change", of="case", check="own_case",
                               doc="the case's officer (any officer of the street while it has none)"),
     REFERRAL_INBOX: Rule(frozenset({DEPARTMENT})),

@@ -34,7 +34,7 @@ PERSONAL_DATA_ACCESS = {
     # complainants' names and phones (诉求人): handlers of the complaint only, never the company complained about
     "caller": {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET},
     # parties' ID numbers and phones (当事人)
-    "party": {Role.ADMIN, Role.LEAD, Role.OFFICER},
+    "party": {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.LEGAL},
     # contacts of project managers and owners' committees: the housing bureau supervises both
     "contact": {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET, Role.PROPERTY, (Role.DEPARTMENT, "HOUSING")},
 }
@@ -286,11 +286,12 @@ def complaint_q(user, action: str = "view", prefix: str = "") -> Q:
 
 def case_q(user, action: str = "view", prefix: str = "") -> Q:
     """Cases: the district sees all; officers and street staff their streets'; a department the cases
-    referred to it; a property company none (its duty checks come through their own pages)."""
+    referred to it; a property company none (its duty checks come through their own pages). The legal reviewer
+    (法制审核) reads the district's cases; the workflow table limits the moves the role makes to its reviews."""
     role = role_of(user)
     if role is None:
         return NOTHING
-    if role in {Role.ADMIN, Role.LEAD}:
+    if role in {Role.ADMIN, Role.LEAD, Role.LEGAL}:
         return _in_district(user, f"{prefix}street_id")
     if _city_reads(role, action):
         return Q()

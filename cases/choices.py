@@ -11,9 +11,17 @@ class CaseState(models.TextChoices):
     VERIFYING = "VERIFYING", _("核查")
     FILED = "FILED", _("立案")
     INVESTIGATING = "INVESTIGATING", _("调查取证")
+    # 行政处罚一般程序 (行政处罚法 §44–§58): the notice, the party's statement and defence, the hearing, the legal
+    # review and the leader's approval come between the investigation and a penalty decision.
+    NOTICE = "NOTICE", _("事先告知")
+    DEFENCE = "DEFENCE", _("陈述申辩")
+    HEARING = "HEARING", _("听证")
+    LEGAL_REVIEW = "LEGAL_REVIEW", _("法制审核")
+    APPROVAL = "APPROVAL", _("负责人审批")
     DECIDED = "DECIDED", _("处理决定")
     RECTIFYING = "RECTIFYING", _("整改期限")
     REVIEWING = "REVIEWING", _("复查")
+    ENFORCING = "ENFORCING", _("申请强制执行")
     CLOSED = "CLOSED", _("结案")
     REFERRED = "REFERRED", _("移交")
 
@@ -48,6 +56,15 @@ class DocumentKind(models.TextChoices):
     ORDER_CORRECT = "ORDER_CORRECT", _("责令改正通知书")
     PENALTY_DECISION = "PENALTY_DECISION", _("行政处罚决定书")
     REFERRAL_LETTER = "REFERRAL_LETTER", _("移交函")
+    FILING_APPROVAL = "FILING_APPROVAL", _("立案审批表")
+    INQUIRY_RECORD = "INQUIRY_RECORD", _("询问笔录")
+    INSPECTION_RECORD = "INSPECTION_RECORD", _("现场检查（勘验）笔录")
+    PRIOR_NOTICE = "PRIOR_NOTICE", _("行政处罚事先告知书")
+    HEARING_NOTICE = "HEARING_NOTICE", _("听证告知书")
+    DEFENCE_REVIEW = "DEFENCE_REVIEW", _("陈述申辩复核意见书")
+    LEGAL_REVIEW = "LEGAL_REVIEW", _("法制审核意见书")
+    SERVICE_RECEIPT = "SERVICE_RECEIPT", _("送达回证")
+    SUMMARY_DECISION = "SUMMARY_DECISION", _("当场行政处罚决定书")
 
 
 class PaymentStatus(models.TextChoices):
@@ -63,3 +80,25 @@ class SupervisionStatus(models.TextChoices):
     CLOSED = "CLOSED", _("已办结")
 
 
+
+
+class Procedure(models.TextChoices):
+    GENERAL = "GENERAL", _("一般程序")
+    SUMMARY = "SUMMARY", _("简易程序（当场处罚）")
+
+
+class ServiceManner(models.TextChoices):
+    """送达方式 (行政处罚法 §61, 民事诉讼法's rules of service)."""
+
+    IN_PERSON = "IN_PERSON", _("直接送达")
+    POST = "POST", _("邮寄送达")
+    LEFT = "LEFT", _("留置送达")
+    ELECTRONIC = "ELECTRONIC", _("电子送达（经当事人同意）")
+
+
+class ReviewResult(models.TextChoices):
+    """陈述申辩复核: what the party's statement and defence changed (行政处罚法 §45)."""
+
+    ACCEPTED = "ACCEPTED", _("采纳")
+    PARTLY = "PARTLY", _("部分采纳")
+    REJECTED = "REJECTED", _("不予采纳")

@@ -15,7 +15,10 @@ from cases.choices import (
     PartyKind,
     PartyRole,
     PaymentStatus,
+    Procedure,
     ReferralStatus,
+    ReviewResult,
+    ServiceManner,
     SupervisionStatus,
 )
 from core.models import TimeStampedModel
@@ -35,6 +38,9 @@ class EnforcementCase(TimeStampedModel):
     summary = models.TextField(_("案情摘要"))
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="cases", verbose_name=_("承办队员"))
+    # 行政处罚法 §42: at least two officers with enforcement certificates investigate and sign.
+    co_officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="co_cases", verbose_name=_("协办队员"))
     state = models.CharField(_("状态"), max_length=16, choices=CaseState.choices, default=CaseState.REGISTERED,
                              db_index=True)
     state_entered_at = models.DateTimeField(_("进入本阶段时间"))
@@ -44,6 +50,10 @@ class EnforcementCase(TimeStampedModel):
                                       help_text=_("违法搭建：正在搭建的为新增违建，已建成的为存量违建"))
     measures = models.JSONField(_("处理措施"), default=list, blank=True)
     decision = models.TextField(_("处理决定"), blank=True)
+    # What the investigation found (经查): the documents' facts paragraph, never the caller's words.
+    findings = models.TextField(_("查明的违法事实"), blank=True)
+    # 行政处罚法 §60: a decision within 90 days of 立案, extended only with the leader's approval (recorded).
+    decision_due = models.DateField(_("办案期限"), null=True, blank=True)
     rectify_due = models.DateField(_("整改期限"), null=True, blank=True)
     referred_to = models.ForeignKey("registry.Department", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("移交部门"))
@@ -211,11 +221,81 @@ class Document(models.Model):
         return scope.case_q(user, action, prefix="case__")
 
 
+class PenaltyProcedure(models.Model):
+    """行政处罚程序 of one case: what the moves of the general procedure (or the summary one) recorded — the intended
+    penalty, the notice and its service, the statement and defence and its review, the hearing, the legal review,
+    the collective discussion, the approval, the decision's service, the 催告 and the court application. Written
+    only by the effects of cases.workflow's moves (cases.effects); every earlier round is kept in its history."""
+
+    case = models.OneToOneField(EnforcementCase, on_delete=models.CASCADE, related_name="penalty")
+    procedure = models.CharField(_("程序"), max_length=10, choices=Procedure.choices, default=Procedure.GENERAL)
+    # [{"party": id, "range": FineRange id, "quantity": "12.5" | None, "amount": "5000.00"}]
+    proposed = models.JSONField(_("拟处罚内容"), default=list, blank=True)
+    first_proposed = models.JSONField(_("告知时拟处罚内容"), default=list, blank=True,
+                                      help_text=_("陈述申辩不得加重处罚：以告知时的金额为上限"))
+    hearing_offered = models.BooleanField(_("告知听证权利"), default=False)
+    notice = models.ForeignKey("Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("事先告知书"))
+    notice_served_on = models.DateField(_("告知书送达日期"), null=True, blank=True)
+    notice_service_manner = models.CharField(_("告知书送达方式"), max_length=12, choices=ServiceManner.choices,
+                                             blank=True)
+    statement = models.TextField(_("陈述申辩意见"), blank=True)
+    statement_on = models.DateField(_("陈述申辩日期"), null=True, blank=True)
+    waived = models.BooleanField(_("当事人放弃陈述申辩和听证"), default=False)
+    review_result = models.CharField(_("复核结果"), max_length=10, choices=ReviewResult.choices, blank=True)
+    review_text = models.TextField(_("复核意见"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("复核人"))
+    hearing_requested_on = models.DateField(_("申请听证日期"), null=True, blank=True)
+    hearing_at = models.DateTimeField(_("听证时间"), null=True, blank=True)
+    hearing_place = models.CharField(_("听证地点"), max_length=200, blank=True)
+    hearing_presider = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                         related_name="+", verbose_name=_("听证主持人"))
+    hearing_record = models.TextField(_("听证笔录摘要"), blank=True)
+    hearing_held_on = models.DateField(_("听证举行日期"), null=True, blank=True)
+    legal_opinion = models.TextField(_("法制审核意见"), blank=True)
+    legal_reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                       related_name="+", verbose_name=_("法制审核人"))
+    legal_reviewed_at = models.DateTimeField(_("法制审核时间"), null=True, blank=True)
+    discussion_minutes = models.TextField(_("集体讨论记录"), blank=True)
+    discussion_participants = models.CharField(_("集体讨论参加人"), max_length=300, blank=True)
+    discussion_on = models.DateField(_("集体讨论日期"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("审批负责人"))
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_served_on = models.DateField(_("决定书送达日期"), null=True, blank=True)
+    decision_service_manner = models.CharField(_("决定书送达方式"), max_length=12, choices=ServiceManner.choices,
+                                               blank=True)
+    urged_on = models.DateField(_("催告书送达日期"), null=True, blank=True)
+    court_applied_on = models.DateField(_("申请法院强制执行日期"), null=True, blank=True)
+    court = models.CharField(_("受理法院"), max_length=100, blank=True)
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("行政处罚程序")
+        verbose_name_plural = _("行政处罚程序")
+
+    def __str__(self):
+        return f"{self.case} {self.get_procedure_display()}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")
+
+
 class Fine(models.Model):
     case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, related_name="fines")
     party = models.ForeignKey(Party, null=True, blank=True, on_delete=models.PROTECT, related_name="fines")
     amount = models.DecimalField(_("罚款金额（元）"), max_digits=12, decimal_places=2)
+    # The range of the penalty article the amount was checked against, and the measured quantity of a per-unit
+    # range (㎡, persons, the compensation a multiple applies to).
+    fine_range = models.ForeignKey("registry.FineRange", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("罚款幅度"))
+    quantity = models.DecimalField(_("计罚数量"), max_digits=12, decimal_places=2, null=True, blank=True)
     decided_at = models.DateField(_("决定日期"))
+    # 行政处罚法 §67: paid within 15 days of receiving the decision; from the day after, §72's 3 % a day.
+    due = models.DateField(_("缴纳期限"), null=True, blank=True)
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(_("缴纳状态"), max_length=12, choices=PaymentStatus.choices,
                               default=PaymentStatus.UNPAID)

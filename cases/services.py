@@ -12,14 +12,13 @@ from accounts.choices import Role
 from accounts.messages import stored, text
 from accounts.policy import may
 from accounts.scope import role_of
-from cases import rules, workflow
+from cases import effects, penalties, rules, workflow
 from cases.choices import CaseState
 from cases.models import CaseTransition, EnforcementCase, Evidence, Party
 from core import calendar
 from core.busy import retry_when_busy
 from core.errors import ApplicationError
 from core.uploads import stored_file, upload_check
-from intake.choices import ComplaintStatus
 from intake.services import complaint_transition
 
 
@@ -28,6 +27,12 @@ class StaleCase(ApplicationError):
 
 
 def _deadline(case: EnforcementCase, state: str, start: date) -> date | None:
+    if state == CaseState.DEFENCE:
+        procedure = getattr(case, "penalty", None)
+        if procedure is not None and procedure.notice_served_on:
+            return penalties.defence_until(procedure.notice_served_on, procedure.hearing_offered)
+    if state in workflow.PENALTY_PENDING:
+        return case.decision_due   # 行政处罚法 §60: the 90-day limit runs through the procedure
     stage = workflow.STATE_STAGE.get(state)
     if stage is None:
         return None
@@ -206,69 +211,38 @@ def case_transition(*, case: EnforcementCase, action: str, actor, version: int |
         if problem:
             raise ApplicationError(*problem, extra={"requirement": need})
 
-    payload = {}
-    if action in {"decide", "escalate"}:  # a decision, or the further decision after a failed review
-        locked.measures = list(data["measures"])
-        locked.decision = data.get("decision", "") or reason
-        payload["measures"] = locked.measures
-    if action == "order_rectification":
-        locked.rectify_due = data["rectify_due"]
-        payload["rectify_due"] = data["rectify_due"].isoformat()
-    if action == "refer":
-        from registry.models import Department
-
-        department = data["department"]
-        if not isinstance(department, Department):
-            department = Department.objects.filter(code=department).first()
-        if department is None or department.code == "CHENGGUAN":
-            raise ApplicationError("请选择其他职能部门", "choose another department")
-        locked.referred_to = department
-        payload["department"] = department.code
-    if data.get("measures_done"):
-        payload["measures_done"] = list(data["measures_done"])
-        locked.measures = sorted(set(locked.measures) | set(data["measures_done"]))
-
-    now = timezone.now()
-    source = locked.state
-    locked.state = move.target
-    locked.state_entered_at = now
-    locked.state_due = _deadline(locked, move.target, timezone.localdate())
-    if move.target == CaseState.CLOSED:
-        locked.closed_at, locked.closing_reason = now, reason[:300]
-    if action == "reopen":
-        locked.closed_at, locked.closing_reason = None, ""
+    step = effects.Step(case=locked, move=move, actor=actor, data=data, source=locked.state)
+    effects.run(step, "before")
+    if not move.records_only:
+        now = timezone.now()
+        locked.state = move.target
+        locked.state_entered_at = now
+        locked.state_due = _deadline(locked, move.target, timezone.localdate())
+    elif action == "extend_time_limit" and locked.state in workflow.TIME_LIMITED:
+        locked.state_due = _deadline(locked, locked.state, timezone.localtime(locked.state_entered_at).date())
     locked.version = F("version") + 1
     locked._change_reason = workflow.source(move.label)
     locked.save()
     locked.refresh_from_db()
-    step = CaseTransition.objects.create(case=locked, action=action, from_state=source, to_state=move.target,
-                                         actor=actor, reason=reason, payload=payload)
+    step.case = locked
+    step.transition = CaseTransition.objects.create(
+        case=locked, action=action, from_state=step.source, to_state=locked.state, actor=actor, reason=reason,
+        payload=_json_safe(step.payload))
     for upload in data["files"]:
-        evidence_add(case=locked, upload=upload, actor=actor, transition=step, stage=source, allow_closed=True)
-    if action == "refer":
-        from cases import referrals
-
-        referrals.referral_send(case=locked, department=locked.referred_to, matter=locked.summary, actor=actor)
-    if move.target == CaseState.CLOSED:
-        _close_complaints(locked, actor)
+        evidence_add(case=locked, upload=upload, actor=actor, transition=step.transition, stage=step.source,
+                     allow_closed=True)
+    effects.run(step, "after")
+    if step.payload.get("documents"):  # documents the move issued are named on its timeline row
+        CaseTransition.objects.filter(pk=step.transition.pk).update(payload=_json_safe(step.payload))
     from cases.signals import case_moved
 
-    case_moved.send(sender=EnforcementCase, case=locked, move=move, source=source, actor=actor, transition=step)
+    case_moved.send(sender=EnforcementCase, case=locked, move=move, source=step.source, actor=actor,
+                    transition=step.transition)
     return locked
 
 
-def _close_complaints(case, actor):
-    """The complaints handled in the case are closed with it, each through intake's own move (a 12345 order
-    returned to the hotline, or one already closed, stays as it is)."""
-    from intake.models import Complaint
-
-    for complaint in (Complaint.objects.filter(case=case).exclude(status__in=[ComplaintStatus.RETURNED,
-                                                                              ComplaintStatus.CLOSED])
-                      .order_by("received_at", "pk")):
-        complaint._change_reason = f"案件 {case.number} 结案"
-        complaint._history_user = actor
-        complaint_transition(complaint=complaint, action="case_closed", actor=actor, fields=[],
-                             reason=text(gettext_noop("案件 {case} 结案"), case=case.number), payload={"case": case.pk})
+def _json_safe(payload: dict) -> dict:
+    return {k: v for k, v in payload.items() if not k.startswith("_")}
 
 
 # --- parties and evidence ----------------------------------------------------------------------
@@ -413,6 +387,39 @@ def case_assign(*, case: EnforcementCase, officer, actor, reason: str = "", vers
         "previous": previous.pk if previous else None, "previous_name": str(previous) if previous else ""})
     if not claim:
         _notify_assigned(locked, officer=officer, actor=actor, reason=reason)
+    return locked
+
+
+@retry_when_busy
+@transaction.atomic
+def case_set_co_officer(*, case: EnforcementCase, co_officer, actor, version: int | None = None) -> EnforcementCase:
+    """协办队员: the second officer the Administrative Penalty Law requires (§42), working in the case's street and
+    holding an enforcement certificate. Chosen by a supervisor or by the case's own officer; recorded on the
+    timeline; the co-officer is notified."""
+    locked = _lock_at_version(case, version)
+    own = locked.officer_id is not None and locked.officer_id == getattr(actor, "pk", None)
+    if not (may(actor, policy.CASE_ASSIGN) or (may(actor, policy.CASE_HANDLE) and own)):
+        raise ApplicationError("协办队员由区局领导或本案承办队员指定", "a supervisor or the case's officer names the co-officer")
+    _check_handles(locked, actor)
+    if not locked.is_open:
+        raise ApplicationError("案件已结案或移交", "the case is closed or referred")
+    if co_officer is None:
+        raise ApplicationError("请选择协办队员", "choose the co-officer")
+    if co_officer.pk == locked.officer_id:
+        raise ApplicationError("协办队员不能与承办队员为同一人", "the co-officer must differ from the officer")
+    if not assignable_officers(locked).filter(pk=co_officer.pk).exists():
+        raise ApplicationError(f"{co_officer}不是{locked.street}的执法队员", "the officer does not work in the case's street")
+    if not (co_officer.cert_number or "").strip():
+        raise ApplicationError(f"{co_officer}尚未登记执法证号，不能参与调查取证",
+                               "the officer has no enforcement certificate number")
+    if locked.co_officer_id == co_officer.pk:
+        raise ApplicationError(f"{co_officer}已是该案件的协办队员", "already the co-officer")
+    previous = locked.co_officer
+    locked.co_officer = co_officer
+    _record_event(locked, action="co_officer", actor=actor, reason="", payload={
+        "officer": co_officer.pk, "officer_name": str(co_officer),
+        "previous": previous.pk if previous else None, "previous_name": str(previous) if previous else ""})
+    _notify_assigned(locked, officer=co_officer, actor=actor, reason="")
     return locked
 
 

@@ -220,3 +220,39 @@ VIOLATION_TYPE_NAMES_EN = {
     "FACADE_DAMAGE": "Damage to the building's facade",
     "NON_ENFORCEMENT": "Not an enforcement matter",
 }
+
+# 罚款幅度 read from the penalty articles above: code → [(regulation short name, article, situation, party kind,
+# low, high, unit)]. A type with no row here (群租, 建筑垃圾: their penalty articles are 待核实) cannot be fined until
+# the administrator enters the range. Unit "" per case; "M2" per ㎡; "MULTIPLE" times the compensation.
+FINE_RANGES = {
+    "RENOVATION_UNREGISTERED": [("装修办法", "第三十五条", "一般", "", 500, 1_000, "")],
+    "USE_CHANGE": [("物业规定", "第八十六条", "一般", "", 10_000, 50_000, "")],
+    "STRUCTURE_DAMAGE": [("物业规定", "第八十三条", "一般", "", 10_000, 100_000, ""),
+                         ("物业规定", "第八十三条", "情节严重", "", 100_000, 200_000, "")],
+    "ILLEGAL_CONSTRUCTION": [("物业规定", "第八十四条", "一般", "", 10_000, 100_000, "")],
+    "COMMON_AREA_OCCUPATION": [("物业规定", "第八十五条", "一般", "", 1_000, 10_000, ""),
+                               ("物业规定", "第八十五条", "情节严重", "", 10_000, 100_000, "")],
+    "FACADE_DAMAGE": [("物业规定", "第八十五条", "一般", "", 1_000, 10_000, ""),
+                      ("物业规定", "第八十五条", "情节严重", "", 10_000, 100_000, "")],
+    "HOUSEHOLD_WASTE": [("垃圾条例", "第五十七条", "个人混投，经责令改正拒不改正", "PERSON", 50, 200, ""),
+                        ("垃圾条例", "第五十七条", "单位", "ORGANISATION", 5_000, 50_000, "")],
+    "GREEN_DAMAGE": [("绿化条例", "第四十五条", "损坏绿化（赔偿金额的倍数）", "", 3, 5, "MULTIPLE"),
+                     ("绿化条例", "第四十四条第二款", "占用绿地（每平方米）", "", 500, 2_000, "M2"),
+                     ("绿化条例", "第四十三条第二款", "擅自砍伐树木（赔偿金额的倍数）", "", 5, 10, "MULTIPLE")],
+    "SMALL_ADS": [("市容条例", "第二十条", "一般", "", 100, 1_000, ""),
+                  ("市容条例", "第二十条", "有组织张贴散发", "", 10_000, 100_000, "")],
+    "PROPERTY_NEGLIGENCE": [("物业规定", "第八十七条", "物业服务企业未履行义务", "", 1_000, 10_000, ""),
+                            ("垃圾条例", "第五十八条", "管理责任人未履行义务", "", 500, 5_000, "")],
+    "EBIKE_PARKING": [("非机动车条例", "第四十四条", "电梯内停放", "", 200, 500, "")],
+    "EBIKE_CHARGING": [("非机动车条例", "第四十四条", "私拉电线充电", "", 50, 200, ""),
+                       ("非机动车条例", "第四十四条", "住宅室内充电", "", 200, 500, "")],
+}
+
+# 较大数额罚款 (hearing) and major-case amounts: Shanghai sets them; not verified here, so shipped 待核实 for the
+# administrator to confirm (LEGAL.md: "What counts as a 较大数额 fine for a hearing is set by Shanghai").
+PENALTY_THRESHOLDS = [
+    ("HEARING", "PERSON", 5_000, "待核实：本市较大数额罚款标准（个人）"),
+    ("HEARING", "ORGANISATION", 50_000, "待核实：本市较大数额罚款标准（单位）"),
+    ("MAJOR", "PERSON", 5_000, "待核实：重大执法决定法制审核目录（个人）"),
+    ("MAJOR", "ORGANISATION", 50_000, "待核实：重大执法决定法制审核目录（单位）"),
+]

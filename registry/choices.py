@@ -53,3 +53,25 @@ class BasisRole(models.TextChoices):
 class AddressUnit(models.TextChoices):
     LANE = "LANE", _("弄")
     NUMBER = "NUMBER", _("号")
+
+
+class FineUnit(models.TextChoices):
+    """How a fine range is counted: per case, or per unit of a quantity the officer measures."""
+
+    CASE = "", _("按件")
+    M2 = "M2", _("每平方米")
+    PERSON = "PERSON", _("每人")
+    MULTIPLE = "MULTIPLE", _("倍（基数为赔偿金额）")
+
+
+class PartyKindScope(models.TextChoices):
+    """Which parties a range or threshold applies to (the values of cases.choices.PartyKind)."""
+
+    ANY = "", _("不限")
+    PERSON = "PERSON", _("自然人")
+    ORGANISATION = "ORGANISATION", _("单位")
+
+
+class ThresholdKind(models.TextChoices):
+    HEARING = "HEARING", _("较大数额罚款（应告知听证）")
+    MAJOR = "MAJOR", _("重大案件（法制审核、集体讨论）")

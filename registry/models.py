@@ -13,10 +13,13 @@ from registry import credit_code
 from registry.choices import (
     AddressUnit,
     BasisRole,
+    FineUnit,
     Grade,
+    PartyKindScope,
     ProblemClass,
     RegulationStatus,
     StreetKind,
+    ThresholdKind,
 )
 
 
@@ -437,6 +440,63 @@ class ViolationBasis(models.Model):
     @property
     def status_label(self) -> str:
         return "已核实" if self.verified else "待核实"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.reference_q(user, action)
+
+
+class FineRange(models.Model):
+    """罚款幅度: one range a penalty article sets (e.g. 物业规定 §83: 1万–10万, 情节严重 10万–20万). A fine is
+    refused outside it (cases.penalties). Per-unit ranges (每平方米, 每人, 倍) multiply the officer's measured
+    quantity. Verified with its basis: a range of a 待核实 basis is flagged to the officer."""
+
+    basis = models.ForeignKey(ViolationBasis, on_delete=models.CASCADE, related_name="fine_ranges",
+                              verbose_name=_("法律依据"))
+    label = models.CharField(_("情形"), max_length=50, default="一般", help_text=_("如：一般、情节严重、电梯内停放"))
+    party_kind = models.CharField(_("适用当事人"), max_length=12, choices=PartyKindScope.choices, blank=True)
+    low = models.DecimalField(_("下限"), max_digits=12, decimal_places=2)
+    high = models.DecimalField(_("上限"), max_digits=12, decimal_places=2)
+    unit = models.CharField(_("计罚单位"), max_length=10, choices=FineUnit.choices, blank=True)
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("罚款幅度")
+        verbose_name_plural = _("罚款幅度")
+        ordering = ["basis", "low", "id"]
+        constraints = [models.CheckConstraint(condition=models.Q(low__gt=0) & models.Q(high__gte=models.F("low")),
+                                              name="fine_range_ordered")]
+
+    def __str__(self):
+        unit = f"（{self.get_unit_display()}）" if self.unit else ""
+        return f"{self.basis} {self.label}：{self.low:,.0f}–{self.high:,.0f}元{unit}"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.reference_q(user, action)
+
+
+class PenaltyThreshold(models.Model):
+    """Amounts the bureau maintains (shipped 待核实): a fine at or above HEARING is a 较大数额罚款 whose notice
+    offers a hearing (行政处罚法 §63); at or above MAJOR the case is major: 法制审核 (§58) and 集体讨论 (§57)."""
+
+    kind = models.CharField(_("类别"), max_length=10, choices=ThresholdKind.choices)
+    party_kind = models.CharField(_("当事人"), max_length=12, choices=PartyKindScope.choices[1:])
+    amount = models.DecimalField(_("金额（元，含本数）"), max_digits=12, decimal_places=2)
+    verified = models.BooleanField(_("已核实"), default=False)
+    note = models.CharField(_("依据/备注"), max_length=200, blank=True)
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("罚款数额标准")
+        verbose_name_plural = _("罚款数额标准")
+        constraints = [models.UniqueConstraint(fields=["kind", "party_kind"], name="penalty_threshold_unique"),
+                       models.CheckConstraint(condition=models.Q(amount__gt=0), name="penalty_threshold_positive")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.get_party_kind_display()} ≥{self.amount:,.0f}元"
 
     @classmethod
     def scope_q(cls, user, action="view"):

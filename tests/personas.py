@@ -51,6 +51,8 @@ def _password_hash() -> str:
 
 
 def make_user(username, role, *, streets=(), department=None, company=None, **extra) -> User:
+    if role in {Role.OFFICER, Role.LEAD} and "cert_number" not in extra:  # 执法证号 (行政处罚法 §42)
+        extra["cert_number"] = f"31010700{User.objects.count() + 1:03d}"
     user = User(username=username, role=role, department=department, property_company=company,
                 display_name=extra.pop("display_name", username), **extra)
     user.password = _password_hash()
@@ -82,8 +84,11 @@ class World:
     paul: User
     carl: User
     cyrus: User
+    otis: User   # a second officer of 曹杨新村街道: 协办 on oscar's cases (two officers, 行政处罚法 §42)
+    lena: User   # 法制审核人员: the bureau's legal reviewer
 
-    PERSONAS = ("alice", "ada", "oscar", "owen", "sam", "hana", "gina", "pete", "paul", "carl", "cyrus")
+    PERSONAS = ("alice", "ada", "oscar", "owen", "sam", "hana", "gina", "pete", "paul", "carl", "cyrus", "otis",
+                "lena")
 
     def personas(self) -> dict[str, User]:
         return {name: getattr(self, name) for name in self.PERSONAS}
@@ -129,6 +134,8 @@ def build_world() -> World:
         paul=make_user("paul", Role.PROPERTY, company=company_a),
         carl=make_user("carl", Role.PROPERTY, company=company_b),
         cyrus=make_user("cyrus", Role.CITY, display_name="市局督察"),
+        otis=make_user("otis", Role.OFFICER, streets=[caoyang], display_name="奥蒂斯队员"),
+        lena=make_user("lena", Role.LEGAL, display_name="法制科审核员"),
     )
 
 

@@ -48,10 +48,26 @@ def move(case, action, actor, **data):
     return services.case_transition(case=case, action=action, actor=actor, version=case.version, **data)
 
 
+def with_team(case, actor=None):
+    """The two officers of 行政处罚法 §42: the case's officer (oscar, or owen in 长风) and a co-officer."""
+    from accounts.models import User
+
+    if case.officer_id is None or case.co_officer_id is None:
+        officers = list(services.assignable_officers(case).exclude(cert_number=""))
+        officer = case.officer or officers[0]
+        co = next(o for o in officers if o.pk != officer.pk) if len(officers) > 1 else None
+        if co is None:  # a street with one officer in the small world: a colleague joins its streets
+            co = User.objects.get(username="otis")
+            co.streets.add(case.street_id)
+        EnforcementCase.objects.filter(pk=case.pk).update(officer=officer, co_officer=co)
+        case.refresh_from_db()
+    return case
+
+
 def to_investigating(case, actor):
     case = move(case, "start_verification", actor)
     case = move(case, "file", actor, files=[photo()])
-    return move(case, "investigate", actor)
+    return move(with_team(case), "investigate", actor)
 
 
 def refused(case, action, actor, requirement=None, **data):
