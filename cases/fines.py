@@ -8,11 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts import policy
-from cases.choices import CaseState, DocumentKind, PaymentStatus
+from cases.choices import CaseState, PaymentStatus
 from cases.models import EnforcementCase, Fine
 from core.busy import retry_when_busy
 from core.errors import ApplicationError
-from registry.choices import Measure
 
 FINE_STATES = {CaseState.DECIDED, CaseState.RECTIFYING, CaseState.REVIEWING}
 MAX_AMOUNT = Decimal("9999999999.99")  # Fine.amount: 12 digits, 2 after the point
@@ -50,28 +49,15 @@ def _lock(fine: Fine) -> Fine:
     return Fine.objects.select_for_update().select_related("case").get(pk=fine.pk)
 
 
-@transaction.atomic
-def fine_impose(*, case, amount, actor, party=None, document=None) -> Fine:
-    """A fine on a decided, open case whose measures include 罚款. `document` is the 行政处罚决定书 that
-    states it, when that was issued first; otherwise issuing the decision attaches the fine."""
-    case = EnforcementCase.objects.select_for_update().get(pk=case.pk)
-    _check_actor(case, actor)
-    amount = parse_amount(amount)
-    if not case.is_open or case.state not in FINE_STATES:
-        raise ApplicationError("案件作出处理决定后、结案前方可录入罚款",
-                               "fines are recorded after the decision and before closing")
-    if Measure.FINE not in (case.measures or []):
-        raise ApplicationError("处理决定未包含罚款", "the decision includes no fine")
-    if party is not None and party.case_id != case.pk:
-        raise ApplicationError("当事人不属于本案件", "the party belongs to another case")
-    if document is not None and (document.case_id != case.pk or document.kind != DocumentKind.PENALTY_DECISION):
-        raise ApplicationError("请选择本案件的行政处罚决定书", "choose this case's penalty decision")
-    decided_at = timezone.localtime(document.issued_at).date() if document is not None else timezone.localdate()
-    fine = Fine(case=case, party=party, amount=amount, decided_at=decided_at, document=document)
-    fine._change_reason = "录入罚款"
-    fine._history_user = actor
-    fine.save()
-    return fine
+def fine_impose(*, case, amount, actor, party=None, document=None):
+    """The direct entry of a fine that pages and the API once offered, refused: a fine is a penalty decided
+    through the Administrative Penalty Law's procedure (cases.workflow: notify … approve, or summary_penalty),
+    whose approval records the fines (cases.effects)."""
+    raise ApplicationError(
+        "罚款不能直接录入：须经“拟作出行政处罚，事先告知”、陈述申辩（听证、法制审核）和负责人审批后由处罚决定产生，"
+        "小额罚款可适用“当场处罚（简易程序）”",
+        "fines cannot be entered directly: they come from the approved penalty procedure (notify … approve) "
+        "or the summary procedure")
 
 
 @retry_when_busy

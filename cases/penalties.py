@@ -196,8 +196,8 @@ def check_items(case, raw, *, summary: bool = False) -> list[Item]:
             limit = SUMMARY_LIMITS.get(party.kind, SUMMARY_LIMITS[PartyKind.PERSON])
             if amount > limit:
                 raise ApplicationError(
-                    f"简易程序只适用于对公民200元以下、对单位3000元以下的罚款（行政处罚法第五十一条），"
-                    f"本案应适用一般程序立案调查",
+                    "简易程序只适用于对公民200元以下、对单位3000元以下的罚款（行政处罚法第五十一条），"
+                    "本案应适用一般程序立案调查",
                     "the summary procedure is for fines up to ¥200 (citizens) or ¥3,000 (organisations): "
                     "file the case and follow the general procedure")
         items.append(Item(party=party, fine_range=fine_range, amount=amount, quantity=quantity))

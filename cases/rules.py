@@ -241,7 +241,8 @@ def check_summary_penalty(case, data):
 
 def check_within_time_limit(case, data):
     if case.decision_due and _today() > case.decision_due:
-        return _fail(f"已超过办案期限（{case.decision_due:%Y-%m-%d}），须经负责人批准延长后方可继续（行政处罚法第六十条）",
+        return _fail(f"已超过办案期限（{case.decision_due:%Y-%m-%d}），"
+                     "须经负责人批准延长后方可继续（行政处罚法第六十条）",
                      f"the 90-day limit passed on {case.decision_due}: an approved extension is needed (art. 60)")
     return None
 
@@ -392,7 +393,8 @@ def check_hearing_plan(case, data):
     if at is None or not place or presider is None:
         return _fail("请填写听证时间、地点和主持人", "enter the hearing's time, place and presiding officer")
     if presider.pk in {case.officer_id, case.co_officer_id}:
-        return _fail("听证由非本案调查人员主持（行政处罚法第六十四条）", "the presiding officer must not be an investigator")
+        return _fail("听证由非本案调查人员主持（行政处罚法第六十四条）",
+                     "the presiding officer must not be an investigator")
     earliest = penalties.earliest_hearing(_today())
     if timezone.localtime(at).date() < earliest:
         return _fail(f"须在听证7个工作日前通知当事人：听证最早安排在{earliest:%Y-%m-%d}",
@@ -443,7 +445,8 @@ def needs_legal_review(case) -> bool:
 
 def check_no_legal_review_needed(case, data):
     if needs_legal_review(case):
-        return _fail("本案须经法制审核（经听证或属重大案件），请提交法制审核", "this case needs the legal review (art. 58)")
+        return _fail("本案须经法制审核（经听证或属重大案件），请提交法制审核",
+                     "this case needs the legal review (art. 58)")
     return None
 
 
@@ -504,9 +507,11 @@ def check_court_application(case, data):
     if not _unpaid(case).filter(due__lt=_today()).exists():
         return _fail("没有逾期未缴纳的罚款", "no fine is overdue")
     if procedure is None or procedure.urged_on is None:
-        return _fail("申请强制执行前须书面催告当事人（行政强制法第五十四条）", "the party must be urged in writing first")
-    if _today() < procedure.urged_on + timedelta(days=penalties.URGE_WAIT_DAYS):
-        return _fail(f"催告书送达10日后方可申请（{procedure.urged_on + timedelta(days=penalties.URGE_WAIT_DAYS):%Y-%m-%d}起）",
+        return _fail("申请强制执行前须书面催告当事人（行政强制法第五十四条）",
+                     "the party must be urged in writing first")
+    ready = procedure.urged_on + timedelta(days=penalties.URGE_WAIT_DAYS)
+    if _today() < ready:
+        return _fail(f"催告书送达10日后方可申请（{ready:%Y-%m-%d}起）",
                      "wait 10 days after the 催告 was served")
     first, last = penalties.court_window(procedure.decision_served_on)
     if not first <= _today() <= last:

@@ -399,7 +399,8 @@ def case_set_co_officer(*, case: EnforcementCase, co_officer, actor, version: in
     locked = _lock_at_version(case, version)
     own = locked.officer_id is not None and locked.officer_id == getattr(actor, "pk", None)
     if not (may(actor, policy.CASE_ASSIGN) or (may(actor, policy.CASE_HANDLE) and own)):
-        raise ApplicationError("协办队员由区局领导或本案承办队员指定", "a supervisor or the case's officer names the co-officer")
+        raise ApplicationError("协办队员由区局领导或本案承办队员指定",
+                               "a supervisor or the case's officer names the co-officer")
     _check_handles(locked, actor)
     if not locked.is_open:
         raise ApplicationError("案件已结案或移交", "the case is closed or referred")
@@ -408,7 +409,8 @@ def case_set_co_officer(*, case: EnforcementCase, co_officer, actor, version: in
     if co_officer.pk == locked.officer_id:
         raise ApplicationError("协办队员不能与承办队员为同一人", "the co-officer must differ from the officer")
     if not assignable_officers(locked).filter(pk=co_officer.pk).exists():
-        raise ApplicationError(f"{co_officer}不是{locked.street}的执法队员", "the officer does not work in the case's street")
+        raise ApplicationError(f"{co_officer}不是{locked.street}的执法队员",
+                               "the officer does not work in the case's street")
     if not (co_officer.cert_number or "").strip():
         raise ApplicationError(f"{co_officer}尚未登记执法证号，不能参与调查取证",
                                "the officer has no enforcement certificate number")

@@ -75,7 +75,7 @@ MOVES = [
     # 简易程序 (行政处罚法 §51–§52): facts certain, a legal basis, a fine up to ¥200 for a citizen or ¥3,000 for an
     # organisation, decided on the spot with a 当场行政处罚决定书 — no 立案, notice or hearing.
     Move(S.VERIFYING, S.DECIDED, "summary_penalty", _("当场处罚（简易程序）"),
-         needs=("findings", "parties", "evidence", "summary_penalty"), effects=("summary_penalty",),
+         needs=("two_officers", "findings", "parties", "evidence", "summary_penalty"), effects=("summary_penalty",),
          style="outline-primary",
          consequence=_("适用简易程序当场作出罚款决定（公民200元以下、单位3000元以下），当场出具并交付当场行政处罚决定书；"
                        "当事人应在15日内缴纳罚款，不服可申请复议或提起诉讼。"),

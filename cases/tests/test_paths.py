@@ -8,9 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.choices import Role
-from cases import services, workflow
+from cases import penalties, services, workflow
 from cases.choices import CaseState, PartyRole
 from cases.models import EnforcementCase, Referral
+from cases import fines
 from core.errors import ApplicationError
 from intake.choices import Channel, ComplaintStatus
 from intake.models import Complaint
@@ -70,6 +71,62 @@ def to_investigating(case, actor):
     return move(with_team(case), "investigate", actor)
 
 
+FINDINGS = "经查：当事人在该处实施了所述违法行为，执法人员现场检查并拍照取证，当事人对上述事实无异议。"
+
+
+def decide(case, actor, measures, **data):
+    """A decision without a fine, on the investigation's findings."""
+    data.setdefault("findings", FINDINGS)
+    return move(case, "decide", actor, measures=list(measures), **data)
+
+
+def penalty_row(case, amount, *, party=None, label=None, quantity=None) -> dict:
+    ranges = penalties.ranges_for(case)
+    fine_range = ranges.filter(label=label).first() if label else ranges.first()
+    party = party or case.parties.order_by("id").first()
+    return {"party": party.pk, "range": fine_range.pk, "amount": str(amount), "quantity": quantity}
+
+
+def notify_fine(case, actor, amount, *, measures=("ORDER_CORRECT", "FINE"), label=None, quantity=None, **data):
+    """拟作出行政处罚，事先告知: the intended fine for the case's first party."""
+    data.setdefault("findings", FINDINGS)
+    return move(case, "notify", actor, measures=list(measures),
+                penalty=data.pop("penalty", None) or [penalty_row(case, amount, label=label, quantity=quantity)],
+                reason=data.pop("reason", "违法事实清楚，拟予处罚"), **data)
+
+
+def serve_notice(case, actor, served_on=None):
+    return move(case, "serve_notice", actor, served_on=served_on or timezone.localdate(), manner="IN_PERSON")
+
+
+def to_decision(case, world, *, actor=None):
+    """From DEFENCE (the party waived) to an approved penalty decision: legal review and collective discussion when
+    the case needs them."""
+    from cases import rules
+
+    actor = actor or world.oscar
+    case = move(case, "record_waiver", actor, reason="当事人书面表示放弃陈述、申辩和听证")
+    if rules.needs_legal_review(case):
+        case = move(case, "submit_legal_review", actor)
+        case = move(case, "pass_legal_review", world.lena, opinion="事实清楚，证据确凿，适用依据正确，程序合法，处罚适当")
+    else:
+        case = move(case, "submit_approval", actor)
+    if penalties.is_major(penalties.load_items(case, case.penalty.proposed)):
+        case = move(case, "record_discussion", world.alice, minutes="同意拟处罚意见", participants="局长、副局长、法制科长")
+    return move(case, "approve", world.alice)
+
+
+def fine_case(world, code="USE_CHANGE", amount="12000", *, actor=None, role=None, measures=("ORDER_CORRECT", "FINE"),
+              **party):
+    """A case decided with a fine through the general procedure (the party waived its statement), at DECIDED."""
+    actor = actor or world.oscar
+    case = to_investigating(open_case(world, code), actor)
+    add_party(case, actor, role or PartyRole.OWNER, **party)
+    case = notify_fine(case, actor, amount, measures=measures)
+    case = serve_notice(case, actor)
+    return to_decision(case, world, actor=actor)
+
+
 def refused(case, action, actor, requirement=None, **data):
     """The move is refused with a message, and the case, its version and its history are unchanged."""
     before = (case.state, case.version, case.state_due, case.transitions.count(), list(case.measures))
@@ -99,24 +156,34 @@ def test_new_illegal_construction_is_stopped_demolished_and_fined(world):
     officer = world.oscar
     case = to_investigating(case, officer)
     add_party(case, officer, PartyRole.OWNER)
-    error = refused(case, "decide", officer, "measures", measures=["FINE"])
+    error = refused(case, "decide", officer, "measures", measures=["FINE"], findings=FINDINGS)
     assert "制止" in error.message and "拆除" in error.message
-    refused(case, "decide", officer, "measures", measures=["STOP", "DEMOLISH", "ANNOTATE"])  # 注记 is for existing ones
-    case = move(case, "decide", officer, measures=["STOP", "DEMOLISH", "FINE"], reason="正在搭建，当场制止")
-    assert case.state == CaseState.DECIDED and case.measures == ["STOP", "DEMOLISH", "FINE"]
+    refused(case, "notify", officer, "measures", measures=["STOP", "DEMOLISH", "ANNOTATE", "FINE"],
+            findings=FINDINGS, penalty=[penalty_row(case, "15000")])  # 注记 is for existing ones
+    error = refused(case, "decide", officer, "no_fine", measures=["STOP", "DEMOLISH", "FINE"], findings=FINDINGS)
+    assert "事先告知" in error.message
+    case = notify_fine(case, officer, "15000", measures=["STOP", "DEMOLISH", "FINE"], reason="正在搭建，当场制止")
+    assert case.state == CaseState.NOTICE and case.measures == ["STOP", "DEMOLISH", "FINE"]
+    case = to_decision(serve_notice(case, officer), world)
+    assert case.state == CaseState.DECIDED and case.fines.get().amount == 15000
+    refused(case, "close_executed", officer, "fines_settled", reason="已拆除", measures_done=["STOP", "DEMOLISH"])
+    fines.fine_record_payment(fine=case.fines.get(), actor=officer, status="PAID")
     case = move(case, "close_executed", officer, reason="已拆除，罚款已缴", measures_done=["STOP", "DEMOLISH"])
     assert case.state == CaseState.CLOSED and case.closed_at is not None
     assert [t.action for t in case.transitions.all()] == [
-        "register", "start_verification", "file", "investigate", "decide", "close_executed"]
+        "register", "start_verification", "file", "investigate", "notify", "serve_notice", "record_waiver",
+        "submit_approval", "approve", "close_executed"]
 
 
 def test_existing_illegal_construction_may_be_annotated_or_force_demolished_not_stopped(world):
     case = to_investigating(open_case(world, "ILLEGAL_CONSTRUCTION"), world.oscar)
     add_party(case, world.oscar, PartyRole.OWNER)
-    error = refused(case, "decide", world.oscar, "measures", measures=["STOP"])
+    error = refused(case, "decide", world.oscar, "measures", measures=["STOP"], findings=FINDINGS)
     assert "不适用" in error.message
-    case = move(case, "decide", world.oscar, measures=["ANNOTATE", "FINE", "FORCED_DEMOLITION"])
+    case = notify_fine(case, world.oscar, "30000", measures=["ANNOTATE", "FINE", "FORCED_DEMOLITION"])
+    case = to_decision(serve_notice(case, world.oscar), world)
     assert case.state == CaseState.DECIDED
+    fines.fine_record_payment(fine=case.fines.get(), actor=world.oscar, status="PAID")
     case = rectify_and_review(case, world.oscar)
     refused(case, "close_rectified", world.oscar, "review_evidence", reason="已拆除")
     case = move(case, "close_rectified", world.oscar, reason="已强制拆除", files=[photo("after.jpg")])
@@ -127,9 +194,10 @@ def test_existing_illegal_construction_may_be_annotated_or_force_demolished_not_
 def test_load_bearing_damage_closes_only_when_restored(world):
     case = to_investigating(open_case(world, "STRUCTURE_DAMAGE"), world.alice)
     add_party(case, world.alice, PartyRole.OWNER)
-    refused(case, "decide", world.alice, "measures", measures=["FINE"])  # 一律整改恢复: ORDER_CORRECT required
+    refused(case, "notify", world.alice, "measures", measures=["FINE"], findings=FINDINGS,
+            penalty=[penalty_row(case, "20000")])  # 一律整改恢复: ORDER_CORRECT required
     # ordering the restoration is not the restoration
-    case = move(case, "decide", world.alice, measures=["ORDER_CORRECT", "RESTORE"])
+    case = decide(case, world.alice, ["ORDER_CORRECT", "RESTORE"])
     due = timezone.localdate() + timedelta(days=20)
     case = move(case, "order_rectification", world.alice, rectify_due=due)
     assert case.state_due == due
@@ -143,9 +211,8 @@ def test_load_bearing_damage_closes_only_when_restored(world):
 
 
 def test_load_bearing_damage_executed_without_restoring_cannot_close(world):
-    case = to_investigating(open_case(world, "STRUCTURE_DAMAGE"), world.oscar)
-    add_party(case, world.oscar, PartyRole.OWNER)
-    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT", "FINE"])
+    case = fine_case(world, "STRUCTURE_DAMAGE", "15000")
+    fines.fine_record_payment(fine=case.fines.get(), actor=world.oscar, status="PAID")
     refused(case, "close_executed", world.oscar, "closing_measures", reason="罚款已缴")
     case = move(case, "close_executed", world.oscar, reason="罚款已缴，已恢复", measures_done=["RESTORE"])
     assert case.state == CaseState.CLOSED
@@ -154,9 +221,10 @@ def test_load_bearing_damage_executed_without_restoring_cannot_close(world):
 def test_ebike_in_common_parts_is_always_ordered_to_correct(world):
     case = to_investigating(open_case(world, "EBIKE_PARKING"), world.oscar)
     add_party(case, world.oscar, PartyRole.USER, name="钱某")
-    error = refused(case, "decide", world.oscar, "measures", measures=["FINE"])
+    error = refused(case, "notify", world.oscar, "measures", measures=["FINE"], findings=FINDINGS,
+                    penalty=[penalty_row(case, "300")])
     assert "责令改正" in error.message
-    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT"])
+    case = decide(case, world.oscar, ["ORDER_CORRECT"])
     case = rectify_and_review(case, world.oscar)
     case = move(case, "close_rectified", world.oscar, files=[photo("clear.jpg")], reason="楼道已清空")
     assert case.state == CaseState.CLOSED
@@ -166,15 +234,19 @@ def test_ebike_in_common_parts_is_always_ordered_to_correct(world):
 
 def test_group_renting_names_owner_tenant_and_the_agency_or_agent(world):
     case = to_investigating(open_case(world, "GROUP_RENTING"), world.oscar)
-    refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"])
+    refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"], findings=FINDINGS)
     add_party(case, world.oscar, PartyRole.OWNER, name="孙某", id_number="310107198001011234", phone="13800001111")
-    error = refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"])
+    error = refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"], findings=FINDINGS)
     assert "承租人" in error.message
     add_party(case, world.oscar, PartyRole.TENANT, name="李某")
-    error = refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"])
+    error = refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"], findings=FINDINGS)
     assert "经纪" in error.message
     add_party(case, world.oscar, PartyRole.AGENT, name="周某")
-    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT", "FINE"])
+    # the penalty article of group renting is 待核实 and no range is on record: no fine can be intended
+    error = refused(case, "notify", world.oscar, "penalty", measures=["ORDER_CORRECT", "FINE"], findings=FINDINGS,
+                    penalty=[{"party": case.parties.first().pk, "range": 1, "amount": "5000"}])
+    assert "罚款幅度尚未录入" in error.message and "待核实" in error.message
+    case = decide(case, world.oscar, ["ORDER_CORRECT"])
     assert case.state == CaseState.DECIDED
     assert set(case.parties.values_list("role", flat=True)) == {"OWNER", "TENANT", "AGENT"}
 
@@ -182,16 +254,20 @@ def test_group_renting_names_owner_tenant_and_the_agency_or_agent(world):
 def test_household_waste_educates_first_and_fines_only_after_refusal(world):
     case = to_investigating(open_case(world, "HOUSEHOLD_WASTE"), world.oscar)
     add_party(case, world.oscar, PartyRole.USER, name="吴某")
-    error = refused(case, "decide", world.oscar, "measures", measures=["FINE"])
+    error = refused(case, "notify", world.oscar, "measures", measures=["FINE"], findings=FINDINGS,
+                    penalty=[penalty_row(case, "100")])
     assert "教育" in error.message
-    refused(case, "decide", world.oscar, "measures", measures=["EDUCATE", "FINE"])
-    case = move(case, "decide", world.oscar, measures=["EDUCATE"], reason="当面宣传分类要求")
+    case = decide(case, world.oscar, ["EDUCATE"], reason="当面宣传分类要求")
     case = rectify_and_review(case, world.oscar)
-    # refused to comply: the further decision may now fine
-    refused(case, "escalate", world.oscar, "reason", measures=["FINE"])
-    case = move(case, "escalate", world.oscar, reason="复查仍未分类投放，拒不整改", measures=["FINE"])
+    # refused to comply: a fine now, through the procedure (escalate itself never fines)
+    refused(case, "escalate", world.oscar, "no_fine", reason="拒不整改", measures=["FINE"])
+    refused(case, "escalate_penalty", world.oscar, "reason")
+    case = move(case, "escalate_penalty", world.oscar, reason="复查仍未分类投放，拒不整改")
+    assert case.state == CaseState.INVESTIGATING
+    case = notify_fine(case, world.oscar, "100", measures=["FINE"], label="个人混投，经责令改正拒不改正")
+    case = to_decision(serve_notice(case, world.oscar), world)
     assert case.state == CaseState.DECIDED and case.measures == ["FINE"]
-    assert case.transitions.last().payload["measures"] == ["FINE"]
+    fines.fine_record_payment(fine=case.fines.get(), actor=world.oscar, status="PAID")
     case = move(case, "close_executed", world.oscar, reason="罚款已缴纳")
     assert case.state == CaseState.CLOSED
 
@@ -199,10 +275,13 @@ def test_household_waste_educates_first_and_fines_only_after_refusal(world):
 def test_household_waste_cannot_fine_at_escalation_without_earlier_education(world):
     case = to_investigating(open_case(world, "HOUSEHOLD_WASTE"), world.oscar)
     add_party(case, world.oscar, PartyRole.USER, name="吴某")
-    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT"])
+    case = decide(case, world.oscar, ["ORDER_CORRECT"])
     case = rectify_and_review(case, world.oscar)
-    refused(case, "escalate", world.oscar, "measures", reason="仍未整改", measures=["FINE"])
-    case = move(case, "escalate", world.oscar, reason="仍未整改", measures=["EDUCATE"])
+    case = move(case, "escalate_penalty", world.oscar, reason="仍未整改")
+    # never educated: a fine is still refused at the notice
+    refused(case, "notify", world.oscar, "measures", measures=["FINE"], findings=FINDINGS,
+            penalty=[penalty_row(case, "100")])
+    case = decide(case, world.oscar, ["EDUCATE"], reason="仍未整改，先行教育")
     assert case.measures == ["EDUCATE"]
 
 
@@ -210,13 +289,13 @@ def test_household_waste_cannot_fine_at_escalation_without_earlier_education(wor
 
 def test_property_negligence_names_the_company(world):
     case = to_investigating(open_case(world, "PROPERTY_NEGLIGENCE"), world.oscar)
-    refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"])
+    refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"], findings=FINDINGS)
     add_party(case, world.oscar, PartyRole.OWNER)
-    error = refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"])
+    error = refused(case, "decide", world.oscar, "parties", measures=["ORDER_CORRECT"], findings=FINDINGS)
     assert "物业服务企业" in error.message
     add_party(case, world.oscar, PartyRole.PROPERTY_COMPANY, name=world.company_a.name, kind="ORGANISATION",
               id_number=world.company_a.credit_code, property_company=world.company_a)
-    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT"], reason="未及时劝阻、报告业主违法搭建")
+    case = decide(case, world.oscar, ["ORDER_CORRECT"], reason="未及时劝阻、报告业主违法搭建")
     case = rectify_and_review(case, world.oscar)
     case = move(case, "close_rectified", world.oscar, files=[photo("duty.jpg")], reason="已建立巡查报告制度")
     assert case.state == CaseState.CLOSED
@@ -303,12 +382,12 @@ def test_every_move_outside_the_table_is_refused(world, state, action):
     assert "不能执行" in error.message and str(CaseState(state).label) in error.message
 
 
-@pytest.mark.parametrize("persona", ["sam", "hana", "paul"])
+@pytest.mark.parametrize("persona", ["sam", "hana", "paul", "cyrus"])
 @pytest.mark.parametrize("legal", workflow.MOVES, ids=lambda m: f"{m.source}-{m.action}")
 def test_roles_outside_a_move_are_refused(world, persona, legal):
     case = _in_state(world, legal.source)
     user = getattr(world, persona)
-    assert user.role in {Role.STREET, Role.DEPARTMENT, Role.PROPERTY}
+    assert user.role in {Role.STREET, Role.DEPARTMENT, Role.PROPERTY, Role.CITY}
     assert services.available_moves(case, user) == []
     data = {**EVERYTHING, "rectify_due": timezone.localdate() + timedelta(days=5)}
     error = refused(case, legal.action, user, **data)
@@ -317,5 +396,20 @@ def test_roles_outside_a_move_are_refused(world, persona, legal):
 
 def test_handlers_see_the_moves_of_the_state(world):
     case = _in_state(world, CaseState.VERIFYING)
-    assert [m.action for m in services.available_moves(case, world.oscar)] == ["file", "dismiss", "refer"]
-    assert [m.action for m in services.available_moves(case, world.alice)] == ["file", "dismiss", "refer"]
+    assert [m.action for m in services.available_moves(case, world.oscar)] == ["file", "dismiss", "refer",
+                                                                              "summary_penalty"]
+    assert [m.action for m in services.available_moves(case, world.alice)] == ["file", "dismiss", "refer",
+                                                                              "summary_penalty"]
+
+
+@pytest.mark.parametrize("legal", workflow.MOVES, ids=lambda m: f"{m.source}-{m.action}")
+def test_the_legal_reviewer_makes_only_the_legal_review_and_officers_never_it(world, legal):
+    """法制审核 is the legal reviewer's, and only that: an investigator never reviews his own case (§58)."""
+    case = _in_state(world, legal.source)
+    data = {**EVERYTHING, "rectify_due": timezone.localdate() + timedelta(days=5)}
+    if Role.LEGAL in legal.roles:
+        assert world.oscar.role not in legal.roles and world.alice.role not in legal.roles
+        assert "角色" in refused(case, legal.action, world.oscar, **data).message
+    else:
+        assert legal.action not in [m.action for m in services.available_moves(case, world.lena)]
+        assert "角色" in refused(case, legal.action, world.lena, **data).message
