@@ -963,6 +963,7 @@ def _service_receipt(content: Content, case, actor, extra):
         rows.append(["受送达人", name])
         rows.append(["送达地点", address or BLANK])
     rows += [
+        ["送达机关", f"{content.issuer}（印章）"],
         ["送达方式", manners],
         ["受送达人签名或盖章", f"\n{BLANK}\n{TIME_BLANK}"],
         ["代收人签名及代收理由", f"{BLANK}\n{DATE_BLANK}"],
@@ -974,6 +975,7 @@ def _service_receipt(content: Content, case, actor, extra):
                  "电子送达须经受送达人同意，以到达其特定系统的日期为送达日期。"],
     ]
     content.table(rows)
+    content.closing = ""  # the 送达机关 and its seal are in the form
 
 
 # --- the forms printed to be filled in and signed -------------------------------------------------------------
@@ -995,6 +997,7 @@ def _filing_approval(content: Content, case, actor, extra):
         ["案件编号", case.number],
         ["案由", f"涉嫌{case.violation_type.name}"],
         ["案件来源", _source(case)],
+        ["立案日期", cn_date(timezone.localtime(filed.at).date()) if filed else DATE_BLANK],
         ["当事人", "\n".join(line.split("：", 1)[1] if line.startswith("当事人") else line
                             for line in _party_lines(case, parties)) or BLANK],
         ["违法地点", _place(case)],
@@ -1002,10 +1005,9 @@ def _filing_approval(content: Content, case, actor, extra):
         ["涉嫌违反的规定", cite(violated, content) or f"（法律依据{TO_VERIFY}）"],
         ["承办人员", "、".join(f"{_person(u)}（执法证号：{_cert(u)}）" for u in team)
          or f"{BLANK}（执法证号：{BLANK}）\n{BLANK}（执法证号：{BLANK}）"],
-        ["承办人意见", f"\n\n签名：{BLANK}　{BLANK}{DATE_BLANK}"],
+        ["承办人意见", f"\n\n签名：{BLANK}　{BLANK}\n{DATE_BLANK}"],
         ["承办机构负责人意见", f"\n\n签名：{BLANK}{DATE_BLANK}"],
         ["执法机关负责人审批意见", f"\n\n签名：{BLANK}{DATE_BLANK}"],
-        ["立案日期", cn_date(timezone.localtime(filed.at).date()) if filed else DATE_BLANK],
     ]
     content.table(rows)
     content.closing = ""
@@ -1084,7 +1086,8 @@ def _inspection_record(content: Content, case, actor, extra):
     content.para(f"检查（勘验）人：{inspector}", "plain")
     content.para(f"记录人：{recorder}", "plain")
     content.para(f"当事人：{'、'.join(p.name for p in parties) or BLANK}　在场人（现场负责人）：{BLANK}", "plain")
-    content.para(f"被邀请人（见证人）：{BLANK}　身份证件号码：{BLANK}", "plain")
+    content.para(f"被邀请人（见证人）：{BLANK}　联系电话：{BLANK}", "plain")
+    content.para(f"见证人身份证件号码：{BLANK}{BLANK}", "plain")
     content.para(f"见证人工作单位或住址：{BLANK}{BLANK}", "plain")
     content.para("告知：执法人员已向当事人（在场人）出示执法证件，说明检查（勘验）的事由和依据，告知其有申请回避的权利。"
                  f"是否申请回避：{SHORT}")
@@ -1204,16 +1207,18 @@ def _table(doc, rows):
     table.autofit = False
     table.columns[0].width, table.columns[1].width = LABEL_WIDTH, VALUE_WIDTH
     for label, value in rows:
-        cells = table.add_row().cells
+        row = table.add_row()
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row (a signature box) stays on one page
+        cells = row.cells
         cells[0].width, cells[1].width = LABEL_WIDTH, VALUE_WIDTH
         for cell, text, bold in ((cells[0], label, True), (cells[1], value, False)):
             lines = str(text).split("\n")
             paragraph = cell.paragraphs[0]
-            paragraph.paragraph_format.line_spacing = Pt(22)
+            paragraph.paragraph_format.line_spacing = Pt(20)
             for index, line in enumerate(lines):
                 if index:
                     paragraph = cell.add_paragraph()
-                    paragraph.paragraph_format.line_spacing = Pt(22)
+                    paragraph.paragraph_format.line_spacing = Pt(20)
                 _run(paragraph, line, size=FORM_SIZE, bold=bold)
     return table
 
