@@ -1,4 +1,6 @@
-"""Documents (numbering, rollback, .docx content), fines, and the shipped holiday calendar."""
+"""Documents (numbering, rollback, .docx content), fines, and the shipped holiday calendar. Cases are built through
+the real moves: two officers, the findings of the investigation, a decision without a fine (责令改正); a fine goes
+through the penalty procedure (cases/tests/test_documents_procedure.py walks it)."""
 import threading
 import time
 from datetime import date, timedelta
@@ -15,7 +17,9 @@ from docx.oxml.ns import qn
 
 from cases import documents, fines, services
 from cases.choices import CaseState, DocumentKind, PaymentStatus
-from cases.models import Document, DocumentSequence, DocumentTemplate, Fine, Referral
+from cases.models import Document, DocumentSequence, DocumentTemplate, EnforcementCase, Fine, Referral
+from cases.tests.test_documents_procedure import FINDINGS, approved
+from cases.tests.test_paths import with_team
 from core import calendar
 from core.errors import ApplicationError
 from core.models import Holiday
@@ -48,25 +52,35 @@ def open_case(world, content, address="兰溪路88弄"):
 def to_investigation(world, case):
     case = services.case_transition(case=case, action="start_verification", actor=world.oscar)
     case = services.case_transition(case=case, action="file", actor=world.oscar, files=[photo()])
-    return services.case_transition(case=case, action="investigate", actor=world.oscar)
+    return services.case_transition(case=with_team(case), action="investigate", actor=world.oscar)
 
 
-def decide(world, case, measures):
+def decide(world, case, measures, findings="楼道内停放电动自行车三辆，堵塞疏散通道。"):
     services.party_add(case=case, actor=world.oscar, role="OWNER", name="赵某某", id_number=ID_NUMBER,
                        address="兰溪路88弄5号201室")
-    return services.case_transition(case=case, action="decide", actor=world.oscar, measures=list(measures))
+    return services.case_transition(case=case, action="decide", actor=world.oscar, measures=list(measures),
+                                    findings=findings)
 
 
 @pytest.fixture
 def case(world, keyword_classifier):
-    """楼道停放电瓶车 (EBIKE_PARKING): one prohibition basis verified, the penalty basis 待核实."""
+    """楼道停放电瓶车 (EBIKE_PARKING): one prohibition basis verified, the penalty basis 待核实 — so issuing by hand
+    needs the officer's confirmation (given by `issue` unless a test says otherwise)."""
     case = to_investigation(world, open_case(world, "楼道里长期停放电瓶车，堵塞通道"))
-    return decide(world, case, ["ORDER_CORRECT", "FINE"])
+    return decide(world, case, ["ORDER_CORRECT"])
+
+
+@pytest.fixture
+def fined(world):
+    """占用物业共用部分 with a fine of ¥2,000 on 赵某某, approved through the procedure (DECIDED)."""
+    case, _ = approved(world)
+    return case
 
 
 def issue(world, case, kind=OC, **extra):
     if kind == OC:
         extra.setdefault("rectify_due", timezone.localdate() + timedelta(days=7))
+    extra.setdefault("confirm_unverified", True)
     return documents.document_issue(case=case, kind=kind, actor=world.oscar, extra=extra)
 
 
@@ -129,17 +143,20 @@ def test_a_refused_issue_consumes_no_number(world, case):
         documents.document_issue(case=case, kind=OC, actor=world.oscar)  # no rectification deadline
     assert "整改期限" in info.value.message
     with pytest.raises(ApplicationError):
-        issue(world, case, PD)  # no fine recorded yet
+        issue(world, case, PD)  # no fine: no penalty decision
+    with pytest.raises(ApplicationError):
+        documents.document_issue(case=case, kind=OC, actor=world.oscar,
+                                 extra={"rectify_due": timezone.localdate() + timedelta(days=7)})  # 待核实 unconfirmed
     assert not DocumentSequence.objects.exists() and not Document.objects.exists()
     assert issue(world, case).seq == 1
 
 
-def test_each_kind_has_its_own_sequence(world, case):
-    issue(world, case)
-    issue(world, case)
-    fines.fine_impose(case=case, amount="500", actor=world.oscar)
-    decision = issue(world, case, PD)
+def test_each_kind_has_its_own_sequence(world, fined):
+    issue(world, fined)
+    issue(world, fined)
+    decision = issue(world, fined, PD)
     assert decision.number == f"普城管罚决字〔{year()}〕第1号"
+    assert fined.documents.get(kind=DocumentKind.PRIOR_NOTICE).number == f"普城管告字〔{year()}〕第1号"
 
 
 def test_the_sequence_starts_again_each_year(world, case, monkeypatch):
@@ -187,7 +204,7 @@ def test_a_number_already_taken_is_never_handed_out_again(world, case):
 def test_two_concurrent_issues_never_get_the_same_number(world, case, monkeypatch):
     """Two cases, so the case lock does not serialise them: only the sequence lock does."""
     other = decide(world, to_investigation(world, open_case(world, "电瓶车停在电梯里", address="兰溪路88弄")),
-                   ["ORDER_CORRECT", "FINE"])
+                   ["ORDER_CORRECT"])
     render = documents.build_docx
 
     def slow(content):
@@ -233,6 +250,11 @@ def test_the_order_opens_as_docx_with_number_party_basis_and_deadline(world, cas
     assert "第四十四条（待核实）" in text  # the unverified penalty basis is flagged, not asserted
     assert f"{due.year}年{due.month}月{due.day}日前改正" in text
     assert "兰溪一村" in text and "（印章）" in text and "当事人签收" in text
+    assert "经查：楼道内停放电动自行车三辆，堵塞疏散通道。" in text
+    assert "楼道里长期停放电瓶车" not in text  # the caller's words are not the facts
+    assert "违法地点：上海市普陀区曹杨新村街道兰溪一村兰溪路88弄" in text
+    assert f"oscar（执法证号：{world.oscar.cert_number}）" in text
+    assert f"奥蒂斯队员（执法证号：{world.otis.cert_number}）" in text
     assert document.file.name.endswith(".docx") and len(document.sha256) == 64
 
 
@@ -248,8 +270,8 @@ def test_the_docx_is_a4_with_chinese_fonts_set_for_east_asian_text(world, case):
 
 
 def test_control_characters_typed_into_the_case_do_not_break_the_document(world, case):
-    case.summary = "楼道停放电瓶车\x0b\x01三辆"  # no NUL: PostgreSQL text refuses it
-    case.save(update_fields=["summary"])
+    case.findings = "楼道停放电瓶车\x0b\x01三辆"  # no NUL: PostgreSQL text refuses it
+    case.save(update_fields=["findings"])
     document = issue(world, case)
     assert "楼道停放电瓶车三辆" in text_of(document)
     parsed = docx.Document(BytesIO(documents.document_content(document)))
@@ -262,27 +284,39 @@ def test_a_basis_without_an_article_prints_to_verify(world, keyword_classifier):
     case = to_investigation(world, open_case(world, "楼上群租隔断很多人住", address="兰溪路88弄"))
     services.party_add(case=case, actor=world.oscar, role="TENANT", name="钱某")
     services.party_add(case=case, actor=world.oscar, role="AGENCY", name="某某房产经纪公司", kind="ORGANISATION")
-    case = decide(world, case, ["ORDER_CORRECT"])
+    case = decide(world, case, ["ORDER_CORRECT"], findings="该房屋被分隔出租给十二人居住。")
+    with pytest.raises(ApplicationError) as info:
+        documents.document_issue(case=case, kind=OC, actor=world.oscar,
+                                 extra={"rectify_due": timezone.localdate() + timedelta(days=7)})
+    assert "《上海市住房租赁条例》（条款待核实）" in info.value.message and "第八条" in info.value.message
     text = text_of(issue(world, case))
     assert "《上海市住房租赁条例》（条款待核实）" in text
     assert "第八条（待核实）" in text
     assert "钱某" in text and "某某房产经纪公司" in text
 
 
-def test_the_penalty_decision_states_fines_and_the_appeal_routes(world, case):
-    party = case.parties.get()
-    fines.fine_impose(case=case, amount="500", actor=world.oscar, party=party)
-    fines.fine_impose(case=case, amount=Decimal("200.50"), actor=world.oscar)
-    decision = issue(world, case, PD)
+def test_the_penalty_decision_states_fines_and_the_appeal_routes(world, fined):
+    party = fined.parties.get()
+    fines.fine_impose(case=fined, amount=Decimal("200.50"), actor=world.oscar, party=party)
+    decision = issue(world, fined, PD)
     text = text_of(decision)
     assert "行政处罚决定书" in text and decision.number in text
-    assert "罚款人民币伍佰元整（¥500.00）（赵某某）" in text
-    assert "罚款合计人民币柒佰元伍角（¥700.50）" in text
+    assert "对赵某某处罚款人民币贰仟元整（¥2,000.00）" in text
+    assert "罚款合计人民币贰仟贰佰元伍角（¥2,200.50）" in text
+    assert f"经查：{FINDINGS}" in text
     assert "六十日内" in text and "六个月内" in text and "十五日内" in text
     assert "其他处理措施：责令改正" in text
-    assert set(case.fines.values_list("document", flat=True)) == {decision.pk}
+    assert set(fined.fines.values_list("document", flat=True)) == {decision.pk}
     with pytest.raises(ApplicationError):
-        issue(world, case, PD)  # every fine is already on a decision
+        issue(world, fined, PD)  # every fine is already on a decision
+
+
+def test_a_fine_without_its_party_is_not_put_on_a_decision(world, fined):
+    fines.fine_impose(case=fined, amount="100", actor=world.oscar)
+    with pytest.raises(ApplicationError) as info:
+        issue(world, fined, PD)
+    assert "缴款当事人" in info.value.message
+    assert not fined.fines.filter(document__isnull=False).exists()
 
 
 def test_the_referral_letter_names_the_department_and_the_matter(world, keyword_classifier):
@@ -337,11 +371,11 @@ def test_amounts_in_capital_numerals(amount, upper):
 # --- fines --------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("amount", [0, -5, "0.00", "abc", "1.234", "", None, True, "NaN", "1e12"])
-def test_a_fine_needs_a_positive_amount(world, case, amount):
+def test_a_fine_needs_a_positive_amount(world, fined, amount):
     with pytest.raises(ApplicationError) as info:
-        fines.fine_impose(case=case, amount=amount, actor=world.oscar)
+        fines.fine_impose(case=fined, amount=amount, actor=world.oscar)
     assert info.value.message and info.value.message_en
-    assert not Fine.objects.exists()
+    assert Fine.objects.count() == 1  # the approved one
 
 
 def test_a_fine_needs_the_fine_measure_and_a_decided_open_case(world, keyword_classifier):
@@ -355,17 +389,17 @@ def test_a_fine_needs_the_fine_measure_and_a_decided_open_case(world, keyword_cl
     assert not Fine.objects.exists()
 
 
-def test_a_fine_on_another_cases_party_is_refused(world, case, keyword_classifier):
+def test_a_fine_on_another_cases_party_is_refused(world, fined, keyword_classifier):
     world.oscar.streets.add(world.changfeng)  # the other case is in 长风; oscar covers both streets here
     world.oscar.__dict__.pop("_anju_street_ids", None)
     other = decide(world, to_investigation(world, open_case(world, "电瓶车停在电梯里", address="金沙江路1685弄")),
-                   ["ORDER_CORRECT", "FINE"])
+                   ["ORDER_CORRECT"])
     with pytest.raises(ApplicationError):
-        fines.fine_impose(case=case, amount=200, actor=world.alice, party=other.parties.get())
+        fines.fine_impose(case=fined, amount=200, actor=world.alice, party=other.parties.get())
 
 
-def test_payment_changes_are_kept_in_the_history_with_who_made_them(world, case):
-    fine = fines.fine_impose(case=case, amount="300.00", actor=world.oscar)
+def test_payment_changes_are_kept_in_the_history_with_who_made_them(world, fined):
+    fine = fines.fine_impose(case=fined, amount="300.00", actor=world.oscar)
     assert (fine.amount, fine.status, fine.decided_at) == (Decimal("300.00"), PaymentStatus.UNPAID,
                                                            timezone.localdate())
     fine = fines.fine_record_payment(fine=fine, actor=world.oscar, status=PaymentStatus.INSTALMENT)
@@ -377,8 +411,8 @@ def test_payment_changes_are_kept_in_the_history_with_who_made_them(world, case)
     assert history[-1].history_change_reason == "缴纳状态 分期/延期缴纳→已缴纳"
 
 
-def test_payment_refusals(world, case):
-    fine = fines.fine_impose(case=case, amount=300, actor=world.oscar)
+def test_payment_refusals(world, fined):
+    fine = fines.fine_impose(case=fined, amount=300, actor=world.oscar)
     with pytest.raises(ApplicationError):
         fines.fine_record_payment(fine=fine, actor=world.oscar, status="LATER")
     with pytest.raises(ApplicationError):
@@ -390,26 +424,26 @@ def test_payment_refusals(world, case):
         fines.fine_record_payment(fine=fine, actor=world.sam, status=PaymentStatus.PAID)
 
 
-def test_a_fine_becomes_final_only_once_it_is_on_a_decision(world, case):
-    fine = fines.fine_impose(case=case, amount=300, actor=world.oscar)
+def test_a_fine_becomes_final_only_once_it_is_on_a_decision(world, fined):
+    fine = fined.fines.get()
     with pytest.raises(ApplicationError):
         fines.fine_make_final(fine=fine, actor=world.oscar)
-    decision = issue(world, case, PD)
+    decision = issue(world, fined, PD)
     fine = fines.fine_make_final(fine=fine, actor=world.oscar)
     assert fine.is_final and fine.document == decision
     with pytest.raises(ApplicationError):
         fines.fine_make_final(fine=fine, actor=world.oscar)
-    later = fines.fine_impose(case=case, amount=100, actor=world.oscar, document=decision)
+    later = fines.fine_impose(case=fined, amount=100, actor=world.oscar, document=decision)
     assert later.document == decision
 
 
-def test_unpaid_fines_still_block_closing(world, case):
-    fine = fines.fine_impose(case=case, amount=300, actor=world.oscar)
+def test_unpaid_fines_still_block_closing(world, fined):
+    fine = fined.fines.get()
     with pytest.raises(ApplicationError):
-        services.case_transition(case=case, action="close_executed", actor=world.oscar, reason="执行完毕",
+        services.case_transition(case=fined, action="close_executed", actor=world.oscar, reason="执行完毕",
                                  measures_done=["ORDER_CORRECT", "FINE"])
     fines.fine_record_payment(fine=fine, actor=world.oscar, status=PaymentStatus.PAID)
-    case = services.case_transition(case=case, action="close_executed", actor=world.oscar, reason="执行完毕",
+    case = services.case_transition(case=fined, action="close_executed", actor=world.oscar, reason="执行完毕",
                                     measures_done=["ORDER_CORRECT", "FINE"])
     assert case.state == CaseState.CLOSED
 
