@@ -230,6 +230,8 @@ def done_message(move, state) -> str:
 def case_assign(request, pk):
     """指派 / 改派 by a supervisor."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    if not (may(request.user, policy.CASE_ASSIGN) or may(request.user, policy.CASE_CLAIM)):
+        raise PermissionDenied   # a legal reviewer reads the district's cases and assigns none
     form = AssignForm(request.POST, case=case)
     if not form.is_valid():
         return _refused(request, pk, "assign", form)
@@ -247,6 +249,8 @@ def case_assign(request, pk):
 def case_claim(request, pk):
     """认领 by an officer of the case's street."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    if not (may(request.user, policy.CASE_ASSIGN) or may(request.user, policy.CASE_CLAIM)):
+        raise PermissionDenied
     form = ClaimForm(request.POST)
     if not form.is_valid():
         return _refused(request, pk, "claim", form)
@@ -282,6 +286,7 @@ def case_co_officer(request, pk):
 def case_in_progress(request, pk):
     """正在搭建 or 存量, before the decision."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    _require_handler(request.user)
     form = InProgressForm(request.POST, case=case)
     if not form.is_valid():
         return _refused(request, pk, "in_progress", form)

@@ -115,3 +115,23 @@ STATES = {
 
 def surcharge_today(fine) -> Decimal:
     return penalties.surcharge(fine.amount, fine.due, timezone.localdate())
+
+
+def fined_through_the_procedure(world, case, *, amount="5000", actor=None):
+    """An investigated case (a property company's negligence case, say) notified, waived, approved and its decision
+    issued: returns the fine, made final (生效), as credit's fine_final did before fines came from the procedure."""
+    from cases import fines
+
+    actor = actor or world.oscar
+    case = to_investigating(case, actor)
+    party = case.parties.order_by("pk").first()
+    case = move(case, "notify", actor, findings="经查，物业服务企业未履行劝阻、制止、报告义务。",
+                measures=["ORDER_CORRECT", "FINE"],
+                penalty=[{"party": party.pk, "range": fine_range(case).pk, "amount": amount}])
+    case = move(case, "serve_notice", actor, served_on=timezone.localdate(), manner="IN_PERSON")
+    case = move(case, "record_waiver", actor, reason="当事人书面放弃陈述申辩")
+    case = move(case, "submit_approval", actor)
+    case = move(case, "approve", world.alice)
+    documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=actor)
+    fine = case.fines.get()
+    return fines.fine_make_final(fine=fine, actor=actor)
