@@ -188,9 +188,11 @@ DEMO_PASSWORD = "Anju@Demo2026"
 DEMO_USERS: tuple[UserData, ...] = (
     UserData("admin", "ADMIN", "系统管理员", is_staff=True, is_superuser=True),
     UserData("lead", "LEAD", "周立群（区局督察）", cert_number="31010720001"),
-    UserData("officer", "OFFICER", "陈浩然（执法队员）", streets=("曹杨新村街道", "真如镇街道"), cert_number="31010720101"),
+    UserData("officer", "OFFICER", "陈浩然（执法队员）", streets=("曹杨新村街道", "真如镇街道"),
+             cert_number="31010720101"),
     # the second certified officer of officer's streets: investigation and decisions need two (§42)
-    UserData("officer3", "OFFICER", "王立新（执法队员）", streets=("曹杨新村街道", "真如镇街道"), cert_number="31010720103"),
+    UserData("officer3", "OFFICER", "王立新（执法队员）", streets=("曹杨新村街道", "真如镇街道"),
+             cert_number="31010720103"),
     UserData("officer2", "OFFICER", "沈嘉伟（执法队员）", streets=("长征镇",), cert_number="31010720102"),
     UserData("legal", "LEGAL", "郑文静（法制科）"),
     UserData("street", "STREET", "李秀梅（长风新村街道）", streets=("长风新村街道",)),
