@@ -10,8 +10,8 @@ from django.utils import timezone
 from cases import workflow
 from cases.choices import CaseState
 from cases.models import EnforcementCase, Fine, PenaltyProcedure
-from tests import procedure as P
 from cases.tests.test_paths import move
+from tests import procedure as P
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,9 @@ def post(client, user, case, action, data):
 
 
 def test_every_move_says_what_it_does_before_and_after():
-    for move in workflow.MOVES:
-        assert str(move.consequence).strip(), move.action
-        assert str(move.done).strip(), move.action
+    for m in workflow.MOVES:
+        assert str(m.consequence).strip(), m.action
+        assert str(m.done).strip(), m.action
 
 
 def test_notify_from_the_page_with_one_penalty_row_per_party(client, world):

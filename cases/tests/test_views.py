@@ -2,7 +2,6 @@
 stale versions, hand-made posts, file downloads, supervision, the workbench, the board and the inbox."""
 import re
 from datetime import timedelta
-
 from decimal import Decimal
 
 import pytest
