@@ -7,10 +7,12 @@ from accounts.models import User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "display_name", "role", "district", "department", "property_company", "is_active"]
+    list_display = ["username", "display_name", "role", "cert_number", "district", "department", "property_company",
+                    "is_active"]
+    search_fields = ["username", "display_name", "cert_number"]
     list_filter = ["role", "is_active", "district", "department"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        ("安居 Anju", {"fields": ("role", "display_name", "phone", "district", "streets", "department",
-                                      "property_company")}),
+        ("安居 Anju", {"fields": ("role", "display_name", "phone", "cert_number", "district", "streets",
+                                      "department", "property_company")}),
     )
     filter_horizontal = ["streets", "groups", "user_permissions"]

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import policy as p
 
-# (url name, label, icon, the action that opens the page)
+# (url name, label, icon, the action that opens the page[, query string: a filtered view of the page])
 MENU = [
     ("home", _("工作台"), "house", p.HOME),
     ("intake:queue", _("诉件受理"), "inbox", p.COMPLAINT_QUEUE),
@@ -13,6 +13,8 @@ MENU = [
     ("intake:property-report", _("违法行为报告"), "megaphone", p.FILE_PROPERTY_REPORT),
     ("intake:import", _("导入12345工单"), "upload", p.COMPLAINT_IMPORT),
     ("cases:workbench", _("今日工作台"), "calendar-check", p.CASE_WORKBENCH),
+    # the legal reviewer's queue (法制审核, 行政处罚法 §58): the case list filtered to the cases waiting for the review
+    ("cases:list", _("待法制审核"), "clipboard2-check", p.CASE_LEGAL_REVIEW, "?state=LEGAL_REVIEW"),
     ("cases:list", _("案件办理"), "folder2-open", p.CASE_LIST),
     ("cases:board", _("督办看板"), "alarm", p.CASE_BOARD),
     ("cases:inbox", _("移交收件箱"), "envelope-paper", p.REFERRAL_INBOX),
@@ -37,11 +39,11 @@ MENU = [
 
 def menu_for(user):
     items = []
-    for name, label, icon, action in MENU:
+    for name, label, icon, action, *query in MENU:
         if not p.may(user, action):
             continue
         try:
-            items.append({"url": reverse(name), "label": label, "icon": icon,
+            items.append({"url": reverse(name) + "".join(query), "label": label, "icon": icon,
                           "name": "admin" if name == "admin:index" else name})
         except NoReverseMatch:
             continue

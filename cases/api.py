@@ -11,7 +11,7 @@ from datetime import date
 import django_filters
 from django.db.models import Prefetch
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -22,10 +22,18 @@ from accounts import policy
 from accounts.models import User
 from accounts.policy import may
 from accounts.scope import serializer_view
-from cases import fines, indicators, services, workflow
-from cases.choices import CaseState, PartyKind, PartyRole
+from cases import fines, indicators, selectors, services, workflow
+from cases.choices import CaseState, PartyKind, PartyRole, ReviewResult, ServiceManner
 from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, SupervisionOrder
-from core.api import ID_MAX, BoundedDateField, IdField, IdFilter, RestrictedReadOnlyViewSet, object_or_404
+from core.api import (
+    ID_MAX,
+    BoundedDateField,
+    BoundedDateTimeField,
+    IdField,
+    IdFilter,
+    RestrictedReadOnlyViewSet,
+    object_or_404,
+)
 from core.errors import ApplicationError
 from registry.choices import Measure
 from registry.models import Department, PropertyCompany
@@ -104,12 +112,72 @@ class SupervisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PenaltyItemSerializer(serializers.Serializer):
+    party = serializers.IntegerField()
+    party_name = serializers.CharField()
+    range = serializers.IntegerField(help_text="罚款幅度ID（registry.FineRange）")
+    range_text = serializers.CharField(help_text="幅度及其法律依据")
+    quantity = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    unit = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+
+
+class UnpaidFineSerializer(serializers.Serializer):
+    fine = serializers.IntegerField()
+    party_name = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    due = serializers.DateField(allow_null=True, help_text="缴纳期限（决定书送达之日起15日）")
+    overdue = serializers.BooleanField()
+    surcharge = serializers.DecimalField(max_digits=12, decimal_places=2,
+                                         help_text="截至今日的加处罚款（每日3%，不超过罚款本数）")
+
+
+class PenaltySerializer(serializers.Serializer):
+    """The penalty procedure (cases.selectors.procedure_view): parties by name only, never their ID numbers or
+    phones."""
+
+    procedure = serializers.CharField(source="procedure.procedure", default=None)
+    decision_due = serializers.DateField(allow_null=True)
+    decision_due_flag = serializers.CharField(help_text="overdue（超期）、soon（临期）或空")
+    items = PenaltyItemSerializer(many=True, help_text="拟处罚（复核减轻后为减轻后的内容）")
+    first_items = PenaltyItemSerializer(many=True, help_text="告知时的拟处罚")
+    hearing_offered = serializers.BooleanField(source="procedure.hearing_offered", default=False)
+    notice_number = serializers.CharField(source="procedure.notice.number", default=None)
+    notice_served_on = serializers.DateField(source="procedure.notice_served_on", default=None)
+    notice_service_manner = serializers.CharField(source="procedure.notice_service_manner", default="")
+    defence_until = serializers.DateField(default=None)
+    statement = serializers.CharField(source="procedure.statement", default="")
+    statement_on = serializers.DateField(source="procedure.statement_on", default=None)
+    waived = serializers.BooleanField(source="procedure.waived", default=False)
+    review_result = serializers.CharField(source="procedure.review_result", default="")
+    review_text = serializers.CharField(source="procedure.review_text", default="")
+    hearing_requested_on = serializers.DateField(source="procedure.hearing_requested_on", default=None)
+    hearing_at = serializers.DateTimeField(source="procedure.hearing_at", default=None)
+    hearing_place = serializers.CharField(source="procedure.hearing_place", default="")
+    hearing_presider = serializers.CharField(source="procedure.hearing_presider", default=None)
+    hearing_record = serializers.CharField(source="procedure.hearing_record", default="")
+    legal_opinion = serializers.CharField(source="procedure.legal_opinion", default="")
+    legal_reviewer = serializers.CharField(source="procedure.legal_reviewer", default=None)
+    legal_reviewed_at = serializers.DateTimeField(source="procedure.legal_reviewed_at", default=None)
+    discussion_on = serializers.DateField(source="procedure.discussion_on", default=None)
+    discussion_participants = serializers.CharField(source="procedure.discussion_participants", default="")
+    approved_by = serializers.CharField(source="procedure.approved_by", default=None)
+    approved_at = serializers.DateTimeField(source="procedure.approved_at", default=None)
+    decision_served_on = serializers.DateField(source="procedure.decision_served_on", default=None)
+    decision_service_manner = serializers.CharField(source="procedure.decision_service_manner", default="")
+    urged_on = serializers.DateField(source="procedure.urged_on", default=None)
+    court_applied_on = serializers.DateField(source="procedure.court_applied_on", default=None)
+    court = serializers.CharField(source="procedure.court", default="")
+    unpaid = UnpaidFineSerializer(many=True, help_text="未缴纳的罚款：缴纳期限与今日加处罚款")
+
+
 class CaseSerializer(serializers.ModelSerializer):
     violation_type = serializers.CharField(source="violation_type.code")
     violation_type_name = serializers.CharField(source="violation_type.name")
     community_name = serializers.CharField(source="community.name", default=None)
     street_name = serializers.CharField(source="street.name")
     officer_name = serializers.CharField(source="officer", default=None)
+    co_officer_name = serializers.CharField(source="co_officer", default=None)
     state_label = serializers.CharField(source="get_state_display")
     deadline = serializers.SerializerMethodField(help_text="overdue（超期）、due_soon（临期）或空")
     referred_to = serializers.CharField(source="referred_to.code", default=None)
@@ -118,7 +186,8 @@ class CaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = EnforcementCase
         fields = ["id", "number", "violation_type", "violation_type_name", "community", "community_name", "street",
-                  "street_name", "location", "summary", "officer", "officer_name", "state", "state_label",
+                  "street_name", "location", "summary", "officer", "officer_name", "co_officer", "co_officer_name",
+                  "state", "state_label",
                   "state_entered_at", "state_due", "deadline", "version", "in_progress", "measures", "decision",
                   "rectify_due", "referred_to", "closed_at", "closing_reason", "reopened_from", "created_at",
                   "available_moves"]
@@ -134,17 +203,38 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseDetailSerializer(CaseSerializer):
     parties = PartySerializer(many=True, read_only=True)
+    penalty = serializers.SerializerMethodField(help_text="行政处罚程序；未进入程序的案件为 null")
     transitions = TransitionSerializer(many=True, read_only=True)
     evidence = EvidenceSerializer(many=True, read_only=True)
     supervisions = SupervisionSerializer(many=True, read_only=True)
     fines = FineSerializer(many=True, read_only=True)
 
     class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + ["parties", "transitions", "evidence", "supervisions", "fines"]
+        fields = CaseSerializer.Meta.fields + ["findings", "decision_due", "penalty", "parties", "transitions",
+                                               "evidence", "supervisions", "fines"]
         read_only_fields = fields
+
+    @extend_schema_field(PenaltySerializer(allow_null=True))
+    def get_penalty(self, obj):
+        view = selectors.procedure_view(self.context["request"].user, obj)
+        return None if view is None else PenaltySerializer(view).data
 
 
 # --- input -------------------------------------------------------------------------------------
+
+class PenaltyInput(serializers.Serializer):
+    party = IdField(help_text="本案当事人ID")
+    range = IdField(help_text="罚款幅度ID（本违法行为罚则中的幅度）")
+    amount = serializers.CharField(max_length=20, help_text="罚款金额（元），如 \"5000\"")
+    quantity = serializers.CharField(max_length=20, required=False, allow_null=True, allow_blank=True, default=None,
+                                     help_text="计罚数量（按平方米、人数或倍数计罚时）")
+
+
+@extend_schema_field(PenaltyInput(many=True))
+class PenaltyListField(serializers.JSONField):
+    """The intended fines as sent; their shape, ids and amounts are checked by cases.penalties.check_items, whose
+    refusals are the bilingual 400 of every business rule (the same checks as the page's)."""
+
 
 class MoveInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=ACTIONS)
@@ -159,7 +249,44 @@ class MoveInput(serializers.Serializer):
     department = serializers.SlugRelatedField(slug_field="code", queryset=Department.objects.all(), required=False,
                                               allow_null=True, default=None, help_text="移交部门代码")
     files = serializers.ListField(child=serializers.FileField(), required=False, default=list, max_length=20,
-                                  help_text="随本次操作上传的证据（multipart）")
+                                  help_text="随本次操作上传的证据（multipart）；决定书送达时为送达回证")
+    # the penalty procedure (cases.rules REQUIREMENTS): only the keys a move's needs read are used
+    findings = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="",
+                                     help_text="查明的违法事实")
+    penalty = PenaltyListField(required=False, default=list,
+                               help_text="拟处罚：每名当事人一项（事先告知、当场处罚；复核减轻时为减轻后的内容）")
+    served_on = BoundedDateField(required=False, allow_null=True, default=None, help_text="送达日期（催告书送达日期）")
+    manner = serializers.ChoiceField(choices=ServiceManner.choices, required=False, allow_blank=True, default="",
+                                     help_text="送达方式")
+    statement = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    statement_on = BoundedDateField(required=False, allow_null=True, default=None)
+    review_result = serializers.ChoiceField(choices=ReviewResult.choices, required=False, allow_blank=True,
+                                            default="")
+    review_text = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    requested_on = BoundedDateField(required=False, allow_null=True, default=None, help_text="申请听证日期")
+    hearing_at = BoundedDateTimeField(required=False, allow_null=True, default=None)
+    hearing_place = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    presider = IdField(required=False, allow_null=True, default=None,
+                       help_text="听证主持人（用户ID）：非本案调查人员")
+    hearing_record = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    opinion = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="",
+                                    help_text="法制审核意见")
+    minutes = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    participants = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    discussion_on = BoundedDateField(required=False, allow_null=True, default=None)
+    extend_days = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=90,
+                                           help_text="延长办案期限的天数")
+    court = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+
+
+PROCEDURE_KEYS = ("findings", "served_on", "manner", "statement", "statement_on", "review_result", "review_text",
+                  "requested_on", "hearing_at", "hearing_place", "hearing_record", "opinion", "minutes",
+                  "participants", "discussion_on", "extend_days", "court")
+
+
+class CoOfficerInput(serializers.Serializer):
+    co_officer = IdField(help_text="协办队员（用户ID）：负责案件所在街镇、已登记执法证号的另一名执法队员")
+    version = serializers.IntegerField(min_value=1, max_value=ID_MAX, help_text=VERSION_HELP)
 
 
 class AssignInput(serializers.Serializer):
@@ -257,7 +384,7 @@ class CaseApiFilter(django_filters.FilterSet):
 
 class CaseViewSet(RestrictedReadOnlyViewSet):
     queryset = EnforcementCase.objects.select_related("violation_type", "community", "street", "officer",
-                                                      "referred_to")
+                                                      "co_officer", "referred_to")
     serializer_class = CaseSerializer
     filterset_class = CaseApiFilter
     ordering_fields = ["state_due", "created_at", "number"]
@@ -294,7 +421,7 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
 
     def _case_response(self, pk, code=status.HTTP_200_OK):
         case = self._with_details(EnforcementCase.objects.select_related(
-            "violation_type", "community", "street", "officer", "referred_to")).get(pk=pk)
+            "violation_type", "community", "street", "officer", "co_officer", "referred_to")).get(pk=pk)
         return Response(CaseDetailSerializer(case, context=self.get_serializer_context()).data, status=code)
 
     @staticmethod
@@ -311,11 +438,42 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
         """Make one move of the workflow table (cases.workflow.MOVES)."""
         case = self._changeable(pk, handlers_only=False)
         v = self._input(MoveInput, request.data)
+        extra = {key: v[key] for key in PROCEDURE_KEYS if v[key] not in (None, "")}
+        if v["penalty"] not in (None, "", []):
+            extra["penalty"] = v["penalty"]
+        if v["presider"] is not None:
+            extra["presider"] = self._presider(case, v["presider"])
         try:
             case = services.case_transition(
                 case=case, action=v["action"], actor=request.user, version=v["version"], reason=v["reason"],
                 files=v["files"], measures=v["measures"], measures_done=v["measures_done"],
-                rectify_due=v["rectify_due"], department=v["department"], decision=v["decision"])
+                rectify_due=v["rectify_due"], department=v["department"], decision=v["decision"], **extra)
+        except services.StaleCase as exc:
+            return self._stale(exc)
+        return self._case_response(case.pk)
+
+    def _presider(self, case, pk):
+        from cases.forms import presiders
+
+        presider = presiders(self.request.user, case).filter(pk=pk).first()
+        if presider is None:
+            raise ApplicationError("听证主持人须为本局非本案调查人员（行政处罚法第六十四条）",
+                                   "the presiding officer must be a user of the bureau who did not investigate the "
+                                   "case (art. 64)", extra={"field": "presider"})
+        return presider
+
+    @extend_schema(request=CoOfficerInput, responses={200: CaseDetailSerializer, 400: None, 403: None, 409: None})
+    @action(detail=True, methods=["post"], url_path="co-officer")
+    def co_officer(self, request, pk=None):
+        """协办队员 (行政处罚法 §42): a supervisor or the case's officer names the second certified officer."""
+        case = self._changeable(pk)
+        v = self._input(CoOfficerInput, request.data)
+        officer = User.objects.filter(pk=v["co_officer"], role="OFFICER", is_active=True).first()
+        if officer is None:
+            raise ApplicationError("该用户不是执法队员", "not an officer", extra={"field": "co_officer"})
+        try:
+            case = services.case_set_co_officer(case=case, co_officer=officer, actor=request.user,
+                                                version=v["version"])
         except services.StaleCase as exc:
             return self._stale(exc)
         return self._case_response(case.pk)

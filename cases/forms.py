@@ -1,5 +1,7 @@
 """Forms of the case pages. A move's form is built from the workflow table: it asks for exactly what
 the move `needs` (cases.workflow.MOVES), so adding a need to the table adds the field here."""
+from decimal import Decimal
+
 import django_filters
 from django import forms
 from django.db.models import Q
@@ -9,12 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from accounts.models import User
 from cases import indicators, rules, selectors
-from cases.choices import CaseState, DocumentKind, HotlineResult, PartyKind, PartyRole, PaymentStatus, Satisfaction
+from cases.choices import (
+    CaseState,
+    DocumentKind,
+    HotlineResult,
+    PartyKind,
+    PartyRole,
+    PaymentStatus,
+    ReviewResult,
+    Satisfaction,
+    ServiceManner,
+)
 from cases.models import CaseTransition, EnforcementCase
 from core import dates, search
 from core.api import IdFilter
+from core.errors import ApplicationError, message_for_reader
 from core.filtersets import FigureFiltersMixin
-from core.forms import BoundedDateInput, BusinessDateField, MultipleFileField
+from core.forms import BoundedDateInput, BusinessDateField, BusinessDateTimeField, MultipleFileField
 from registry.choices import Measure
 from registry.models import Community, Department, Street, ViolationType
 
@@ -144,14 +157,44 @@ class CaseFilter(FigureFiltersMixin, django_filters.FilterSet):
 
 # --- moves --------------------------------------------------------------------------------------
 
-# What each check of the workflow table means to the person making the move (needs without a field).
+# What each check of the workflow table means to the person making the move (needs without a field). An unmet
+# check also shows the rule's own message (cases.rules), e.g. which officer has no 执法证号.
 NEED_HINTS = {
     "parties": _("须已登记当事人"),
     "evidence": _("须有证据材料（已上传或随本次上传）"),
     "review_evidence": _("须上传复查照片或材料"),
     "fines_settled": _("罚款须已缴纳"),
     "within_90_days": _("结案90日内方可回潮重新核查"),
+    "two_officers": _("须有承办队员和协办队员两名持执法证的执法人员（行政处罚法第四十二条）"),
+    "within_time_limit": _("须在办案期限内（超期须先延长办案期限）"),
+    "statement_recorded": _("须已记录当事人的陈述申辩且尚未复核"),
+    "no_statement": _("尚未记录陈述申辩或放弃"),
+    "defence_settled": _("陈述申辩已复核、当事人已放弃，或陈述申辩期已满"),
+    "no_legal_review_needed": _("本案无需法制审核（未经听证且非重大案件）"),
+    "discussion_if_major": _("重大案件须先记录集体讨论"),
+    "decision_issued": _("须已出具行政处罚决定书且尚未记录送达"),
+    "payment_overdue": _("须有逾期未缴纳的罚款"),
+    "court_application": _("已催告满10日，且在申请强制执行的期限内"),
+    "hearing_request": _("告知书送达后5个工作日内，且告知了听证权利"),
 }
+# Needs whose check reads only the case (no input): their hint can say whether they are met before the move.
+CASE_ONLY_NEEDS = set(NEED_HINTS) - {"evidence", "review_evidence", "parties", "hearing_request"}
+
+
+class RangeSelect(forms.Select):
+    """The fine ranges, each option saying its unit (data-unit), so the page shows the quantity only for a
+    per-unit range (每平方米, 每人, 倍)."""
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = units or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        unit = self.units.get(str(value))
+        if unit:
+            option["attrs"]["data-unit"] = unit
+        return option
 
 
 class MoveForm(forms.Form):
@@ -163,7 +206,15 @@ class MoveForm(forms.Form):
         kwargs.setdefault("auto_id", f"id_{move.action}_%s")
         super().__init__(*args, **kwargs)
         self.move, self.case = move, case
+        self.penalty_parties, self.penalty_optional = [], False
         needs = set(move.needs)
+        self.asks_penalty = bool(needs & {"penalty", "summary_penalty"})
+        procedure = _procedure(case)
+        if "findings" in needs:
+            self.fields["findings"] = forms.CharField(
+                label=_("查明的违法事实"), max_length=4000, required=not (case.findings or "").strip(),
+                initial=case.findings, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("文书“经查”部分据此制作：时间、地点、行为、数量及证据"))
         if "reason" in needs:
             self.fields["reason"] = forms.CharField(
                 label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -174,6 +225,7 @@ class MoveForm(forms.Form):
         if "measures" in needs:
             self.fields["measures"] = forms.MultipleChoiceField(
                 label=_("处理措施"), widget=forms.CheckboxSelectMultiple,
+                initial=["FINE"] if "penalty" in needs else None,
                 choices=[(m, Measure(m).label) for m in rules.allowed_measures(case) if m in Measure.values])
         if "rectify_due" in needs:
             self.fields["rectify_due"] = BusinessDateField(
@@ -185,11 +237,109 @@ class MoveForm(forms.Form):
                 self.fields["measures_done"] = forms.MultipleChoiceField(
                     label=_("已落实的措施"), widget=forms.CheckboxSelectMultiple,
                     choices=[(m, Measure(m).label) for m in closes_with])
-        if needs & {"evidence", "review_evidence"}:
+        if "service" in needs:
+            self.fields["served_on"] = BusinessDateField(label=_("送达日期"), label_en="served_on",
+                                                         initial=timezone.localdate())
+            self.fields["manner"] = forms.ChoiceField(label=_("送达方式"), choices=ServiceManner.choices)
+        if "record_urge" in move.effects:
+            self.fields["served_on"] = BusinessDateField(label=_("催告书送达日期"), label_en="served_on",
+                                                         required=False, initial=timezone.localdate())
+        if "statement" in needs:
+            self.fields["statement"] = forms.CharField(label=_("陈述申辩意见"), max_length=4000,
+                                                       widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields["statement_on"] = BusinessDateField(label=_("陈述申辩日期"), label_en="statement_on",
+                                                            required=False, initial=timezone.localdate())
+        if "defence_review" in needs:
+            self.fields["review_result"] = forms.ChoiceField(label=_("复核结果"), choices=ReviewResult.choices)
+            self.fields["review_text"] = forms.CharField(
+                label=_("复核意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("对当事人提出的事实、理由和证据逐项说明是否采纳"))
+        if "hearing_request" in needs:
+            self.fields["requested_on"] = BusinessDateField(label=_("申请听证日期"), label_en="requested_on",
+                                                            required=False, initial=timezone.localdate())
+        if "hearing_plan" in needs:
+            self.fields["hearing_at"] = BusinessDateTimeField(label=_("听证时间"), kind=dates.DUE,
+                                                              label_en="hearing_at")
+            self.fields["hearing_place"] = forms.CharField(label=_("听证地点"), max_length=200)
+            self.fields["presider"] = forms.ModelChoiceField(
+                label=_("听证主持人"), queryset=presiders(user, case),
+                help_text=_("由非本案调查人员主持（行政处罚法第六十四条）"))
+        if "hearing_held" in needs:
+            self.fields["hearing_record"] = forms.CharField(
+                label=_("听证情况（笔录摘要）"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("笔录经当事人核对签字后，请作为证据上传"))
+        if "legal_opinion" in needs:
+            self.fields["opinion"] = forms.CharField(
+                label=_("法制审核意见"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=_("事实是否清楚、证据是否确凿、依据是否正确、程序是否合法、处罚是否适当"))
+        if "discussion" in needs:
+            self.fields["participants"] = forms.CharField(label=_("参加人"), max_length=300)
+            self.fields["minutes"] = forms.CharField(label=_("讨论记录"), max_length=4000,
+                                                     widget=forms.Textarea(attrs={"rows": 3}))
+            self.fields["discussion_on"] = BusinessDateField(label=_("讨论日期"), label_en="discussion_on",
+                                                             required=False, initial=timezone.localdate())
+        if "extension" in needs:
+            self.fields["extend_days"] = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=90)
+        if "court_application" in needs:
+            self.fields["court"] = forms.CharField(label=_("受理法院"), max_length=100, required=False,
+                                                   initial=_("普陀区人民法院"))
+        if needs & {"penalty", "summary_penalty", "defence_review"}:
+            self._add_penalty_rows(case, user, procedure, optional="defence_review" in needs)
+        if needs & {"evidence", "review_evidence", "proof"}:
+            label = (_("送达回证（签收回执、邮寄凭证或留置送达见证材料）") if "proof" in needs
+                     else _("复查照片或材料") if "review_evidence" in needs else _("证据材料"))
             self.fields["files"] = MultipleFileField(
-                label=_("复查照片或材料") if "review_evidence" in needs else _("证据材料"), required=False,
+                label=label, required="proof" in needs,
                 help_text=_("照片、视频、PDF 或 Office 文件，可多选"), max_files=MAX_FILES)
         bootstrap(self)
+
+    # --- the intended penalty: one row per party of the case --------------------------------------------
+
+    def _add_penalty_rows(self, case, user, procedure, *, optional):
+        from cases import penalties
+
+        ranges = list(penalties.ranges_for(case))
+        units = {str(r.pk): r.get_unit_display() for r in ranges if r.unit}
+        choices = [("", _("（不处罚款）"))] + [(r.pk, penalties.range_text(r)) for r in ranges]
+        stored = {row["party"]: row for row in (procedure.proposed if procedure else [])}
+        self.penalty_optional = optional
+        for party in case.parties.restrict(user, "view").order_by("pk"):
+            row = stored.get(party.pk, {})
+            prefix = f"penalty_{party.pk}_"
+            self.fields[f"{prefix}range"] = forms.ChoiceField(
+                label=_("罚款幅度"), choices=choices, required=False, initial=row.get("range"),
+                widget=RangeSelect(units=units, attrs={"data-penalty-range": prefix}))
+            self.fields[f"{prefix}quantity"] = forms.DecimalField(
+                label=_("计罚数量"), required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+                initial=row.get("quantity"), widget=forms.NumberInput(attrs={"step": "0.01",
+                                                                            "data-penalty-quantity": prefix}))
+            self.fields[f"{prefix}amount"] = forms.DecimalField(
+                label=_("罚款金额（元）"), required=False, min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+                initial=row.get("amount"), widget=forms.NumberInput(attrs={"step": "0.01"}))
+            self.penalty_parties.append(party)
+
+    PENALTY_PARTS = ("range", "quantity", "amount")
+
+    @property
+    def penalty_rows(self) -> list[dict]:
+        return [{"party": party, **{part: self[f"penalty_{party.pk}_{part}"] for part in self.PENALTY_PARTS}}
+                for party in self.penalty_parties]
+
+    @property
+    def plain_fields(self):
+        return [f for f in self.visible_fields() if not f.name.startswith("penalty_")]
+
+    def penalty(self) -> list[dict]:
+        """The rows the user filled, as the service takes them ([{party, range, amount, quantity}])."""
+        out = []
+        for party in self.penalty_parties:
+            values = {part: self.cleaned_data.get(f"penalty_{party.pk}_{part}") for part in self.PENALTY_PARTS}
+            if not values["range"] and values["amount"] is None:
+                continue
+            out.append({"party": party.pk, "range": values["range"] or None,
+                        "amount": None if values["amount"] is None else str(values["amount"]),
+                        "quantity": None if values["quantity"] is None else str(values["quantity"])})
+        return out
 
     @property
     def has_inputs(self) -> bool:
@@ -197,15 +347,65 @@ class MoveForm(forms.Form):
 
     @property
     def hints(self) -> list[tuple[str, bool]]:
-        """The checks of the move as (text, already met), so the officer sees what is still missing."""
-        return [(NEED_HINTS[n], rules.REQUIREMENTS[n](self.case, {}) is None)
-                for n in self.move.needs if n in NEED_HINTS]
+        """The checks of the move as (text, already met), so the officer sees what is still missing; an unmet
+        check that reads only the case says why (the rule's own message, e.g. the officer without 执法证号)."""
+        out = []
+        for need in self.move.needs:
+            if need not in NEED_HINTS:
+                continue
+            problem = rules.REQUIREMENTS[need](self.case, {})
+            text = str(NEED_HINTS[need])
+            if problem is not None and need in CASE_ONLY_NEEDS:
+                text = f"{text}：{message_for_reader(ApplicationError(*problem))}"
+            out.append((text, problem is None))
+        return out
+
+    @property
+    def blocked(self) -> bool:
+        """Whether a check that reads only the case fails now (the move is shown, but cannot succeed yet)."""
+        return any(rules.REQUIREMENTS[n](self.case, {}) is not None for n in self.move.needs if n in CASE_ONLY_NEEDS)
 
     def service_kwargs(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version" and not k.startswith("penalty_")}
         data["reason"] = data.get("reason", "")
         data["files"] = data.get("files") or []
+        if self.penalty_parties:
+            data["penalty"] = self.penalty()
         return data
+
+
+def _procedure(case):
+    from cases.models import PenaltyProcedure
+
+    return PenaltyProcedure.objects.filter(case=case).first()
+
+
+def presiders(user, case):
+    """Who may preside a hearing: the bureau's people in the user's district, never the case's investigators."""
+    return (User.objects.filter(is_active=True, role__in=[Role.LEAD, Role.LEGAL, Role.OFFICER, Role.ADMIN])
+            .filter(Q(district__isnull=True) | Q(district_id=user.district_id) if user.district_id else Q())
+            .exclude(pk__in=[pk for pk in (case.officer_id, case.co_officer_id) if pk])
+            .order_by("role", "display_name", "username"))
+
+
+class CoOfficerForm(forms.Form):
+    """协办队员: the second certified officer of the case (行政处罚法 §42)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    co_officer = forms.ModelChoiceField(label=_("协办队员"), queryset=User.objects.none())
+
+    def __init__(self, *args, case, **kwargs):
+        from cases.services import assignable_officers
+
+        kwargs.setdefault("auto_id", "id_co_officer_%s")
+        super().__init__(*args, **kwargs)
+        team = [pk for pk in (case.officer_id, case.co_officer_id) if pk]
+        self.fields["co_officer"].queryset = assignable_officers(case).exclude(cert_number="").exclude(pk__in=team)
+        bootstrap(self)
+
+    @property
+    def has_choices(self) -> bool:
+        return self.fields["co_officer"].queryset.exists()
 
 
 # --- who handles the case, 正在搭建 --------------------------------------------------------------
@@ -359,17 +559,6 @@ class DocumentForm(forms.Form):
 
     def extra(self) -> dict:
         return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-
-
-class FineForm(forms.Form):
-    amount = forms.DecimalField(label=_("罚款金额（元）"), min_value=0.01, max_digits=12, decimal_places=2)
-    party = forms.ModelChoiceField(label=_("被处罚当事人"), queryset=None, required=False, empty_label=_("（未指定）"))
-
-    def __init__(self, *args, case, user, **kwargs):
-        kwargs.setdefault("auto_id", "id_fine_%s")
-        super().__init__(*args, **kwargs)
-        self.fields["party"].queryset = case.parties.restrict(user, "view")
-        bootstrap(self)
 
 
 class PaymentForm(forms.Form):

@@ -1,5 +1,6 @@
 """Reads of enforcement cases, always through the user's scope (`Model.objects.restrict`)."""
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -66,7 +67,7 @@ def case_list(*, user):
 def case_get(*, user, pk: int, action: str = "view") -> EnforcementCase:
     return get_object_or_404(
         EnforcementCase.objects.restrict(user, action).select_related(
-            "violation_type", "community", "street", "officer", "referred_to", "reopened_from"),
+            "violation_type", "community", "street", "officer", "co_officer", "referred_to", "reopened_from"),
         pk=pk,
     )
 
@@ -83,6 +84,9 @@ def handling_options(user, case, can_change: bool) -> dict:
     return {
         "assign": can_change and case.is_open and may(user, policy.CASE_ASSIGN),
         "claim": can_change and case.is_open and may(user, policy.CASE_CLAIM) and case.officer_id is None,
+        # 协办队员: a supervisor, or the case's own officer (cases.services.case_set_co_officer)
+        "co_officer": can_change and case.is_open and (
+            may(user, policy.CASE_ASSIGN) or (may(user, policy.CASE_HANDLE) and case.officer_id == user.pk)),
         "in_progress": can_change and may(user, policy.CASE_HANDLE) and case.state in workflow.BEFORE_DECISION
         and rules.tracks_in_progress(case.violation_type.code),
     }
@@ -143,13 +147,57 @@ def document_kinds(case) -> list[str]:
         and case.fines.filter(document__isnull=True).exists(),
         DocumentKind.REFERRAL_LETTER: bool(case.referred_to_id),
     }
-    return [kind for kind in DocumentKind.values if wanted[kind] and case.state in documents.ISSUE_STATES[kind]]
+    # the procedure's documents (告知书, 复核意见书, 法制审核意见书 …) are issued by its moves, never by hand
+    return [kind for kind in DocumentKind.values
+            if wanted.get(kind) and case.state in documents.ISSUE_STATES.get(kind, ())]
 
 
-def can_fine(case) -> bool:
-    from cases import fines
+def procedure_view(user, case) -> dict | None:
+    """The penalty procedure of the case as its page and the API show it (行政处罚法): the 90-day limit, the intended
+    penalty, the notice and its service, the statement and its review, the hearing, the legal review, the
+    discussion, the approval, the decision's service, the 催告 and the court, and each unpaid fine's due date and
+    today's surcharge. None for a case that never entered the procedure. Parties are named as on the page; their ID
+    numbers and phones never appear here."""
+    from cases import penalties
+    from cases.choices import PaymentStatus
+    from cases.models import PenaltyProcedure
 
-    return case.state in fines.FINE_STATES and Measure.FINE in (case.measures or [])
+    procedure = PenaltyProcedure.objects.restrict(user, "view").filter(case=case).select_related(
+        "notice", "reviewed_by", "hearing_presider", "legal_reviewer", "approved_by").first()
+    limited = case.state in workflow.TIME_LIMITED and case.decision_due is not None
+    if procedure is None and not limited:
+        return None
+    today = timezone.localdate()
+    out = {"decision_due": case.decision_due if limited else None,
+           "decision_due_flag": due_flag(case.state, case.decision_due) if limited else "",
+           "procedure": procedure, "items": [], "first_items": [], "lowered": False, "unpaid": []}
+    if procedure is None:
+        return out
+
+    def rows(stored):
+        return [{"party": item.party.pk, "party_name": item.party.name, "range": item.fine_range.pk,
+                 "range_text": penalties.range_text(item.fine_range), "quantity": item.quantity,
+                 "unit": item.fine_range.get_unit_display() if item.fine_range.unit else "", "amount": item.amount}
+                for item in penalties.load_items(case, stored)]
+
+    out["items"] = rows(procedure.proposed)
+    out["first_items"] = rows(procedure.first_proposed)
+    out["lowered"] = [r["amount"] for r in out["items"]] != [r["amount"] for r in out["first_items"]]
+    out["total"] = sum((r["amount"] for r in out["items"]), Decimal(0))
+    if procedure.notice_served_on:
+        out["defence_until"] = penalties.defence_until(procedure.notice_served_on, procedure.hearing_offered)
+        out["defence_open"] = today <= out["defence_until"]
+        if procedure.hearing_offered:
+            out["hearing_request_until"] = penalties.hearing_request_until(procedure.notice_served_on)
+    if procedure.approved_at and not procedure.decision_served_on:
+        out["service_due"] = penalties.service_due(timezone.localtime(procedure.approved_at).date())
+    if procedure.decision_served_on and procedure.procedure == "GENERAL":
+        out["court_window"] = penalties.court_window(procedure.decision_served_on)
+    for fine in case.fines.restrict(user, "view").filter(status=PaymentStatus.UNPAID).select_related("party"):
+        out["unpaid"].append({"fine": fine.pk, "party_name": fine.party.name if fine.party_id else "",
+                              "amount": fine.amount, "due": fine.due, "overdue": bool(fine.due and fine.due < today),
+                              "surcharge": penalties.surcharge(fine.amount, fine.due, today)})
+    return out
 
 
 def fine_list(user, case):

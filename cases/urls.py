@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/move/<slug:action>/", views.case_move, name="move"),
     path("<int:pk>/assign/", views.case_assign, name="assign"),
     path("<int:pk>/claim/", views.case_claim, name="claim"),
+    path("<int:pk>/co-officer/", views.case_co_officer, name="co-officer"),
     path("<int:pk>/in-progress/", views.case_in_progress, name="in-progress"),
     path("<int:pk>/parties/", views.party_add, name="party-add"),
     path("<int:pk>/evidence/", views.evidence_add, name="evidence-add"),

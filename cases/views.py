@@ -22,9 +22,9 @@ from cases.forms import (
     AssignForm,
     CaseFilter,
     ClaimForm,
+    CoOfficerForm,
     DocumentForm,
     EvidenceForm,
-    FineForm,
     HotlineReplyForm,
     InProgressForm,
     MoveForm,
@@ -144,10 +144,13 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "due_flag": selectors.due_flag(case.state, case.state_due),
         "measure_labels": selectors.measure_labels(case.measures),
         "can_change": can_change,
+        "handler": handler,   # parties, evidence, documents, fines: those who run cases (a legal reviewer reads)
         "move_forms": move_forms,
         "assign_form": (bound.pop("assign", None) or AssignForm(case=case, initial=initial))
         if options["assign"] else None,
         "claim_form": (bound.pop("claim", None) or ClaimForm(initial=initial)) if options["claim"] else None,
+        "co_officer_form": (bound.pop("co_officer", None) or CoOfficerForm(case=case, initial=initial))
+        if options["co_officer"] else None,
         "in_progress_form": (bound.pop("in_progress", None) or InProgressForm(case=case))
         if options["in_progress"] else None,
         "tracks_in_progress": rules.tracks_in_progress(case.violation_type.code),
@@ -160,8 +163,7 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "document_forms": document_forms,
         "fines": fine_rows,
         "final_gives_credit": selectors.fine_final_gives_credit(case),
-        "fine_form": (bound.pop("fine", None) or FineForm(case=case, user=user))
-        if handler and selectors.can_fine(case) else None,
+        "procedure": selectors.procedure_view(user, case),
         "supervisions": supervisions,
         "can_supervise": is_supervisor,
         "supervision_form": bound.pop("supervise", None) or SupervisionForm(auto_id="id_supervise_%s"),
@@ -205,12 +207,20 @@ def case_move(request, pk, action):
     if not form.is_valid():
         return _refused(request, pk, key, form)
     try:
-        services.case_transition(case=case, action=action, actor=request.user,
-                                 version=form.cleaned_data["version"], **form.service_kwargs())
+        case = services.case_transition(case=case, action=action, actor=request.user,
+                                        version=form.cleaned_data["version"], **form.service_kwargs())
     except ApplicationError as exc:
         return _refused(request, pk, key, form, exc)
-    messages.success(request, str(move.done or move.label))  # what happened, as the workflow table says
+    messages.success(request, done_message(move, case.state))  # what happened, as the workflow table says
     return redirect("cases:detail", pk=pk)
+
+
+def done_message(move, state) -> str:
+    """What the move did (the workflow table's `done`) and where the case now is."""
+    label = CaseState(state).label
+    if move.records_only:
+        return _("%(done)s（案件仍处于“%(state)s”阶段）") % {"done": move.done or move.label, "state": label}
+    return _("%(done)s（案件现处于“%(state)s”阶段）") % {"done": move.done or move.label, "state": label}
 
 
 # --- who handles the case, 正在搭建 -------------------------------------------------------------
@@ -220,6 +230,8 @@ def case_move(request, pk, action):
 def case_assign(request, pk):
     """指派 / 改派 by a supervisor."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    if not (may(request.user, policy.CASE_ASSIGN) or may(request.user, policy.CASE_CLAIM)):
+        raise PermissionDenied   # a legal reviewer reads the district's cases and assigns none
     form = AssignForm(request.POST, case=case)
     if not form.is_valid():
         return _refused(request, pk, "assign", form)
@@ -237,6 +249,8 @@ def case_assign(request, pk):
 def case_claim(request, pk):
     """认领 by an officer of the case's street."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    if not (may(request.user, policy.CASE_ASSIGN) or may(request.user, policy.CASE_CLAIM)):
+        raise PermissionDenied
     form = ClaimForm(request.POST)
     if not form.is_valid():
         return _refused(request, pk, "claim", form)
@@ -251,9 +265,28 @@ def case_claim(request, pk):
 
 @login_required
 @require_POST
+def case_co_officer(request, pk):
+    """协办队员 (行政处罚法 §42), named by a supervisor or the case's own officer."""
+    case = selectors.case_get(user=request.user, pk=pk, action="change")
+    _require_handler(request.user)
+    form = CoOfficerForm(request.POST, case=case)
+    if not form.is_valid():
+        return _refused(request, pk, "co_officer", form)
+    try:
+        case = services.case_set_co_officer(case=case, co_officer=form.cleaned_data["co_officer"],
+                                            actor=request.user, version=form.cleaned_data["version"])
+    except ApplicationError as exc:
+        return _refused(request, pk, "co_officer", form, exc)
+    messages.success(request, _("已指定协办队员：%(officer)s") % {"officer": case.co_officer})
+    return redirect("cases:detail", pk=pk)
+
+
+@login_required
+@require_POST
 def case_in_progress(request, pk):
     """正在搭建 or 存量, before the decision."""
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    _require_handler(request.user)
     form = InProgressForm(request.POST, case=case)
     if not form.is_valid():
         return _refused(request, pk, "in_progress", form)
@@ -271,6 +304,7 @@ def case_in_progress(request, pk):
 @require_POST
 def party_add(request, pk):
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    _require_handler(request.user)   # a legal reviewer reads the case and makes the review moves only
     form = PartyForm(request.POST)
     if not form.is_valid():
         return _refused(request, pk, "party", form)
@@ -286,6 +320,7 @@ def party_add(request, pk):
 @require_POST
 def evidence_add(request, pk):
     case = selectors.case_get(user=request.user, pk=pk, action="change")
+    _require_handler(request.user)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         return _refused(request, pk, "evidence", form)
@@ -360,21 +395,19 @@ def document_issue(request, pk, kind):
     return redirect(f"{case_url(pk)}#documents")
 
 
+FINES_COME_FROM_THE_PROCEDURE = ApplicationError(
+    "罚款不能直接录入：须经行政处罚程序（事先告知、陈述申辩、审批后作出决定），罚款由批准的行政处罚决定生成",
+    "fines are no longer entered by hand: they come from the approved penalty decision of the administrative "
+    "penalty procedure (notice, statement and defence, approval)")
+
+
 @login_required
 @require_POST
 def fine_impose(request, pk):
+    """Gone with the penalty procedure (cases.workflow): a fine is the approved proposal's, made by `approve`."""
     _require_handler(request.user)
     case = selectors.case_get(user=request.user, pk=pk, action="change")
-    form = FineForm(request.POST, case=case, user=request.user)
-    if not form.is_valid():
-        return _refused(request, pk, "fine", form)
-    try:
-        fines.fine_impose(case=case, actor=request.user, amount=form.cleaned_data["amount"],
-                          party=form.cleaned_data["party"])
-    except ApplicationError as exc:
-        return _refused(request, pk, "fine", form, exc)
-    messages.success(request, _("罚款已录入"))
-    return redirect(f"{case_url(pk)}#fines")
+    return _render_case(request, case, error=message_for_reader(FINES_COME_FROM_THE_PROCEDURE), status=400)
 
 
 @login_required

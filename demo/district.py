@@ -180,15 +180,21 @@ class UserData:
     property_company: bool = False  # the company that manages the most demo communities
     is_staff: bool = False
     is_superuser: bool = False
+    cert_number: str = ""  # 执法证号 (行政处罚法 §42): every officer and lead holds one (invented numbers)
 
 
 # Password of every demo login. "Anju@2026" fails the length validator (min 10), hence the longer one.
 DEMO_PASSWORD = "Anju@Demo2026"
 DEMO_USERS: tuple[UserData, ...] = (
     UserData("admin", "ADMIN", "系统管理员", is_staff=True, is_superuser=True),
-    UserData("lead", "LEAD", "周立群（区局督察）"),
-    UserData("officer", "OFFICER", "陈浩然（执法队员）", streets=("曹杨新村街道", "真如镇街道")),
-    UserData("officer2", "OFFICER", "沈嘉伟（执法队员）", streets=("长征镇",)),
+    UserData("lead", "LEAD", "周立群（区局督察）", cert_number="31010720001"),
+    UserData("officer", "OFFICER", "陈浩然（执法队员）", streets=("曹杨新村街道", "真如镇街道"),
+             cert_number="31010720101"),
+    # the second certified officer of officer's streets: investigation and decisions need two (§42)
+    UserData("officer3", "OFFICER", "王立新（执法队员）", streets=("曹杨新村街道", "真如镇街道"),
+             cert_number="31010720103"),
+    UserData("officer2", "OFFICER", "沈嘉伟（执法队员）", streets=("长征镇",), cert_number="31010720102"),
+    UserData("legal", "LEGAL", "郑文静（法制科）"),
     UserData("street", "STREET", "李秀梅（长风新村街道）", streets=("长风新村街道",)),
     UserData("street2", "STREET", "顾晓燕（桃浦镇）", streets=("桃浦镇",)),
     UserData("housing", "DEPARTMENT", "吴志刚（区房管局）", department="HOUSING"),
@@ -197,7 +203,7 @@ DEMO_USERS: tuple[UserData, ...] = (
     UserData("city", "CITY", "孙振华（市城管执法局督察）"),
 )
 # Roles placed in the demo district (User.district); the administrator is the installation's, the city above it.
-DISTRICT_ROLES = ("LEAD", "OFFICER", "STREET", "DEPARTMENT")
+DISTRICT_ROLES = ("LEAD", "OFFICER", "STREET", "DEPARTMENT", "LEGAL")
 
 
 @dataclass
@@ -558,4 +564,9 @@ def load_users(*, tally: Tally, password: str = DEMO_PASSWORD) -> None:
             is_staff=spec.is_staff,
             is_superuser=spec.is_superuser,
         )
+        user = User.objects.get(username=spec.username)
+        if user.cert_number != spec.cert_number:
+            user.cert_number = spec.cert_number
+            user._change_reason = "演示数据：执法证号"
+            user.save(update_fields=["cert_number"])
         tally.add("演示账号 demo users", "unchanged" if existed else "created")

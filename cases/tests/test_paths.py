@@ -8,10 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from accounts.choices import Role
-from cases import penalties, services, workflow
+from cases import fines, penalties, services, workflow
 from cases.choices import CaseState, PartyRole
 from cases.models import EnforcementCase, Referral
-from cases import fines
 from core.errors import ApplicationError
 from intake.choices import Channel, ComplaintStatus
 from intake.models import Complaint

@@ -2,6 +2,7 @@
 stale versions, hand-made posts, file downloads, supervision, the workbench, the board and the inbox."""
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -48,9 +49,11 @@ def step(case, actor, action, **kw):
 
 
 def to_investigating(case, actor):
+    from cases.tests.test_paths import with_team
+
     case = step(case, actor, "start_verification")
     case = step(case, actor, "file", files=[photo()])
-    return step(case, actor, "investigate")
+    return step(with_team(case), actor, "investigate")
 
 
 def buttons(response) -> list[str]:
@@ -135,9 +138,11 @@ def test_the_buttons_follow_the_case_through_its_states(client, world, case):
     seen = []
     case = step(case, world.oscar, "start_verification")
     seen.append(buttons(client.get(detail(case.pk))))
-    case = step(step(case, world.oscar, "file", files=[photo()]), world.oscar, "investigate")
+    from cases.tests.test_paths import with_team
+
+    case = step(with_team(step(case, world.oscar, "file", files=[photo()])), world.oscar, "investigate")
     seen.append(buttons(client.get(detail(case.pk))))
-    assert seen == [["file", "dismiss", "refer"], ["decide"]]
+    assert seen == [["file", "dismiss", "refer", "summary_penalty"], ["decide", "notify"]]
 
 
 def test_each_move_form_asks_for_what_the_move_needs(client, world, case):
@@ -353,7 +358,7 @@ def test_street_staff_cannot_upload_evidence(client, world, changfeng_case):
 def decided(case, world, measures=("ORDER_CORRECT",)):
     case = to_investigating(case, world.oscar)
     services.party_add(case=case, actor=world.oscar, role="OWNER", name="赵某", id_number="310107198001011234")
-    return step(case, world.oscar, "decide", measures=list(measures))
+    return step(case, world.oscar, "decide", measures=list(measures), findings="经查，楼道内私拉电线充电。")
 
 
 def test_an_order_to_correct_is_issued_and_downloaded_inside_scope(client, world, case):
@@ -380,12 +385,15 @@ def test_an_order_without_its_deadline_is_refused_and_numbers_nothing(client, wo
     assert not case.documents.exists()
 
 
-def test_fines_are_imposed_and_paid_on_the_case_page(client, world, case):
-    case = decided(case, world, measures=("ORDER_CORRECT", "FINE"))
+def test_fines_come_from_the_approved_decision_and_are_paid_on_the_case_page(client, world):
+    from tests import procedure
+
+    case = procedure.decided(world)
     client.force_login(world.oscar)
     response = client.post(reverse("cases:fine-impose", args=[case.pk]), {"amount": "200"})
-    assert response.status_code == 302
+    assert response.status_code == 400   # entered by hand no more: the procedure's approval made the fine
     fine = case.fines.get()
+    assert fine.amount == Decimal("300.00")
     response = client.post(reverse("cases:fine-payment", args=[fine.pk]),
                            {"status": "PAID", "paid_at": timezone.localdate().isoformat()})
     assert response.status_code == 302
