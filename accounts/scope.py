@@ -24,7 +24,7 @@ from core.masking import Masker
 NOTHING = Q(pk__in=[])
 
 # Roles that see every record of a family, per action.
-DISTRICT_WIDE_VIEW = {Role.ADMIN, Role.LEAD, Role.DEPARTMENT}
+DISTRICT_WIDE_VIEW = {Role.ADMIN, Role.LEAD, Role.DEPARTMENT, Role.LEGAL}
 STREET_SCOPED = {Role.OFFICER, Role.STREET}
 # Roles that read every district's records and change none (市局: city-wide supervision).
 CITY_WIDE_VIEW = {Role.CITY}
@@ -281,6 +281,8 @@ def complaint_q(user, action: str = "view", prefix: str = "") -> Q:
         return Q(**{f"{prefix}department_id": user.department_id}) & _complaints_in_district(user, prefix)
     if role == Role.PROPERTY and user.property_company_id:
         return Q(**{f"{prefix}reporting_company_id": user.property_company_id})
+    if role == Role.LEGAL:  # the complaints behind the cases it reviews (callers masked: not in "caller")
+        return Q(**{f"{prefix}case__isnull": False}) & _complaints_in_district(user, prefix)
     return NOTHING
 
 

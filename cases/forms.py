@@ -528,6 +528,12 @@ def errors_text(form) -> str:
 
 # --- documents, fines, 12345 replies ------------------------------------------------------------
 
+def _unverified_bases(case) -> list[str]:
+    """The case's cited articles still marked 待核实 (the document service refuses them unless confirmed)."""
+    return [f"{b.regulation.short_name}{b.article or ''}" for b in
+            case.violation_type.bases.select_related("regulation").filter(verified=False).order_by("id")]
+
+
 class DocumentForm(forms.Form):
     """What issuing a document of `kind` needs beyond the case itself (cases.documents.EXTRA_KEYS)."""
 
@@ -550,7 +556,24 @@ class DocumentForm(forms.Form):
                 queryset=Department.objects.restrict(user, "view").exclude(code="CHENGGUAN"))
             self.fields["matter"] = forms.CharField(label=_("移交事项"), max_length=4000, required=False,
                                                     initial=case.summary, widget=forms.Textarea(attrs={"rows": 2}))
-        self.order_fields(["rectify_due", "department", "matter", "note"])
+        if kind == DocumentKind.SERVICE_RECEIPT:
+            from cases import documents
+
+            self.fields["document"] = forms.ModelChoiceField(
+                label=_("送达的文书"), required=False, empty_label=_("最近出具的需送达文书"),
+                queryset=case.documents.filter(kind__in=documents.SERVED).order_by("-issued_at"))
+        if kind in {DocumentKind.SERVICE_RECEIPT, DocumentKind.INQUIRY_RECORD}:
+            self.fields["party"] = forms.ModelChoiceField(
+                label=_("受送达人") if kind == DocumentKind.SERVICE_RECEIPT else _("被询问人"), required=False,
+                empty_label=_("全部当事人") if kind == DocumentKind.SERVICE_RECEIPT else _("不选，手工填写"),
+                queryset=case.parties.order_by("id"))
+        unverified = _unverified_bases(case)
+        if unverified and kind not in {DocumentKind.FILING_APPROVAL, DocumentKind.INQUIRY_RECORD,
+                                       DocumentKind.INSPECTION_RECORD, DocumentKind.SERVICE_RECEIPT}:
+            self.fields["confirm_unverified"] = forms.BooleanField(
+                label=_("本案引用的法律依据“%(bases)s”尚待核实，我已核对条文，确认出具（文书中将标注“待核实”）")
+                % {"bases": "、".join(unverified)}, required=False)
+        self.order_fields(["rectify_due", "department", "matter", "document", "party", "confirm_unverified", "note"])
         bootstrap(self)
 
     @property
@@ -558,7 +581,7 @@ class DocumentForm(forms.Form):
         return DocumentKind(self.kind).label
 
     def extra(self) -> dict:
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
 
 
 class PaymentForm(forms.Form):

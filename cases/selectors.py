@@ -14,7 +14,16 @@ from accounts.scope import personal_view
 from cases import hooks, indicators, workflow
 from cases.choices import DocumentKind, ReferralStatus, SupervisionStatus
 from cases.indicators import OPEN_STATES
-from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
+from cases.models import (
+    CaseTransition,
+    Document,
+    EnforcementCase,
+    Evidence,
+    Fine,
+    PenaltyProcedure,
+    Referral,
+    SupervisionOrder,
+)
 from registry.choices import Measure
 
 NEW_ASSIGNMENT_DAYS = 3
@@ -136,20 +145,24 @@ def document_get(*, user, pk: int) -> Document:
 
 
 def document_kinds(case) -> list[str]:
-    """The documents this case can have issued now (cases.documents decides; this only hides buttons
-    that could not succeed). A penalty decision needs a recorded fine not yet on a decision."""
+    """The documents a page may offer on this case now (cases.documents.issuable: the kind's states, never those
+    only a move issues), less those that could not succeed: a 责令改正通知书 needs a corrective measure, a 行政处罚决定书
+    an approved penalty with a fine not yet on a decision, a 移交函 a receiving department, a 送达回证 something
+    to serve. The service still checks everything when one is issued."""
     from cases import documents
 
     measures = set(case.measures or [])
+    procedure = PenaltyProcedure.objects.filter(case=case).first()
     wanted = {
         DocumentKind.ORDER_CORRECT: bool(measures & documents.CORRECTIVE_MEASURES),
-        DocumentKind.PENALTY_DECISION: Measure.FINE in measures
-        and case.fines.filter(document__isnull=True).exists(),
+        DocumentKind.PENALTY_DECISION: Measure.FINE in measures and procedure is not None
+        and procedure.approved_at is not None and case.fines.filter(document__isnull=True).exists(),
         DocumentKind.REFERRAL_LETTER: bool(case.referred_to_id),
+        DocumentKind.SERVICE_RECEIPT: case.documents.filter(kind__in=documents.SERVED).exists(),
+        # the notices and the summary decision come with their moves
+        DocumentKind.PRIOR_NOTICE: False, DocumentKind.HEARING_NOTICE: False, DocumentKind.SUMMARY_DECISION: False,
     }
-    # the procedure's documents (告知书, 复核意见书, 法制审核意见书 …) are issued by its moves, never by hand
-    return [kind for kind in DocumentKind.values
-            if wanted.get(kind) and case.state in documents.ISSUE_STATES.get(kind, ())]
+    return [kind for kind in documents.issuable(case) if wanted.get(kind, True)]
 
 
 def procedure_view(user, case) -> dict | None:

@@ -247,10 +247,20 @@ def _json_safe(payload: dict) -> dict:
 
 # --- parties and evidence ----------------------------------------------------------------------
 
+def _check_may_handle(case: EnforcementCase, actor):
+    """Parties and evidence are the handlers' (officers and the bureau), in their scope: a legal reviewer, a street
+    user or a department reads them and adds none."""
+    if not may(actor, policy.CASE_HANDLE):
+        raise ApplicationError("您的角色不能办理案件材料", "your role cannot change a case's parties or evidence")
+    if not may(actor, policy.CASE_HANDLE, case):
+        raise ApplicationError("该案件不在您的办理范围内", "this case is outside your scope")
+
+
 @retry_when_busy
 @transaction.atomic
 def party_add(*, case: EnforcementCase, actor, role: str, name: str, kind: str = "PERSON", id_number: str = "",
               phone: str = "", address: str = "", property_company=None) -> Party:
+    _check_may_handle(case, actor)
     if not case.is_open:
         raise ApplicationError("案件已结案，不能再添加当事人", "the case is closed")
     party = Party(case=case, role=role, name=name.strip(), kind=kind, id_number=id_number.strip(),
@@ -264,6 +274,7 @@ def party_add(*, case: EnforcementCase, actor, role: str, name: str, kind: str =
 @transaction.atomic
 def evidence_add(*, case: EnforcementCase, upload, actor, description: str = "", transition=None,
                  stage: str | None = None, allow_closed: bool = False) -> Evidence:
+    _check_may_handle(case, actor)
     if not case.is_open and not allow_closed:
         raise ApplicationError("案件已结案，证据不可更改", "the case is closed: its evidence is immutable")
     checked = upload_check(upload)

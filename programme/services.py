@@ -423,7 +423,8 @@ def structures_follow_case(*, case, move, actor=None) -> int:
         elif move.target == CaseState.REFERRED:  # no longer the bureau's case: back on the books
             item.status = S.EXISTING
             reason = f"案件 {case.number} 已移交其他部门"
-        elif move.action in {"decide", "escalate"} and (outcome := rules.closing_status(case.measures)):
+        elif (move.target == CaseState.DECIDED and not move.records_only   # a decision: decide, escalate, approve …
+              and (outcome := rules.closing_status(case.measures))):
             if outcome[1] not in rules.MEASURES_BY_KIND[item.kind] or item.measure == outcome[1]:
                 continue
             item.measure = outcome[1]

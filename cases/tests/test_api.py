@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.choices import Role
 from cases.choices import CaseState
 from cases.models import EnforcementCase, Evidence, Party
-from cases.tests.test_paths import JPEG, complaint_for, move, open_case, photo
+from cases.tests.test_paths import FINDINGS, JPEG, complaint_for, move, open_case, photo, with_team
 from tests.personas import make_user
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +104,7 @@ def test_a_move_through_the_api_follows_the_table(client, world, cases):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["state"] == "VERIFYING" and body["version"] == case.version + 1
-    assert [m["action"] for m in body["available_moves"]] == ["file", "dismiss", "refer"]
+    assert [m["action"] for m in body["available_moves"]] == ["file", "dismiss", "refer", "summary_penalty"]
     assert [t["action"] for t in body["transitions"]] == ["register", "start_verification"]
     assert body["transitions"][-1]["actor"] == str(world.oscar)
 
@@ -161,17 +161,20 @@ def test_group_renting_through_the_api_needs_all_three_parties(client, world, ca
     case = cases["caoyang"]
     case = move(case, "start_verification", world.oscar)
     case = move(case, "file", world.oscar, files=[photo()])
-    case = move(case, "investigate", world.oscar)
+    case = move(with_team(case), "investigate", world.oscar)
     parties = f"{URL}{case.pk}/parties/"
     assert _post(client, parties, {"role": "OWNER", "name": "孙某"}).status_code == 201
     assert _post(client, parties, {"role": "TENANT", "name": "李某"}).status_code == 201
-    response = _move(client, case, "decide", measures=["ORDER_CORRECT"])
+    response = _move(client, case, "decide", measures=["ORDER_CORRECT"], findings=FINDINGS)
     assert response.status_code == 400 and response.json()["requirement"] == "parties"
     assert "经纪" in response.json()["detail"]
     assert _post(client, parties, {"role": "AGENCY", "name": "某某房产经纪有限公司",
                                    "kind": "ORGANISATION"}).status_code == 201
-    response = _move(client, case, "decide", measures=["ORDER_CORRECT", "FINE"])
-    assert response.status_code == 200 and response.json()["measures"] == ["ORDER_CORRECT", "FINE"]
+    response = _move(client, case, "decide", measures=["ORDER_CORRECT", "FINE"], findings=FINDINGS)
+    assert response.status_code == 400 and response.json()["requirement"] == "no_fine"
+    response = _move(client, case, "decide", measures=["ORDER_CORRECT"], findings=FINDINGS)
+    assert response.status_code == 200 and response.json()["measures"] == ["ORDER_CORRECT"]
+    assert response.json()["findings"] == FINDINGS
     due = (timezone.localdate() + timedelta(days=7)).isoformat()
     response = _move(client, case, "order_rectification", version=response.json()["version"], rectify_due=due)
     assert response.status_code == 200 and response.json()["state_due"] == due

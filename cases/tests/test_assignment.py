@@ -11,7 +11,7 @@ from accounts.models import Notification
 from cases import selectors, services
 from cases.choices import CaseState, PartyRole
 from cases.models import EnforcementCase
-from cases.tests.test_paths import add_party, move, open_case, photo, refused, to_investigating
+from cases.tests.test_paths import FINDINGS, add_party, move, open_case, photo, refused, to_investigating
 from core import calendar
 from core.errors import ApplicationError
 from tests.personas import make_user
@@ -163,9 +163,12 @@ def test_a_construction_being_built_is_verified_the_same_day_and_must_be_stopped
     assert (step.action, step.reason, step.payload) == ("set_in_progress", "现场仍在施工", {"in_progress": True})
     case = to_investigating(case, world.oscar)
     add_party(case, world.oscar, PartyRole.OWNER)
-    assert "责令改正" in refused(case, "decide", world.oscar, "measures", measures=["ORDER_CORRECT"]).message
-    assert "制止" in refused(case, "decide", world.oscar, "measures", measures=["DEMOLISH", "FINE"]).message
-    case = move(case, "decide", world.oscar, measures=["STOP", "DEMOLISH"], reason="当场制止，责令立即拆除")
+    assert "责令改正" in refused(case, "decide", world.oscar, "measures", measures=["ORDER_CORRECT"],
+                                 findings=FINDINGS).message
+    assert "制止" in refused(case, "decide", world.oscar, "measures", measures=["DEMOLISH", "FINE"],
+                             findings=FINDINGS).message
+    case = move(case, "decide", world.oscar, measures=["STOP", "DEMOLISH"], reason="当场制止，责令立即拆除",
+                findings=FINDINGS)
     mark_refused(case, world.oscar, False, "其实已建成")  # the decision is made: too late
     case = move(case, "close_executed", world.oscar, reason="已拆除", files=[photo("after.jpg")])
     assert case.state == CaseState.CLOSED
@@ -282,7 +285,7 @@ def _post(client, url, data):
 def test_api_assign_claim_and_in_progress(client, world, olga, unassigned):
     client.force_login(world.alice)
     officers = client.get(f"{URL}{unassigned.pk}/officers/").json()
-    assert {o["username"] for o in officers} == {"oscar", "olga"}
+    assert {o["username"] for o in officers} == {"oscar", "olga", "otis"}
     response = _post(client, f"{URL}{unassigned.pk}/assign/", {"officer": olga.pk, "version": unassigned.version})
     assert response.status_code == 200, response.json()
     body = response.json()

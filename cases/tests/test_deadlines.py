@@ -8,7 +8,7 @@ from django.utils import timezone
 from cases import indicators, services
 from cases.choices import CaseState, PartyRole
 from cases.models import EnforcementCase
-from cases.tests.test_paths import add_party, move, open_case, photo
+from cases.tests.test_paths import FINDINGS, add_party, move, open_case, photo, with_team
 from core import calendar
 from core.models import Holiday
 from registry.models import ViolationType
@@ -106,10 +106,10 @@ def test_each_move_sets_the_deadline_of_the_stage_it_enters(world, clean_calenda
     assert case.state_due == due(1)
     case = move(case, "file", officer, files=[photo()])
     assert case.state_due == due(2)
-    case = move(case, "investigate", officer)
+    case = move(with_team(case), "investigate", officer)
     assert case.state_due == due(3)
     add_party(case, officer, PartyRole.USER)
-    case = move(case, "decide", officer, measures=["ORDER_CORRECT"])
+    case = move(case, "decide", officer, measures=["ORDER_CORRECT"], findings=FINDINGS)
     assert case.state_due == due(4)
     rectify_due = today + timedelta(days=9)
     case = move(case, "order_rectification", officer, rectify_due=rectify_due)

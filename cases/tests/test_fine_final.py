@@ -9,7 +9,16 @@ from accounts.choices import Role
 from cases import documents, fines
 from cases.choices import DocumentKind, PaymentStatus
 from cases.models import Fine
-from cases.tests.test_paths import add_party, move, open_case, to_investigating
+from cases.tests.test_paths import (
+    add_party,
+    move,
+    notify_fine,
+    open_case,
+    penalty_row,
+    serve_notice,
+    to_investigating,
+)
+from core.errors import ApplicationError
 from credit import services as credit_services
 from credit.choices import DutyOutcome
 from credit.models import CreditRecord
@@ -26,12 +35,19 @@ def media(settings, tmp_path):
 
 
 def decided_with_fine(case, actor, *, party=None, amount="2000"):
-    """The case decided with a fine, and the fine recorded (not yet on a decision)."""
+    """The case decided with a fine through the procedure (notice served, waived, approved): the fine is recorded,
+    not yet on a decision."""
+    from accounts.models import User
+
     case = to_investigating(case, actor)
     if party is None:
         party = add_party(case, actor, "OWNER")
-    case = move(case, "decide", actor, measures=["ORDER_CORRECT", "FINE"], reason="违法事实清楚")
-    return fines.fine_impose(case=case, amount=amount, actor=actor, party=party)
+    case = notify_fine(case, actor, amount, penalty=[penalty_row(case, amount, party=party)])
+    case = serve_notice(case, actor)
+    case = move(case, "record_waiver", actor, reason="当事人书面放弃陈述申辩")
+    case = move(case, "submit_approval", actor)
+    case = move(case, "approve", User.objects.get(username="alice"))
+    return case.fines.get()
 
 
 def on_decision(fine, actor) -> Fine:
@@ -127,19 +143,20 @@ def test_a_fine_without_a_penalty_decision_is_not_made_final(client, world):
     unchanged(fine)
 
 
-def test_the_penalty_decision_is_offered_only_while_a_recorded_fine_is_not_on_one(client, world):
+def test_the_penalty_decision_is_offered_only_once_the_penalty_is_approved_and_until_it_is_issued(client, world):
     case = to_investigating(open_case(world, "COMMON_AREA_OCCUPATION"), world.oscar)
-    party = add_party(case, world.oscar, "OWNER")
-    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT", "FINE"], reason="违法事实清楚")
+    add_party(case, world.oscar, "OWNER")
+    case = serve_notice(notify_fine(case, world.oscar, "2000"), world.oscar)
     client.force_login(world.oscar)
     button = 'data-testid="document-PENALTY_DECISION"'
-    assert button not in page(client, case.pk)           # no fine recorded yet: nothing to state
-    fine = fines.fine_impose(case=case, amount="2000", actor=world.oscar, party=party)
+    assert button not in page(client, case.pk)           # notified, not decided: nothing to state
+    case = move(case, "record_waiver", world.oscar, reason="当事人书面放弃陈述申辩")
+    case = move(move(case, "submit_approval", world.oscar), "approve", world.alice)
     assert button in page(client, case.pk)
-    on_decision(fine, world.oscar)
+    on_decision(case.fines.get(), world.oscar)
     assert button not in page(client, case.pk)           # issued: the service would refuse a second one
-    fines.fine_impose(case=case, amount="500", actor=world.oscar, party=party)
-    assert button in page(client, case.pk)               # a later fine gets its own decision
+    with pytest.raises(ApplicationError, match="不能直接录入"):
+        fines.fine_impose(case=case, amount="500", actor=world.oscar, party=case.parties.get())
 
 
 def test_a_closed_case_whose_fine_was_never_on_a_decision_offers_nothing_it_cannot_do(client, world):

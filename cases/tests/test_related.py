@@ -7,7 +7,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from cases import documents, fines
 from cases.choices import DocumentKind
-from cases.tests.test_paths import move, open_case, to_investigating
+from cases.tests.test_paths import move, notify_fine, open_case, serve_notice, to_decision, to_investigating
 from credit import services as credit_services
 from credit.choices import DutyOutcome
 from credit.tests.helpers import check_of, filed_owner_case
@@ -49,8 +49,9 @@ def test_a_filed_owner_case_links_its_duty_check(client, world):
 def test_a_negligence_case_links_the_check_it_came_from_and_the_points_it_gave(client, world):
     check = failed_check(world)
     case = to_investigating(check.negligence_case, world.oscar)
-    case = move(case, "decide", world.oscar, measures=["ORDER_CORRECT", "FINE"], reason="未履行劝阻、制止义务")
-    fine = fines.fine_impose(case=case, amount="5000", actor=world.oscar, party=case.parties.get())
+    case = serve_notice(notify_fine(case, world.oscar, "5000", reason="未履行劝阻、制止义务"), world.oscar)
+    case = to_decision(case, world)
+    fine = case.fines.get()
     documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=world.oscar)
     html = page(client, world.alice, case)
     assert 'data-testid="negligence-of-link"' in html and check.case.number in html

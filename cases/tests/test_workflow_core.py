@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.choices import CaseState
+from cases.tests.test_paths import with_team
 from core.errors import ApplicationError
 from intake import services as intake_services
 from intake.choices import Channel, ComplaintStatus
@@ -38,9 +39,10 @@ def test_full_path_to_closing(world, case):
     step = lambda action, **kw: services.case_transition(case=case, action=action, actor=world.oscar, **kw)  # noqa: E731
     case = step("start_verification")
     case = services.case_transition(case=case, action="file", actor=world.oscar, files=[photo()])
-    case = services.case_transition(case=case, action="investigate", actor=world.oscar)
+    case = services.case_transition(case=with_team(case), action="investigate", actor=world.oscar)
     services.party_add(case=case, actor=world.oscar, role="OWNER", name="赵某")
-    case = services.case_transition(case=case, action="decide", actor=world.oscar, measures=["ORDER_CORRECT"])
+    case = services.case_transition(case=case, action="decide", actor=world.oscar, measures=["ORDER_CORRECT"],
+                                    findings="经查，当事人在楼道内私拉电线为电动自行车充电。")
     case = services.case_transition(case=case, action="order_rectification", actor=world.oscar,
                                     rectify_due=timezone.localdate() + timedelta(days=3))
     case = services.case_transition(case=case, action="review", actor=world.oscar)

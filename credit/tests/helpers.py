@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from cases import documents, fines
 from cases.choices import DocumentKind
-from cases.tests.test_paths import move, open_case, photo, to_investigating  # noqa: F401
+from cases.tests.test_paths import (  # noqa: F401
+    move,
+    notify_fine,
+    open_case,
+    penalty_row,
+    photo,
+    serve_notice,
+    to_decision,
+    to_investigating,
+)
 from credit.models import DutyCheck
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
@@ -48,9 +57,11 @@ def fine_final(world, negligence_case, *, amount="5000", actor=None):
     """Take the negligence case through investigation and a fine decision to a final fine; returns the fine."""
     actor = actor or world.oscar
     case = to_investigating(negligence_case, actor)
-    case = move(case, "decide", actor, measures=["ORDER_CORRECT", "FINE"], reason="未履行劝阻、制止、报告义务")
     party = case.parties.get(role="PROPERTY_COMPANY")
-    fine = fines.fine_impose(case=case, amount=amount, actor=actor, party=party)
+    case = notify_fine(case, actor, amount, penalty=[penalty_row(case, amount, party=party)],
+                       reason="未履行劝阻、制止、报告义务")
+    case = to_decision(serve_notice(case, actor), world, actor=actor)
+    fine = case.fines.get()
     documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=actor)
     fine.refresh_from_db()
     return fines.fine_make_final(fine=fine, actor=actor)

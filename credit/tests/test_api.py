@@ -78,11 +78,20 @@ def test_the_whole_chain_through_the_api(client, world, keyword_classifier):
         ("PROPERTY_COMPANY", "ORGANISATION", world.company_a.pk)]
     move(client, negligence_id, "start_verification")
     move(client, negligence_id, "file", files=[photo()])
+    post(client, f"cases/{negligence_id}/co-officer/",
+         {"co_officer": world.otis.pk, "version": client.get(f"{API}cases/{negligence_id}/").json()["version"]},
+         status=200)
     move(client, negligence_id, "investigate")
-    move(client, negligence_id, "decide", measures=["ORDER_CORRECT", "FINE"], reason="未履行劝阻、制止义务")
-
     case = EnforcementCase.objects.get(pk=negligence_id)
-    fine = fines.fine_impose(case=case, amount="5000", actor=world.oscar, party=case.parties.get())
+    move(client, negligence_id, "notify", measures=["ORDER_CORRECT", "FINE"], reason="未履行劝阻、制止义务",
+         findings="经查，该物业服务企业对业主违法搭建未劝阻、未报告。", penalty=[penalty_row(case, "5000")])
+    move(client, negligence_id, "serve_notice", served_on=timezone.localdate().isoformat(), manner="IN_PERSON")
+    move(client, negligence_id, "record_waiver", reason="当事人书面放弃陈述申辩")
+    move(client, negligence_id, "submit_approval")
+    client.force_login(world.alice)
+    move(client, negligence_id, "approve")
+    client.force_login(world.oscar)
+    fine = case.fines.get()
     documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=world.oscar)
     listed = client.get(f"{API}cases/{negligence_id}/").json()["fines"]
     assert [(row["id"], row["is_final"]) for row in listed] == [(fine.pk, False)]

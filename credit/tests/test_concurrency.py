@@ -9,6 +9,7 @@ from cases.tests.test_concurrency import _run_together
 from core.errors import ApplicationError
 from credit import services
 from credit.models import CreditRecord, DutyCheck
+from cases.tests.test_paths import notify_fine, serve_notice, to_decision
 from credit.tests.helpers import check_of, filed_owner_case, move, past_deadline, to_investigating
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -38,10 +39,12 @@ def test_two_fines_of_one_case_made_final_at_once_award_points_once(world):
     check = services.duty_check_answer(check=check_of(filed_owner_case(world)), actor=world.paul, statement="未发现")
     check = services.duty_check_decide(check=check, actor=world.oscar, outcome="FAILED", reasons="未劝阻",
                                        failure_rule="NOT_STOPPED")
-    case = move(to_investigating(check.negligence_case, world.oscar), "decide", world.oscar, measures=["FINE"])
-    party = case.parties.get()
-    first = fines.fine_impose(case=case, amount="3000", actor=world.oscar, party=party)
-    second = fines.fine_impose(case=case, amount="2000", actor=world.oscar, party=party)
+    case = to_investigating(check.negligence_case, world.oscar)
+    case = notify_fine(case, world.oscar, "3000", measures=["ORDER_CORRECT", "FINE"])
+    case = to_decision(serve_notice(case, world.oscar), world)
+    first = case.fines.get()
+    # a second fine of the company on the same decision (two penalty articles, say)
+    second = Fine.objects.create(case=case, party=first.party, amount=2000, decided_at=first.decided_at)
     documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=world.oscar)
 
     def final(fine):

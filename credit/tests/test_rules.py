@@ -25,6 +25,7 @@ from credit.tests.helpers import (
     photo,
     to_investigating,
 )
+from cases.tests.test_paths import notify_fine, penalty_row, serve_notice, to_decision, with_team
 from registry.models import Community, Department, ViolationType
 from tests.personas import make_user
 
@@ -182,10 +183,11 @@ def test_the_award_is_made_once_per_fine_and_once_per_case(world):
     fine = fine_final(world, check.negligence_case)
     assert CreditRecord.objects.count() == 2
     assert len(services.credit_award_for_fine(fine=fine, actor=world.oscar)) == 2
-    second = fines.fine_impose(case=check.negligence_case, amount="1000", actor=world.oscar)
     from cases.models import Fine
 
-    Fine.objects.filter(pk=second.pk).update(is_final=True)
+    # a second final fine of the same case (another party's, say): the case has already given its points
+    second = Fine.objects.create(case=check.negligence_case, party=fine.party, amount=1000, is_final=True,
+                                 decided_at=timezone.localdate(), document=fine.document)
     assert services.credit_award_for_fine(fine=second, actor=world.oscar) == []
     assert CreditRecord.objects.count() == 2 and selectors.company_points(world.company_a) == 6
 
@@ -199,19 +201,23 @@ def final(fine):
 
 
 def test_fines_on_owner_cases_on_other_parties_or_not_final_give_no_points(world):
-    owner_case = move(filed_owner_case(world, "ILLEGAL_CONSTRUCTION"), "investigate", world.oscar)
+    owner_case = move(with_team(filed_owner_case(world, "ILLEGAL_CONSTRUCTION")), "investigate", world.oscar)
     case_services.party_add(case=owner_case, actor=world.oscar, role=PartyRole.OWNER, name="赵某")
-    owner_case = move(owner_case, "decide", world.oscar, measures=["FINE"])
-    on_owner = final(fines.fine_impose(case=owner_case, amount="20000", actor=world.oscar))
+    owner_case = to_decision(serve_notice(notify_fine(owner_case, world.oscar, "15000", measures=["ANNOTATE", "FINE"]),
+                                          world.oscar), world)
+    on_owner = final(owner_case.fines.get())
     assert services.credit_award_for_fine(fine=on_owner, actor=world.oscar) == []
 
     negligence = to_investigating(failed_check(world).negligence_case, world.oscar)
-    negligence = move(negligence, "decide", world.oscar, measures=["FINE"])
-    pending = fines.fine_impose(case=negligence, amount="2000", actor=world.oscar)
-    assert services.credit_award_for_fine(fine=pending, actor=world.oscar) == []  # not final
+    company = negligence.parties.get()
     other = case_services.party_add(case=negligence, actor=world.oscar, role=PartyRole.OTHER, name="某装修公司",
                                     kind=PartyKind.ORGANISATION)
-    on_other = final(fines.fine_impose(case=negligence, amount="500", actor=world.oscar, party=other))
+    negligence = notify_fine(negligence, world.oscar, "2000", measures=["ORDER_CORRECT", "FINE"], penalty=[
+        penalty_row(negligence, "2000", party=company), penalty_row(negligence, "1000", party=other)])
+    negligence = to_decision(serve_notice(negligence, world.oscar), world)
+    pending = negligence.fines.get(party=company)
+    assert services.credit_award_for_fine(fine=pending, actor=world.oscar) == []  # not final
+    on_other = final(negligence.fines.get(party=other))
     assert services.credit_award_for_fine(fine=on_other, actor=world.oscar) == []
     assert not CreditRecord.objects.exists()
 

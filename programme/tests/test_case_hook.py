@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from cases import fines
 from cases.choices import CaseState, PartyRole
 from cases.models import EnforcementCase
 from cases.tests import test_paths as paths
@@ -17,11 +18,17 @@ pytestmark = pytest.mark.django_db
 
 
 def decided(world, a, measures, **extra):
-    """The item's case opened from the ledger, investigated, with a party and a decision."""
+    """The item's case opened from the ledger, investigated, with a party and a decision: a fine through the
+    penalty procedure (approved, then paid), anything else decided at once."""
     case = services.structure_open_case(item=a, actor=world.oscar)
     case = paths.to_investigating(case, world.oscar)
     paths.add_party(case, world.oscar, PartyRole.OWNER)
-    return paths.move(case, "decide", world.oscar, measures=measures, reason="处理决定", **extra)
+    if "FINE" not in measures:
+        return paths.decide(case, world.oscar, measures, reason="处理决定", **extra)
+    case = paths.notify_fine(case, world.oscar, "15000", measures=measures, reason="拟予处罚", **extra)
+    case = paths.to_decision(paths.serve_notice(case, world.oscar), world)
+    fines.fine_record_payment(fine=case.fines.get(), actor=world.oscar, status="PAID")
+    return case
 
 
 def fresh(a) -> IllegalStructure:
@@ -112,7 +119,7 @@ def test_cases_of_other_types_leave_the_ledger_alone(world):
     case = paths.open_case(world, "EBIKE_PARKING")
     case = paths.to_investigating(case, world.oscar)
     paths.add_party(case, world.oscar, PartyRole.USER)
-    case = paths.move(case, "decide", world.oscar, measures=["ORDER_CORRECT"])
+    case = paths.decide(case, world.oscar, ["ORDER_CORRECT"])
     paths.move(case, "close_executed", world.oscar, reason="已改正")
     assert fresh(a).status == S.EXISTING
 
