@@ -146,9 +146,9 @@ def document_get(*, user, pk: int) -> Document:
 
 def document_kinds(case) -> list[str]:
     """The documents a page may offer on this case now (cases.documents.issuable: the kind's states, never those
-    only a move issues), less those that could not succeed: a 责令改正通知书 needs a corrective measure, a 行政处罚决定书
-    an approved penalty with a fine not yet on a decision, a 移交函 a receiving department, a 送达回证 something
-    to serve. The service still checks everything when one is issued."""
+    only a move issues), less those that could not succeed: a 责令改正通知书 needs a corrective measure, a
+    行政处罚决定书 an approved penalty with a fine not yet on a decision, a 移交函 a receiving department, a 送达回证
+    something to serve. The service still checks everything when one is issued."""
     from cases import documents
 
     measures = set(case.measures or [])

@@ -107,7 +107,7 @@ MOVES = [
          effects=("review_statement",), style="outline-primary",
          consequence=_("对当事人提出的事实、理由和证据进行复核：成立的应当采纳，拟处罚只能维持或减轻，不得因陈述申辩加重处罚"
                        "（行政处罚法第四十五条）；将出具陈述申辩复核意见书。"),
-         done=_("已完成陈述申辩复核，复核意见书已出具")),
+         done=_("已复核当事人的陈述申辩，复核意见书已出具")),
     Move(S.DEFENCE, S.DEFENCE, "record_waiver", _("当事人放弃陈述申辩"), needs=("reason", "no_statement"),
          effects=("record_waiver",), style="outline-secondary",
          consequence=_("记录当事人明确放弃陈述、申辩（及听证）的权利；请上传其签字确认的材料。"),

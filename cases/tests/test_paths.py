@@ -365,7 +365,7 @@ def _in_state(world, state):
     services.evidence_add(case=case, upload=photo(), actor=world.oscar)
     EnforcementCase.objects.filter(pk=case.pk).update(state=state, closed_at=timezone.now())
     case.refresh_from_db()
-    return case
+    return with_team(case)
 
 
 # Everything any move could need, so that only the table itself can refuse.

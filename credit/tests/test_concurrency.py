@@ -6,10 +6,10 @@ from cases import documents, fines
 from cases.choices import DocumentKind
 from cases.models import EnforcementCase, Fine
 from cases.tests.test_concurrency import _run_together
+from cases.tests.test_paths import notify_fine, serve_notice, to_decision
 from core.errors import ApplicationError
 from credit import services
 from credit.models import CreditRecord, DutyCheck
-from cases.tests.test_paths import notify_fine, serve_notice, to_decision
 from credit.tests.helpers import check_of, filed_owner_case, move, past_deadline, to_investigating
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

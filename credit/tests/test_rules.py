@@ -11,6 +11,7 @@ from accounts.selectors import notifications_for
 from cases import fines
 from cases import services as case_services
 from cases.choices import PartyKind, PartyRole
+from cases.tests.test_paths import notify_fine, penalty_row, serve_notice, to_decision, with_team
 from core.errors import ApplicationError
 from credit import selectors, services
 from credit.choices import DisputeStatus, DutyOutcome, NoticeKind, Subject
@@ -25,7 +26,6 @@ from credit.tests.helpers import (
     photo,
     to_investigating,
 )
-from cases.tests.test_paths import notify_fine, penalty_row, serve_notice, to_decision, with_team
 from registry.models import Community, Department, ViolationType
 from tests.personas import make_user
 
@@ -74,7 +74,7 @@ def test_opening_is_idempotent_and_refiling_a_reopened_case_keeps_the_check(worl
     case = filed_owner_case(world)
     check = check_of(case)
     assert services.duty_check_open(case=case, actor=world.oscar) == check
-    case = move(case, "investigate", world.oscar)
+    case = move(with_team(case), "investigate", world.oscar)
     assert DutyCheck.objects.count() == 1
 
 
