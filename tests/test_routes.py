@@ -116,6 +116,10 @@ ROUTES: dict[str, Row] = {
     "assessment:department": page("department", get={200: "bureau hana", 404: "others sam", 403: "officers companies city"}),
     "assessment:overview": page(get={200: "bureau sam departments", 403: "officers companies city"}),
     "assessment:street": page("street", get={200: "bureau", 404: "sam departments", 403: "officers companies city"}),
+    # a background export (issue 12): only the user who asked (alice) sees it; anyone else 404
+    "exports:job": page("export_job", get={200: "alice", 404: "ada officers sam departments companies city"}),
+    "exports:progress": page("export_job", get={200: "alice", 404: "ada officers sam departments companies city"}),
+    "exports:download": page("export_job", get={200: "alice", 404: "ada officers sam departments companies city"}),
     "bulletins:docx": page("bulletin", get={200: "bureau oscar", 404: "owen sam", 403: "departments companies city"}),
     "bulletins:list": page(get={200: "staff", 403: "departments companies city"}),
     "bulletins:make": page(post={OK: "staff", 403: "departments companies city"}),
@@ -322,9 +326,22 @@ def objects(world, settings, tmp_path):
         "document": Document.objects.filter(case=case).first(), "referral": referral, "check": check,
         "attachment": attachment, "record": record, "dispute": dispute, "listing": listing,
         "notification": Notification.objects.create(user=world.alice, kind="test", title="通知"),
-        "bulletin": bulletin, "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
+        "bulletin": bulletin, "export_job": _export_job(world), "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
         "department": Department.objects.get(code="HOUSING"), "rule": CreditRule.objects.order_by("pk").first(),
     }
+
+
+def _export_job(world):
+    """A finished background export of alice's, its file stored."""
+    from django.core.files.base import ContentFile
+
+    from core.models import ExportJob
+
+    job = ExportJob(user=world.alice, kind="complaints", fmt="csv", status="DONE", rows_total=1, rows_done=1,
+                    filename="诉件.csv", expires_at=timezone.now() + timedelta(hours=1))
+    job.file.save("export.csv", ContentFile("\ufeffID\r\n1\r\n".encode()), save=False)
+    job.save()
+    return job
 
 
 def _bulletin(world):
