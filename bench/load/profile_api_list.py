@@ -67,8 +67,8 @@ def main():
         results[name] = best
         print(f"{name:5} CPU {best[0]:.1f} ms a request (median of {args.repeat}, best of {args.rounds} rounds), "
               f"queries {best[2]}, their time {best[1]:.1f} ms")
-    print(f"API ÷ bare CPU: {results['api'][0] / results['bare'][0]:.2f}× "
-          f"(wall, CPU + queries: {(results['api'][0] + results['api'][1]) / (results['bare'][0] + results['bare'][1]):.2f}×)")
+    api, bare = results["api"], results["bare"]
+    print(f"API ÷ bare CPU: {api[0] / bare[0]:.2f}× (CPU + queries: {(api[0] + api[1]) / (bare[0] + bare[1]):.2f}×)")
     if args.profile:
         profile = cProfile.Profile()
         profile.enable()
