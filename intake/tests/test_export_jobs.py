@@ -200,3 +200,4 @@ def test_a_job_runs_once(world, orders):
     name = first.file.name
     again = export_jobs.job_run(job_id=job.pk)
     assert again.status == "DONE" and again.file.name == name
+
