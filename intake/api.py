@@ -1,5 +1,7 @@
 """Intake API: list and read complaints in scope; one create endpoint per channel; one endpoint
 per staff decision. Status is never writable directly."""
+import functools
+
 import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -82,18 +84,22 @@ def list_columns():
     return [LIST_SOURCES.get(name, name) for name in ComplaintSerializer.Meta.fields]
 
 
+@functools.cache
+def _list_plan() -> tuple:
+    """(field, values() key, converter or None) per field of ComplaintSerializer, built once: the fields'
+    to_representation read the time zone and language when called, not when built."""
+    fields = ComplaintSerializer().fields
+    return tuple((name, LIST_SOURCES.get(name, name),
+                  None if name in MASKED or isinstance(fields[name], AS_IS) else fields[name].to_representation)
+                 for name in ComplaintSerializer.Meta.fields)
+
+
 def list_rows(rows, context) -> list[dict]:
     """ComplaintSerializer(many=True).data of the `values(*list_columns())` rows: each field's own
     to_representation where it changes the value (dates, times, floats, JSON), the value itself where it would
     not (text, choices, ids, counts, flags), None as None, callers through the reader's Masker."""
-    fields = ComplaintSerializer(context=context).fields
-    plan = []
-    for name in ComplaintSerializer.Meta.fields:
-        if name in MASKED:
-            plan.append((name, name, getattr(serializer_view(context, "caller"), MASKED[name])))
-            continue
-        field = fields[name]
-        plan.append((name, LIST_SOURCES.get(name, name), None if isinstance(field, AS_IS) else field.to_representation))
+    plan = [(name, source, getattr(serializer_view(context, "caller"), MASKED[name]) if name in MASKED else convert)
+            for name, source, convert in _list_plan()]
     out = []
     for row in rows:
         item = {}
