@@ -45,6 +45,10 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anju.settings")
     media = tempfile.mkdtemp(prefix="anju_export_bench.")
     os.environ["MEDIA_ROOT"] = media
+    import atexit
+    import shutil
+
+    atexit.register(shutil.rmtree, media, True)  # the stored export (hundreds of MB at a million rows)
     sys.path.insert(0, str(ROOT))
     import django
 
