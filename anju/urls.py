@@ -19,6 +19,7 @@ urlpatterns = [
     path("analytics/", include("analytics.urls")),
     path("assessment/", include("assessment.urls")),
     path("bulletins/", include("bulletins.urls")),
+    path("exports/", include("core.urls")),
     path("api/v1/", include("anju.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,3 +17,8 @@ class CasesConfig(AppConfig):
         from registry import hooks as registry_hooks
 
         registry_hooks.register_community_panel(selectors.community_panel, order=20)
+        # the case list's export, large ones as a background job (core.exports)
+        from cases import exports
+        from core import exports as core_exports
+
+        core_exports.register(exports.export_kind())

@@ -17,7 +17,6 @@ from accounts import policy
 from accounts.policy import may
 from cases import documents, fines, referrals, rules, selectors, services, workflow
 from cases.choices import REFERRAL_ENDED, CaseState, DocumentKind, ReferralStatus, SupervisionStatus
-from cases.exports import case_columns
 from cases.forms import (
     AssignForm,
     CaseFilter,
@@ -38,7 +37,7 @@ from cases.forms import (
 )
 from core.downloads import bytes_response, file_response
 from core.errors import ApplicationError, message_for_reader
-from core.exports import export_response
+from core.exports import export_or_job
 from core.paging import page_of
 from intake import hotline
 from registry import selectors as registry_selectors
@@ -63,7 +62,7 @@ def case_list(request):
     filterset = CaseFilter(request.GET or None, queryset=base, request=request)
     cases = filterset.qs if filterset.is_valid() else base
     if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
-        return export_response(fmt, "执法案件", cases.iterator(chunk_size=1000), case_columns(request.user), "执法案件")
+        return export_or_job(request, "cases", fmt)  # cases.exports.case_export; large ones in the background
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -10,11 +10,15 @@ import io
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import closing, suppress
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.functional import Promise
 from openpyxl import Workbook
+
+from core.errors import ApplicationError
 
 Column = tuple[str, Callable | str]
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -128,6 +132,104 @@ def export_response(fmt: str, filename: str, objects: Iterable, columns: Sequenc
     if fmt == "xlsx":
         return xlsx_response(filename, objects, columns, title)
     return csv_response(filename, objects, columns)
+
+
+# --- large exports: kinds registered by the lists, jobs in the background ------------------------------------
+
+@dataclass(frozen=True)
+class Export:
+    """One list's export as the user filtered it: the rows (an iterable read in chunks), their columns, the file's
+    name and sheet title; `count()` tells how many rows it will have."""
+
+    filename: str
+    objects: Callable[[], Iterable]  # called once, when the file is written
+    columns: Sequence[Column]
+    count: Callable  # count(limit=None): the number of rows, or at most limit + 1 when a limit is given
+    title: str = "Sheet1"
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """A list whose export may run in the background: `build(user, query)` gives its `Export` for a user and the
+    list's query string (a QueryDict), raising ApplicationError for filters that do not validate; `back` is the
+    name of the list's URL (the job page links back to it)."""
+
+    name: str
+    label: str
+    build: Callable
+    back: str = ""
+
+
+KINDS: dict[str, ExportKind] = {}
+
+
+def register(kind: ExportKind) -> None:
+    """Called by the app of the list in its AppConfig.ready() (core does not import the apps above it)."""
+    KINDS[kind.name] = kind
+
+
+def kind_named(name: str) -> ExportKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ApplicationError("没有这种导出", f"no export named {name!r}") from None
+
+
+def inline_max_rows() -> int:
+    return getattr(settings, "EXPORT_INLINE_MAX_ROWS", 20_000)
+
+
+def keep_hours() -> int:
+    return getattr(settings, "EXPORT_KEEP_HOURS", 24)
+
+
+def exceeds(export: Export, limit: int) -> bool:
+    """More than `limit` rows? Asked without counting the whole list (a count stopping at limit + 1)."""
+    return export.count(limit) > limit
+
+
+def export_or_job(request, kind_name: str, fmt: str):
+    """A list's `?export=csv|xlsx`: the file at once up to the inline limit, else a background job and a redirect
+    to its page. Filters that do not validate give the bilingual 400 page, not a file of every row."""
+    from django.shortcuts import redirect
+
+    from core import export_jobs
+
+    kind = kind_named(kind_name)
+    try:
+        export = kind.build(request.user, request.GET)
+    except ApplicationError as exc:
+        return refused(request, exc)
+    if not exceeds(export, inline_max_rows()):
+        objects = export.objects()
+        return export_response(fmt, export.filename, objects, export.columns, export.title)
+    job = export_jobs.job_request(user=request.user, kind=kind_name, fmt=fmt, query=request.GET)
+    return redirect("exports:job", pk=job.pk)
+
+
+def refused(request, exc: ApplicationError, status: int = 400):
+    from django.shortcuts import render
+
+    from core.errors import message_for_reader
+
+    return render(request, "400.html", {"error": message_for_reader(exc)}, status=status)
+
+
+def counting(objects: Iterable, every: int, tick: Callable[[int], None]):
+    """`objects`, calling `tick(n)` after every `every` rows and at the end; closes the source when done."""
+    iterator = iter(objects)
+    done = 0
+    try:
+        for obj in iterator:
+            yield obj
+            done += 1
+            if done % every == 0:
+                tick(done)
+        tick(done)
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
 
 
 def csv_text(objects: Iterable, columns: Sequence[Column]) -> str:

@@ -1,5 +1,7 @@
 """Intake API: list and read complaints in scope; one create endpoint per channel; one endpoint
 per staff decision. Status is never writable directly."""
+import functools
+
 import django_filters
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -63,6 +65,73 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     def get_caller_phone(self, obj) -> str:
         return serializer_view(self.context, "caller").phone(obj.caller_phone)
+
+
+# The list reads these columns with values() (no model instances, no select_related joins beyond the four names)
+# and builds each row with `list_rows`: the fields, values and masking of ComplaintSerializer, which stays the
+# schema and the serializer of one complaint. intake/tests/test_api_list_rows.py holds the two to the same output.
+LIST_SOURCES = {
+    "violation_type": "violation_type__code", "predicted_type": "predicted_type__code",
+    "department": "department__code", "community": "community_id", "community_name": "community__name",
+    "street": "street__name", "duplicate_of": "duplicate_of_id",
+}
+MASKED = {"caller_name": "name", "caller_phone": "phone"}
+AS_IS = (serializers.CharField, serializers.ChoiceField, serializers.IntegerField, serializers.BooleanField,
+         serializers.PrimaryKeyRelatedField)
+
+
+def list_columns():
+    return [LIST_SOURCES.get(name, name) for name in ComplaintSerializer.Meta.fields]
+
+
+@functools.cache
+def _list_plan() -> tuple:
+    """(field, values() key, converter or None) per field of ComplaintSerializer, built once: the fields'
+    to_representation read the time zone and language when called, not when built."""
+    fields = ComplaintSerializer().fields
+    return tuple((name, LIST_SOURCES.get(name, name),
+                  None if name in MASKED or isinstance(fields[name], AS_IS) else fields[name].to_representation)
+                 for name in ComplaintSerializer.Meta.fields)
+
+
+def list_rows(rows, context) -> list[dict]:
+    """ComplaintSerializer(many=True).data of the `values(*list_columns())` rows: each field's own
+    to_representation where it changes the value (dates, times, floats, JSON), the value itself where it would
+    not (text, choices, ids, counts, flags), None as None, callers through the reader's Masker."""
+    plan = [(name, source, getattr(serializer_view(context, "caller"), MASKED[name]) if name in MASKED else convert)
+            for name, source, convert in _list_plan()]
+    out = []
+    for row in rows:
+        item = {}
+        for name, source, convert in plan:
+            value = row[source]
+            if convert is None or (value is None and name not in MASKED):
+                item[name] = value
+            else:
+                item[name] = convert(value)
+        out.append(item)
+    return out
+
+
+class ValuesPages:
+    """What the paginator is given: it counts the filtered queryset itself (core.paging counts keys only, without
+    joins: a values() queryset would keep the joins of its names in the count) and slices out values() rows."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self.ordered = queryset.ordered
+
+    def order_by(self, *fields):
+        return self.queryset.order_by(*fields)
+
+    def count(self):
+        return self.queryset.count()
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.queryset.values(*list_columns())[index]
 
 
 class ComplaintTransitionSerializer(serializers.ModelSerializer):
@@ -213,6 +282,14 @@ class ComplaintViewSet(RestrictedReadOnlyViewSet):
 
     def get_serializer_class(self):
         return ComplaintDetailSerializer if self.action == "retrieve" else ComplaintSerializer
+
+    def list(self, request, *args, **kwargs):
+        """The first page as ComplaintSerializer gives it, from values() rows (list_rows): a fifth of the time."""
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(ValuesPages(queryset))
+        if page is None:
+            return Response(list_rows(queryset.values(*list_columns()), self.get_serializer_context()))
+        return self.get_paginated_response(list_rows(page, self.get_serializer_context()))
 
     def _changeable(self, pk):
         """A staff decision (policy.COMPLAINT_TRIAGE, as on the pages and in intake.services): 403 for a role that

@@ -11,3 +11,8 @@ class IntakeConfig(AppConfig):
         from registry import hooks
 
         hooks.register_community_panel(selectors.community_panel, order=10)
+        # the queue's export, large ones as a background job (core.exports)
+        from core import exports as core_exports
+        from intake import exports
+
+        core_exports.register(exports.KIND)

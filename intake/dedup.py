@@ -92,7 +92,8 @@ class DedupIndex:
         from intake.models import Complaint
 
         index = cls()
-        placed = Complaint.objects.filter(community__isnull=False, violation_type__isnull=False)
+        # no order asked (the model's default sorted each answer by time, the texts' on disk): sorted here below
+        placed = Complaint.objects.filter(community__isnull=False, violation_type__isnull=False).order_by()
         recent, open_ = placed, placed.filter(duplicate_of__isnull=True, status__in=OPEN_STATUSES)
         if since is not None:
             recent = recent.filter(received_at__gte=minus(since, REPEAT_WINDOW))

@@ -18,7 +18,7 @@ from core import drafts
 from core.busy import Busy
 from core.downloads import file_response
 from core.errors import ApplicationError, message_for_reader
-from core.exports import export_response
+from core.exports import export_or_job
 from core.paging import page_of
 from core.uploads import STORED_EXTENSIONS, run_table_import
 from intake import dispatch, selectors, services, workflow
@@ -52,12 +52,8 @@ def queue(request):
     data.setdefault("status", OPEN)  # the queue opens on what still waits; 全部状态 (status=) shows all
     filterset = ComplaintFilter(data, queryset=base, request=request)
     complaints = filterset.qs if filterset.is_valid() else base
-    if fmt := request.GET.get("export"):
-        if fmt in {"csv", "xlsx"}:
-            from intake.exports import complaint_columns
-
-            return export_response(fmt, "诉件", complaints.iterator(chunk_size=1000),
-                                   complaint_columns(request.user), "诉件")
+    if (fmt := request.GET.get("export")) in {"csv", "xlsx"}:
+        return export_or_job(request, "complaints", fmt)  # intake.exports; large ones in the background
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -151,6 +151,10 @@ ROUTES: dict[str, Row] = {
     "cases:supervision-respond": page("order", post={403: "bureau otis lena", OK: "oscar", 404: "departments companies owen sam city"}),
     "cases:workbench": page(get={302: "departments companies bureau sam city lena", 200: "officers"}),
     "community-detail": api("community", get={200: "departments bureau oscar otis paul city", 404: "owen sam carl lena"}),
+    # a background export (issue 12): only the user who asked (alice) sees it; anyone else 404
+    "exports:job": page("export_job", get={200: "alice", 404: "ada officers sam departments companies city lena"}),
+    "exports:progress": page("export_job", get={200: "alice", 404: "ada officers sam departments companies city lena"}),
+    "exports:download": page("export_job", get={200: "alice", 404: "ada officers sam departments companies city lena"}),
     "community-list": api(get={200: "*"}),
     "complaint-confirm": api("complaint", post={OK: "bureau oscar otis", 404: "owen sam", 403: "departments companies city lena"}),
     "complaint-correct-community": api("complaint", post={OK: "bureau oscar otis", 404: "owen sam", 403: "departments companies city lena"}),
@@ -331,9 +335,22 @@ def objects(world, settings, tmp_path):
         "document": Document.objects.filter(case=case).first(), "referral": referral, "check": check,
         "attachment": attachment, "record": record, "dispute": dispute, "listing": listing,
         "notification": Notification.objects.create(user=world.alice, kind="test", title="通知"),
-        "bulletin": bulletin, "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
+        "bulletin": bulletin, "export_job": _export_job(world), "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
         "department": Department.objects.get(code="HOUSING"), "rule": CreditRule.objects.order_by("pk").first(),
     }
+
+
+def _export_job(world):
+    """A finished background export of alice's, its file stored."""
+    from django.core.files.base import ContentFile
+
+    from core.models import ExportJob
+
+    job = ExportJob(user=world.alice, kind="complaints", fmt="csv", status="DONE", rows_total=1, rows_done=1,
+                    filename="诉件.csv", expires_at=timezone.now() + timedelta(hours=1))
+    job.file.save("export.csv", ContentFile("\ufeffID\r\n1\r\n".encode()), save=False)
+    job.save()
+    return job
 
 
 def _bulletin(world):

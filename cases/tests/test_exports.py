@@ -88,7 +88,7 @@ def test_an_error_while_building_is_an_error_page_not_a_cut_off_file(client, wor
         return "ok"
 
     columns = case_exports.case_columns
-    monkeypatch.setattr("cases.views.case_columns", lambda user: [*columns(user), ("坏列", breaks_on_the_second_row)])
+    monkeypatch.setattr("cases.exports.case_columns", lambda user: [*columns(user), ("坏列", breaks_on_the_second_row)])
     client.raise_request_exception = False
     client.force_login(world.alice)
     response = client.get(reverse("cases:list"), {"export": fmt})
