@@ -11,9 +11,9 @@ from accounts.selectors import notifications_for
 from cases import documents, fines
 from cases.choices import DocumentKind
 from cases.models import EnforcementCase
+from cases.tests.test_paths import penalty_row
 from credit.choices import NoticeKind
 from credit.models import CreditPolicy, CreditRecord, DutyCheck, PunishmentListing
-from cases.tests.test_paths import penalty_row
 from credit.tests.helpers import check_of, filed_owner_case, fine_final, past_deadline, pdf, photo
 
 pytestmark = pytest.mark.django_db
