@@ -311,3 +311,23 @@ def test_a_fined_case_helper_reaches_the_decision(world):
     case = fine_case(world, "COMMON_AREA_OCCUPATION", "3000")
     assert case.state == CaseState.DECIDED and case.fines.get().amount == 3000
     with_team(case)
+
+
+def test_the_defence_steps_refuse_what_is_out_of_order(world):
+    case = notify_fine(_use_change(world), world.oscar, "12000")
+    refused(case, "serve_notice", world.oscar, "service", served_on=timezone.localdate())            # no manner
+    refused(case, "serve_notice", world.oscar, "service", served_on=timezone.localdate() + timedelta(days=1),
+            manner="POST")                                                                              # future
+    case = serve_notice(case, world.oscar)
+    refused(case, "review_statement", world.oscar, "statement_recorded", review_result="REJECTED", review_text="x")
+    refused(case, "record_statement", world.oscar, "statement", statement="  ")
+    case = move(case, "record_statement", world.oscar, statement="当事人对面积有异议")
+    refused(case, "record_statement", world.oscar, "statement", statement="再次陈述")   # the first is not reviewed
+    refused(case, "record_waiver", world.oscar, "no_statement", reason="放弃")          # a statement is on record
+    case = move(case, "review_statement", world.oscar, review_result="REJECTED", review_text="经复测，面积无误，不予采纳")
+    assert case.penalty.proposed == case.penalty.first_proposed
+    refused(case, "review_statement", world.oscar, "statement_recorded", review_result="REJECTED", review_text="x")
+    case = move(case, "submit_approval", world.oscar)
+    refused(case, "record_discussion", world.alice, "discussion", minutes="同意", participants=" ")
+    case = move(case, "approve", world.alice)   # ¥12,000 is not major: no discussion needed
+    assert case.fines.get().amount == 12000
