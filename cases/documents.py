@@ -37,6 +37,11 @@ DEFAULT_PATTERNS = {
     DocumentKind.ORDER_CORRECT: "普城管责改字〔{year}〕第{seq}号",
     DocumentKind.PENALTY_DECISION: "普城管罚决字〔{year}〕第{seq}号",
     DocumentKind.REFERRAL_LETTER: "普城管移字〔{year}〕第{seq}号",
+    DocumentKind.PRIOR_NOTICE: "普城管罚告字〔{year}〕第{seq}号",
+    DocumentKind.HEARING_NOTICE: "普城管听告字〔{year}〕第{seq}号",
+    DocumentKind.DEFENCE_REVIEW: "普城管复核字〔{year}〕第{seq}号",
+    DocumentKind.LEGAL_REVIEW: "普城管法审字〔{year}〕第{seq}号",
+    DocumentKind.SUMMARY_DECISION: "普城管当罚字〔{year}〕第{seq}号",
 }
 # A district with its own 文号简称 (registry.District.document_prefix, e.g. 静城管) numbers its documents so; the
 # installation's first district leaves it blank and keeps the administrator's templates (DocumentTemplate).
@@ -44,6 +49,11 @@ DISTRICT_WORDS = {
     DocumentKind.ORDER_CORRECT: "责改字",
     DocumentKind.PENALTY_DECISION: "罚决字",
     DocumentKind.REFERRAL_LETTER: "移字",
+    DocumentKind.PRIOR_NOTICE: "罚告字",
+    DocumentKind.HEARING_NOTICE: "听告字",
+    DocumentKind.DEFENCE_REVIEW: "复核字",
+    DocumentKind.LEGAL_REVIEW: "法审字",
+    DocumentKind.SUMMARY_DECISION: "当罚字",
 }
 DECIDED_STATES = {CaseState.DECIDED, CaseState.RECTIFYING, CaseState.REVIEWING}
 # Which case states each kind may be issued in.
@@ -328,6 +338,25 @@ def _penalty_decision(content: Content, case, actor, extra) -> list[Fine]:
     return fines
 
 
+# Documents the penalty procedure's moves issue (cases.effects): the parties, the facts and the intended fines.
+PROCEDURE_KINDS = {DocumentKind.PRIOR_NOTICE, DocumentKind.HEARING_NOTICE, DocumentKind.DEFENCE_REVIEW,
+                   DocumentKind.LEGAL_REVIEW, DocumentKind.SUMMARY_DECISION}
+
+
+def _procedure_document(content: Content, case):
+    from cases import penalties
+    from cases.models import PenaltyProcedure
+
+    for line in _party_lines(case):
+        content.para(line, "plain")
+    _facts(content, case)
+    procedure = PenaltyProcedure.objects.filter(case=case).first()
+    for item in penalties.load_items(case, procedure.proposed if procedure else []):
+        content.para(f"罚款人民币{rmb_upper(item.amount)}（¥{item.amount:,.2f}）（{item.party.name}；"
+                     f"{penalties.range_text(item.fine_range)}）")
+    content.receipt = True
+
+
 def _referral_letter(content: Content, case, actor, extra):
     referral = extra.get("referral")
     if referral is not None:
@@ -447,6 +476,8 @@ def compose(*, case, kind: str, actor, number: str, issuer: str, issued_on: date
         _order_correct(content, case, actor, extra)
     elif kind == DocumentKind.PENALTY_DECISION:
         attaches["fines"] = _penalty_decision(content, case, actor, extra)
+    elif kind in PROCEDURE_KINDS:
+        _procedure_document(content, case)
     else:
         attaches["referral"] = _referral_letter(content, case, actor, extra)
     if (extra.get("note") or "").strip():
