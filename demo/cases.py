@@ -482,7 +482,7 @@ def _fate(quota: dict | None, served_on: date, now: datetime) -> str:
     due = served_on + timedelta(days=15)
     if today - timedelta(days=270) <= served_on <= today - timedelta(days=195) and _take(quota, "court"):
         return "court"
-    if today - timedelta(days=100) <= due <= today - timedelta(days=10) and _take(quota, "overdue"):
+    if today - timedelta(days=150) <= due <= today - timedelta(days=5) and _take(quota, "overdue"):
         return "overdue"
     return "paid"
 
