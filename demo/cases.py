@@ -2,15 +2,23 @@
 
 Cases are opened from the demo's own complaints — the 12345 orders, patrol findings and property reports
 that routing sent to a street as enforcement matters — and driven through the real services
-(`case_open_from_complaint`, `case_transition`, `case_assign`, `case_set_in_progress`, `party_add`, evidence,
-fines, referrals, 督办, 12345 replies), so every rule of the workflow holds for the demo as for real use.
+(`case_open_from_complaint`, `case_transition`, `case_assign`, `case_set_co_officer`, `case_set_in_progress`,
+`party_add`, evidence, documents, payments, referrals, 督办, 12345 replies), each step at the moment it stands for
+(time_machine travels there while the service runs), so every rule of the workflow — its date rules too — holds
+for the demo as for real use. Every case has two certified officers (承办 and 协办, 行政处罚法 §42) and its
+findings (经查, demo.penalty); a fine goes through the Administrative Penalty Law's procedure (demo.penalty:
+notice, service, statement or waiver or the period running out, a hearing for a few, legal review and collective
+discussion when major, approval, the decision and its service, payment, 催告 and the court for a few) or, for a
+few small ones, the summary procedure; types whose penalty article is 待核实 are not fined. Some recent cases wait
+in each state of the procedure (WAITING), a few fines are overdue.
 Each case follows a plan drawn from a fixed seed: most clues are verified and either dismissed or filed and
 taken to closing, some are referred, new illegal constructions are stopped and demolished, household waste
-is educated first and fined on refusal, a few closings are reopened (回潮). Steps run while they lie before the
+is educated first and fined on refusal (escalate_penalty), a few closings are reopened (回潮). Steps run while
+they lie before the
 moment the demo is loaded (`performed`; a case whose opening would come later is not opened: its complaint
 waits); a plan that reaches beyond now leaves its case open, and the slow ones among those are overdue and
-draw a 督办. Afterwards every timestamp is moved to the day its step was planned for (deadlines recomputed
-over the working-day calendar; a case of last year takes last year's number), so the year reads like a real one.
+draw a 督办. Afterwards the timeline is restated as planned (`_backdate`: deadlines recomputed over the
+working-day calendar; a case of last year takes last year's number), so the year reads like a real one.
 
 Idempotent: the officers this step adds (one per street, usernames zf_…) are its mark — when they exist,
 the cases were made (seed_demo runs in one transaction) and nothing is added. Recent complaints (under two
@@ -29,12 +37,12 @@ import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from demo import backdate
+from demo import backdate, penalty
 
 SEED = 2026_0401
 KIND = "执法案件 cases"
@@ -149,11 +157,17 @@ def _officers(rng: random.Random, tally) -> dict[int, list]:
 
     streets = list(Street.objects.order_by("code", "name"))
     for street in streets:
-        username = f"{OFFICER_PREFIX}{street.code or street.pk}"
-        if not User.objects.filter(username=username).exists():
-            user_create(username=username, password=secrets.token_urlsafe(24), role=Role.OFFICER,
-                        display_name=f"{district.person_name(rng)}（执法队员）", streets=[street])
-            tally.add("执法队员 officers", "created")
+        # two officers holding certificates in every street (行政处罚法 §42): a second one where no demo login works
+        usernames = [f"{OFFICER_PREFIX}{street.code or street.pk}"]
+        if not User.objects.filter(role=Role.OFFICER, is_active=True, streets=street).exclude(
+                username__startswith=OFFICER_PREFIX).exists():
+            usernames.append(f"{OFFICER_PREFIX}{street.code or street.pk}_2")
+        for username in usernames:
+            if not User.objects.filter(username=username).exists():
+                user_create(username=username, password=secrets.token_urlsafe(24), role=Role.OFFICER,
+                            display_name=f"{district.person_name(rng)}（执法队员）", streets=[street])
+                tally.add("执法队员 officers", "created")
+    penalty.certify()
     by_street: dict[int, list] = defaultdict(list)
     officers = User.objects.filter(role=Role.OFFICER, is_active=True).prefetch_related("streets")
     for user in sorted(officers, key=lambda u: (u.username.startswith(OFFICER_PREFIX), u.username)):
@@ -243,7 +257,10 @@ def _parties(rng, code: str, community) -> list[dict]:
     return [person(rng.choice(["OWNER", "OWNER", "USER"]))]
 
 
-def _plan(complaint, rng, clock: Clock, officers: dict, lead, duty_codes: set, now: datetime) -> Plan | None:
+def _plan(complaint, rng, clock: Clock, officers: dict, lead, duty_codes: set, now: datetime,
+          quota: dict | None = None) -> Plan | None:
+    """The plan of one complaint. `quota`: how many plans may still take the rarer fates (penalty.QUOTA: hearings,
+    court enforcement, fines left overdue); taken as they are given (none without it)."""
     vt = complaint.violation_type
     code = vt.code
     community = complaint.community
@@ -332,31 +349,52 @@ def _plan(complaint, rng, clock: Clock, officers: dict, lead, duty_codes: set, n
         return plan
 
     at = next_at("VERIFY", at)
+    parties = _parties(rng, code, community)
+    party_name = parties[0]["name"]
+    if (path == "execute" and not in_progress and code in penalty.SUMMARY_TYPES
+            and rng.random() < penalty.SUMMARY_SHARE):
+        return _summary(plan, rng, clock, at, parties)
     steps.append(Step("file", at, {"photo": "before"}))
-    at = next_at("FILE", at)
+    filed_on = timezone.localtime(at).date()
+    if plan_co := _co_officer(rng, staff, officer):
+        steps.append(Step("co_officer", at + timedelta(minutes=10), {"officer": plan_co}))
+    at = next_at("FILE", at + timedelta(minutes=10))
     steps.append(Step("investigate", at))
     at = clock.after(at, rng.choice([0, 1, 2]))
-    steps.append(Step("parties", at, {"parties": _parties(rng, code, community)}))
+    steps.append(Step("parties", at, {"parties": parties}))
     measures, done = _measures(rng, code, in_progress, path)
-    at = next_at("INVESTIGATE", at)
-    steps.append(Step("decide", at, {"measures": measures, "reason": "经调查取证，违法事实清楚"}))
-    decided = at
-    documents = decided >= now - DOCUMENTS_FOR  # the decision documents of the last weeks are on file
-    low, high = FINE_YUAN.get(code, (0, 0))
+    fine = None
     if "FINE" in measures:
-        at = clock.after(at, rng.choice([0, 1, 2]))
-        steps.append(Step("fine", at, {"amount": Decimal(rng.randrange(low, high + 1, 50 if high < 5000 else 1000))}))
-        if documents:
-            steps.append(Step("document", at + ISSUED_AFTER, {"kind": "PENALTY_DECISION"}))
+        fine = penalty.choose_fine(rng, code, parties[0].get("kind", "PERSON"))
+        if fine is None:  # no fine range on record (待核实): not fined in the demo
+            measures = [m for m in measures if m != "FINE"]
+    at = next_at("INVESTIGATE", at)
+    found = penalty.findings(rng, code, community, timezone.localtime(at).date(), party_name)
+    served_on = None
+    if fine is not None:
+        approved, served_on = penalty.general(
+            add=lambda kind, moment, data: steps.append(Step(kind, moment, data)), rng=rng, clock=clock, at=at,
+            filed_on=filed_on, measures=measures, findings_text=found, fine=fine,
+            hearing=_hearing(quota, fine, at, now), defences=quota and quota["defences"])
+        decided = approved
+        at = steps[-1].at  # the decision served
+    else:
+        steps.append(Step("decide", at, {"measures": measures, "findings": found,
+                                         "reason": "经调查取证，违法事实清楚"}))
+        decided = at
+    documents = decided >= now - DOCUMENTS_FOR  # the decision documents of the last weeks are on file
     corrective = bool(set(measures) & {"ORDER_CORRECT", "RESTORE", "DEMOLISH"})
 
     if path == "execute" or in_progress:
         if documents and corrective:
             steps.append(Step("document", decided + ISSUED_AFTER, {"kind": "ORDER_CORRECT",
                                                                   "rectify_due": clock.deadline(decided, 3)}))
-        if "FINE" in measures:
-            at = clock.after(at, rng.randint(2, min(10, days.get("DECIDE", 10))))
-            steps.append(Step("pay", at))
+        if fine is not None:
+            fate = _fate(quota, served_on, now)
+            at = _payment(steps, rng, clock, at, served_on, fate, court_closes=quota is None or quota["court"] > 0)
+            if at is None:  # overdue, or at the court: the case is not closed by a payment
+                steps.sort(key=lambda step: step.at)
+                return plan
         at = next_at("DECIDE", at)
         reason = CLOSE_REASONS.get(next((m for m in measures if m in CLOSE_REASONS), "FINE"), "执行完毕")
         steps.append(Step("close_executed", at, {"reason": reason, "measures_done": done}))
@@ -367,28 +405,166 @@ def _plan(complaint, rng, clock: Clock, officers: dict, lead, duty_codes: set, n
         if documents and corrective:  # 责令改正通知书 states the same deadline
             steps.append(Step("document", decided + ISSUED_AFTER, {
                 "kind": "ORDER_CORRECT", "rectify_due": clock.deadline(at, rectify_days)}))
-        if "FINE" in measures:  # paid within the rectification period
+        if fine is not None:  # paid within the rectification period
             steps.append(Step("pay", clock.after(at, rng.randint(1, max(1, rectify_days - 1)))))
         review = clock.after(at, rectify_days + (rng.randint(1, 3) if rng.random() < 0.15 else 0))
         steps.append(Step("review", review))
         at = next_at("REVIEW", review)
         refused = code == "HOUSEHOLD_WASTE" and rng.random() < 0.3
-        if refused:  # 拒不整改: the further decision fines
-            steps.append(Step("escalate", at, {"measures": ["FINE"], "reason": "复查仍未按规定分类投放，拒不整改"}))
-            at = clock.after(at, rng.choice([0, 1]))
-            steps.append(Step("fine", at, {"amount": Decimal(rng.randrange(50, 201, 50))}))
-            at = clock.after(at, rng.randint(2, 8))
+        waste_fine = penalty.choose_fine(rng, code) if refused else None
+        if waste_fine is not None:  # 拒不整改: back to the investigation, then the notice and the fine
+            steps.append(Step("escalate_penalty", at, {"reason": "复查仍未按规定分类投放，拒不整改"}))
+            at = clock.after(at, rng.choice([1, 2]))
+            found = penalty.findings(rng, code, community, timezone.localtime(at).date(), party_name)
+            penalty.general(add=lambda kind, moment, data: steps.append(Step(kind, moment, data)), rng=rng,
+                            clock=clock, at=at, filed_on=filed_on, measures=["ORDER_CORRECT", "FINE"],
+                            findings_text=found, fine=waste_fine)
+            at = clock.after(steps[-1].at, rng.randint(2, 8))
             steps.append(Step("pay", at))
             steps.append(Step("close_executed", clock.after(at, 1), {"reason": "罚款已缴纳", "measures_done": []}))
         else:
             steps.append(Step("close_rectified", at, {"photo": "after", "measures_done": done,
                                                       "reason": "复查整改到位"}))
-    if rng.random() < REOPEN_SHARE:
+    if rng.random() < REOPEN_SHARE and plan.steps[-1].kind in {"close_rectified", "close_executed"}:
         _add_reopening(plan, rng, clock, days)
     plan.steps.sort(key=lambda step: step.at)  # 督办 falls inside the stage it is about
     if start >= now - STALL_WITHIN and rng.random() < STALLED_SHARE:
         _stall(plan, rng, clock, lead, days)
     return plan
+
+
+def _co_officer(rng, staff: list, officer):
+    """协办队员: another officer of the street (None when the street has only one)."""
+    others = [user for user in staff if user.pk != getattr(officer, "pk", None)]
+    return rng.choice(others) if others else None
+
+
+def _summary(plan: Plan, rng, clock: Clock, at: datetime, parties: list[dict]) -> Plan:
+    """简易程序: a small fine decided on the spot from the verification (no 立案, notice or hearing), paid within
+    the 15 days, then closed."""
+    code = plan.complaint.violation_type.code
+    steps = plan.steps
+    fine = penalty.choose_fine(rng, code, summary=True)
+    steps.append(Step("parties", at, {"parties": parties}))
+    found = penalty.findings(rng, code, plan.complaint.community, timezone.localtime(at).date(), parties[0]["name"])
+    steps.append(Step("summary_penalty", at + timedelta(minutes=10),
+                      {"findings": found, "fine": fine, "photo": "before", "reason": "违法事实确凿，当场作出罚款决定"}))
+    paid = clock.after(at, rng.randint(0, 6))
+    steps.append(Step("pay", paid))
+    steps.append(Step("close_executed", clock.after(paid, rng.choice([0, 1])),
+                      {"reason": "罚款已缴纳，执行完毕", "measures_done": []}))
+    steps.sort(key=lambda step: step.at)
+    return plan
+
+
+def _take(quota: dict | None, name: str) -> bool:
+    if quota is None or quota.get(name, 0) <= 0:
+        return False
+    quota[name] -= 1
+    return True
+
+
+def _hearing(quota: dict | None, fine, notify: datetime, now: datetime) -> bool:
+    """One old hearing, and one of the last days still waiting for its hearing, among the fines that offer one."""
+    if quota is None or not penalty.offers_hearing(fine):
+        return False
+    if notify <= now - timedelta(days=45):
+        return _take(quota, "hearing_old")
+    if now - timedelta(days=14) <= notify <= now - timedelta(days=4):
+        return _take(quota, "hearing_recent")
+    return False
+
+
+def _fate(quota: dict | None, served_on: date, now: datetime) -> str:
+    """What happens to a served fine: paid in time (mostly), paid after a 催告, left overdue (a few of the last
+    months'), or taken to the court (a few served six to nine months ago)."""
+    today = timezone.localtime(now).date()
+    due = served_on + timedelta(days=15)
+    if today - timedelta(days=270) <= served_on <= today - timedelta(days=195) and _take(quota, "court"):
+        return "court"
+    if today - timedelta(days=150) <= due <= today - timedelta(days=5) and _take(quota, "overdue"):
+        return "overdue"
+    return "paid"
+
+
+def _payment(steps: list, rng, clock: Clock, at: datetime, served_on: date, fate: str, court_closes: bool):
+    """The payment of a served decision (or the 催告 and the court); returns the moment it was paid, None when
+    it was not (left overdue, or at the court)."""
+    from cases import penalties
+
+    due = penalties.payment_due(served_on)
+    if fate == "paid" and rng.random() < 0.85:
+        paid = clock.after(at, rng.randint(1, 9))
+        if timezone.localtime(paid).date() <= due:
+            steps.append(Step("pay", paid))
+            return paid
+    urged = clock.at(clock.calendar.add_working_days(due, rng.randint(1, 4)))
+    steps.append(Step("urge_payment", urged, {"served_on": timezone.localtime(urged).date()}))
+    if fate == "overdue":
+        return None
+    if fate == "court":
+        first, _last = penalties.court_window(served_on)
+        applied = clock.at(clock.calendar.add_working_days(first, rng.randint(1, 8)))
+        steps.append(Step("apply_court", applied, {"by": "lead", "court": penalty.COURT,
+                                                   "reason": "当事人逾期不缴纳罚款，经催告仍不履行，申请强制执行"}))
+        if court_closes:
+            steps.append(Step("close_enforced", clock.after(applied, rng.randint(25, 50)),
+                              {"reason": "人民法院裁定准予强制执行，罚款及加处罚款已执行到位"}))
+        return None
+    paid = clock.after(urged, rng.randint(2, 8))  # paid after the 催告
+    steps.append(Step("pay", paid))
+    return paid
+
+
+# The procedure's states each role's pages show work in: at least this many cases wait in each now.
+WAITING = {"NOTICE": 2, "DEFENCE": 2, "HEARING": 1, "LEGAL_REVIEW": 2, "APPROVAL": 2, "ENFORCING": 1}
+
+
+def plan_states(steps: list[Step]) -> list[str]:
+    """The state a case is in after each of `steps` (the workflow table's targets; other steps keep it)."""
+    from cases import workflow
+
+    state, states = "", []
+    for step in steps:
+        if step.kind == "open":
+            state = "REGISTERED"
+        else:
+            move = workflow.find(state, step.kind)
+            if move is not None:
+                state = move.target
+        states.append(state)
+    return states
+
+
+def _hold(plans: list[Plan], rng, now: datetime):
+    """Cases waiting in each state of the procedure (WAITING): when too few are there by chance, the newest
+    cases that passed through one stop there (the next step has not been taken yet)."""
+    waiting = Counter()
+    passing = defaultdict(list)  # state → [(plan, index of the step that entered it)], newest first
+    for plan in reversed(plans):
+        if plan.kind != "case":
+            continue
+        done = performed(plan, now)
+        states = plan_states(done)
+        if states:
+            waiting[states[-1]] += 1
+        for index, state in enumerate(states):
+            if state in WAITING and (index == 0 or states[index - 1] != state):
+                passing[state].append((plan, index))
+    held = set()
+    for state, wanted in WAITING.items():
+        for plan, index in passing[state]:
+            if waiting[state] >= wanted:
+                break
+            if id(plan) in held:
+                continue
+            current = plan_states(performed(plan, now))[-1]
+            if current == state:
+                continue
+            plan.steps[:] = plan.steps[:index + 1]
+            held.add(id(plan))
+            waiting[current] -= 1
+            waiting[state] += 1
 
 
 def _stall(plan: Plan, rng, clock: Clock, lead, days: dict):
@@ -417,6 +593,9 @@ def _stall(plan: Plan, rng, clock: Clock, lead, days: dict):
         plan.steps.sort(key=lambda step: step.at)
 
 
+REOPENED_FINDINGS = "经查，该处违法行为结案后回潮，执法人员复查时现场拍照取证，当事人承认上述事实。"
+
+
 def _add_reopening(plan: Plan, rng, clock: Clock, days: dict):
     """回潮: found again within 90 days of closing, verified, filed and taken to closing again."""
     closed = plan.steps[-1].at
@@ -427,11 +606,12 @@ def _add_reopening(plan: Plan, rng, clock: Clock, days: dict):
     steps.append(Step("file", at, {"photo": "before"}))
     at = clock.after(at, rng.randint(1, 3))
     steps.append(Step("investigate", at))
-    measures = [m for m in next(s for s in steps if s.kind == "decide").data["measures"] if m != "FINE"]
+    measures = [m for m in next(s for s in steps if s.kind in {"decide", "notify"}).data["measures"] if m != "FINE"]
     if plan.complaint.violation_type.code == "HOUSEHOLD_WASTE":
         measures = ["EDUCATE"]
     at = clock.after(at, rng.randint(2, 8))
-    steps.append(Step("decide", at, {"measures": measures or ["ORDER_CORRECT"], "reason": "回潮，再次责令整改"}))
+    steps.append(Step("decide", at, {"measures": measures or ["ORDER_CORRECT"], "reason": "回潮，再次责令整改",
+                                     "findings": REOPENED_FINDINGS}))
     at = clock.after(at, rng.randint(1, 3))
     steps.append(Step("order_rectification", at, {"rectify_days": int(days.get("RECTIFY") or 15)}))
     review = clock.after(at, int(days.get("RECTIFY") or 15))
@@ -494,9 +674,11 @@ def _png(seed: int, tone: str) -> bytes:
 class Runner:
     """Runs a plan's past steps through the services and notes, per row made, the time it belongs to."""
 
-    def __init__(self, *, lead, departments: dict, dept_users: dict, now: datetime, clock: Clock, rng):
+    def __init__(self, *, lead, departments: dict, dept_users: dict, now: datetime, clock: Clock, rng, legal=None):
         self.lead, self.departments, self.dept_users, self.now, self.clock = lead, departments, dept_users, now, clock
         self.rng = rng
+        self._legal = legal                         # the legal reviewer (penalty.legal_reviewer when first needed)
+        self.fines: dict[int, penalty.Fine] = {}    # case pk → the fine its notice intends
         self.updates = backdate.Stamps()           # (model, pk) → {field: value}
         self.rectify: dict[int, date] = {}          # case pk → the rectification deadline of its planned day
         self.stamps: dict[int, list[datetime]] = {}  # case pk → times of its timeline rows, in order
@@ -512,75 +694,97 @@ class Runner:
             return self._wrongly_sent(plan, steps)
         if not steps:
             return None
-        from cases import fines, services
-        from cases.models import EnforcementCase, Fine, SupervisionOrder
+        from cases import services
+        from cases.models import EnforcementCase
 
         officer = plan.officer
         complaint = plan.complaint
         # a case opened last year takes last year's number (the service numbers by the opening's year)
         marks = backdate.complaint_marks()
-        case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer,
-                                                 opened_at=steps[0].at)
+        with time_machine.travel(steps[0].at, tick=False):
+            case = services.case_open_from_complaint(complaint=complaint, actor=plan.opener, officer=officer,
+                                                     opened_at=steps[0].at)
         marks = backdate.complaints_moved(self.updates, marks, steps[0].at)  # 立案 of its complaint
         times = [steps[0].at]
-        fine = referral = None
+        referral = None
         orders = {}  # id of a supervise step → the order it made
         for step in steps[1:]:
-            kind, data = step.kind, step.data
-            actor = officer or self.lead
-            if kind in {"claim", "assign"}:
-                officer = data["officer"]
-                case = services.case_assign(case=case, officer=officer, actor=officer if kind == "claim" else self.lead,
-                                            version=case.version)
-                times.append(step.at)
-                if kind == "assign":
-                    self._notified(officer, step.at)
-            elif kind == "in_progress":
-                case = services.case_set_in_progress(case=case, in_progress=True, actor=actor, reason=data["reason"],
-                                                     version=case.version)
-                times.append(step.at)
-            elif kind == "parties":
-                for party in data["parties"]:
-                    services.party_add(case=case, actor=actor, **party)
-            elif kind == "fine":
-                fine = fines.fine_impose(case=case, amount=data["amount"], actor=actor, party=case.parties.first())
-                self.stamp(Fine, fine.pk, decided_at=timezone.localtime(step.at).date())
-            elif kind == "pay":
-                fine = Fine.objects.get(pk=fine.pk)
-                fines.fine_record_payment(fine=fine, actor=actor, status="PAID")
-                self.stamp(Fine, fine.pk, paid_at=timezone.localtime(step.at).date())
-            elif kind in {"sign", "answer"}:
-                referral = self._department_step(referral, step)
-            elif kind == "document":
-                from cases import documents
-                from cases.models import Document
-
-                extra = {"rectify_due": data["rectify_due"]} if "rectify_due" in data else {}
-                document = documents.document_issue(case=case, kind=data["kind"], actor=actor, extra=extra,
-                                                    issued_on=timezone.localtime(step.at).date())
-                self.stamp(Document, document.pk, issued_at=step.at)
-            elif kind == "supervise":
-                order = services.supervision_issue(case=case, actor=data["lead"],
-                                                   instruction="该案已超过本阶段办理期限，请于3个工作日内办结并回复")
-                self.stamp(SupervisionOrder, order.pk, issued_at=step.at,
-                           response_due=services.supervision_response_due(timezone.localtime(step.at).date()))
-                orders[id(step)] = order
-            elif kind == "respond":
-                order = orders[id(data["order"])]
-                services.supervision_respond(order=order, actor=actor, response="已加快办理，近日完成并回复")
-                self.stamp(SupervisionOrder, order.pk, responded_at=step.at)
-            else:
-                case = self._move(case, step, actor)
-                times.append(step.at)
-                if kind == "refer":
+            # each step is made at the moment it stands for: the workflow checks its dates against that day
+            with time_machine.travel(step.at, tick=False):
+                officer, case = self._step(plan, case, officer, step, times, orders)
+                if step.kind in {"sign", "answer"}:
+                    referral = self._department_step(referral, step)
+                elif step.kind == "refer":
                     referral = self._referred(case.referrals, step)
-                if kind in REPLIES:
-                    self._reply(case.complaints.all(), actor, step)
             marks = backdate.complaints_moved(self.updates, marks, step.at)  # 结案 of its complaints, 反馈
         case = EnforcementCase.objects.get(pk=case.pk)
         self.stamps[case.pk] = times
         self.made["cases"] += 1
         return case
+
+    @property
+    def legal(self):
+        if self._legal is None:
+            self._legal = penalty.legal_reviewer()
+        return self._legal
+
+    def _step(self, plan: Plan, case, officer, step: Step, times: list, orders: dict):
+        """One step of a case's plan; returns (its officer, the case)."""
+        from cases import fines, services
+        from cases.models import SupervisionOrder
+
+        kind, data = step.kind, step.data
+        actor = officer or self.lead
+        if kind in {"claim", "assign"}:
+            officer = data["officer"]
+            case = services.case_assign(case=case, officer=officer, actor=officer if kind == "claim" else self.lead,
+                                        version=case.version)
+            times.append(step.at)
+            if kind == "assign":
+                self._notified(officer, step.at)
+        elif kind == "co_officer":  # 协办队员, named by the case's officer (the lead when it has none)
+            case = services.case_set_co_officer(case=case, co_officer=data["officer"], actor=actor,
+                                                version=case.version)
+            times.append(step.at)
+            self._notified(data["officer"], step.at)
+        elif kind == "in_progress":
+            case = services.case_set_in_progress(case=case, in_progress=True, actor=actor, reason=data["reason"],
+                                                 version=case.version)
+            times.append(step.at)
+        elif kind == "parties":
+            for party in data["parties"]:
+                services.party_add(case=case, actor=actor, **party)
+        elif kind == "pay":
+            for fine in case.fines.filter(status="UNPAID").order_by("pk"):
+                fines.fine_record_payment(fine=fine, actor=actor, status="PAID")
+        elif kind in {"sign", "answer"}:
+            pass  # the caller's: the referral it follows
+        elif kind == "document":
+            from cases import documents
+            from cases.models import Document
+
+            extra = {"rectify_due": data["rectify_due"]} if "rectify_due" in data else {}
+            document = documents.document_issue(case=case, kind=data["kind"], actor=actor, extra=extra,
+                                                issued_on=timezone.localtime(step.at).date())
+            self.stamp(Document, document.pk, issued_at=step.at)
+        elif kind == "supervise":
+            order = services.supervision_issue(case=case, actor=data["lead"],
+                                               instruction="该案已超过本阶段办理期限，请于3个工作日内办结并回复")
+            self.stamp(SupervisionOrder, order.pk, issued_at=step.at,
+                       response_due=services.supervision_response_due(timezone.localtime(step.at).date()))
+            orders[id(step)] = order
+        elif kind == "respond":
+            order = orders[id(data["order"])]
+            services.supervision_respond(order=order, actor=actor, response="已加快办理，近日完成并回复")
+            self.stamp(SupervisionOrder, order.pk, responded_at=step.at)
+        else:
+            by = data.get("by")
+            mover = self.lead if by == "lead" else self.legal if by == "legal" else actor
+            case = self._move(case, step, mover)
+            times.append(step.at)
+            if kind in REPLIES:
+                self._reply(case.complaints.all(), mover, step)
+        return officer, case
 
     def _referred(self, referrals_qs, step: Step):
         from cases import referrals
@@ -675,15 +879,27 @@ class Runner:
         from cases import services
 
         data = dict(step.data)
+        data.pop("by", None)
         files = []
+        fine = data.pop("fine", None)
+        if fine is not None:  # the intended fine, on the case's party (known only now)
+            self.fines[case.pk] = fine
+            data["penalty"] = [fine.item(case.parties.order_by("pk").values_list("pk", flat=True).first())]
+        if "lower_to" in data:  # a defence accepted in part: the same fine, lower
+            fine = self.fines[case.pk]
+            data["penalty"] = [fine.item(case.parties.order_by("pk").values_list("pk", flat=True).first(),
+                                         data.pop("lower_to"))]
+        if data.get("presider") == "legal":
+            data["presider"] = self.legal
+        if data.pop("proof", None):
+            files.append(penalty.proof())
         if data.pop("photo", None):
             name = "复查照片.png" if step.data["photo"] == "after" else "现场核查照片.png"
-            files = [SimpleUploadedFile(name, _png(case.pk * 7 + len(step.kind), step.data["photo"]),
-                                        content_type="image/png")]
+            files.append(SimpleUploadedFile(name, _png(case.pk * 7 + len(step.kind), step.data["photo"]),
+                                            content_type="image/png"))
         if "rectify_days" in data:
             days = data.pop("rectify_days")
-            data["rectify_due"] = timezone.localdate() + timedelta(days=days + 1)  # valid now; moved back below
-            self.rectify[case.pk] = self.clock.deadline(step.at, days)
+            self.rectify[case.pk] = data["rectify_due"] = self.clock.deadline(step.at, days)
         case = services.case_transition(case=case, action=step.kind, actor=actor, version=case.version, files=files,
                                         **data)
         if "rectify_due" in data:  # the timeline states the deadline the case was given
@@ -698,26 +914,21 @@ class Runner:
 # --- back-dating ---------------------------------------------------------------------------------
 
 def _backdate(runner: Runner):
-    """Move every row the runner made to the time its step was planned for."""
-    from cases import services, workflow
+    """Restate what the runner made at the time its step was planned for. The steps ran at those moments
+    (time_machine), so the services dated their rows themselves; this writes the rest: the timeline's times as
+    planned, the evidence at its step, and each case's opening, last move and running deadline."""
+    from cases import services
     from cases.models import CaseTransition, EnforcementCase, Evidence
 
-    history = EnforcementCase.history.model
     transitions = defaultdict(list)
     for row in CaseTransition.objects.filter(case_id__in=list(runner.stamps)).order_by("case_id", "id").values(
-            "id", "case_id", "action"):
+            "id", "case_id", "action", "from_state", "to_state"):
         transitions[row["case_id"]].append(row)
-    saves = defaultdict(list)
-    for row in history.objects.filter(id__in=list(runner.stamps)).order_by("id", "history_id").values(
-            "history_id", "id"):
-        saves[row["id"]].append(row["history_id"])
     for case_id, times in runner.stamps.items():
         rows = transitions[case_id]
         assert len(rows) == len(times), (case_id, rows, times)
         for row, at in zip(rows, times, strict=True):
             runner.stamp(CaseTransition, row["id"], at=at)
-        for history_id, at in zip(saves[case_id], times, strict=False):
-            runner.stamp(history, history_id, history_date=at)
     by_transition = {}
     for model_key, values in list(runner.updates.items()):
         if model_key[0] is CaseTransition:
@@ -727,11 +938,12 @@ def _backdate(runner: Runner):
         runner.stamp(Evidence, pk, uploaded_at=by_transition[transition_id])
     runner.updates.apply()
 
-    # the cases themselves: opened, last moved (events keep the state), closed, and the deadline now running
+    # the cases themselves: opened, last moved (events and recording steps keep the state), closed, and the
+    # deadline now running
     for case in EnforcementCase.objects.filter(pk__in=list(runner.stamps)).select_related("violation_type"):
         times = runner.stamps[case.pk]
         entered = [at for row, at in zip(transitions[case.pk], times, strict=True)
-                   if row["action"] not in workflow.EVENTS or row["action"] == "register"][-1]
+                   if row["from_state"] != row["to_state"] or row["action"] == "register"][-1]
         rectify = runner.rectify.get(case.pk)
         if rectify:
             case.rectify_due = rectify
@@ -766,7 +978,9 @@ def _seed_cases(*, tally, progress=None, now: datetime) -> None:
         return
     rng = random.Random(SEED)
     officers = _officers(rng, tally)
+    legal = penalty.legal_reviewer(tally)
     clock = Clock(rng)
+    quota = penalty.quota()
     duty_codes = set(ViolationType.objects.filter(triggers_duty_check=True).values_list("code", flat=True))
     complaints = list(
         Complaint.objects.filter(status=ComplaintStatus.ROUTED, case__isnull=True, duplicate_of__isnull=True,
@@ -774,12 +988,14 @@ def _seed_cases(*, tally, progress=None, now: datetime) -> None:
                                  received_at__lt=now - LEAVE_RECENT)
         .exclude(violation_type__code="NON_ENFORCEMENT")
         .select_related("violation_type", "community__property_company", "street").order_by("received_at", "pk"))
-    plans = [p for p in (_plan(c, rng, clock, officers, lead, duty_codes, now) for c in complaints) if p]
+    plans = [p for p in (_plan(c, rng, clock, officers, lead, duty_codes, now, quota) for c in complaints) if p]
+    _hold(plans, rng, now)
     departments = {d.code: d for d in Department.objects.all()}
     dept_users = {u.department.code: u for u in User.objects.filter(role="DEPARTMENT", is_active=True,
                                                                      department__isnull=False)
                   .select_related("department").order_by("username")}
-    runner = Runner(lead=lead, departments=departments, dept_users=dept_users, now=now, clock=clock, rng=rng)
+    runner = Runner(lead=lead, departments=departments, dept_users=dept_users, now=now, clock=clock, rng=rng,
+                    legal=legal)
     for plan in (progress(plans, "案件 cases") if progress else plans):
         runner.run(plan)
     _backdate(runner)

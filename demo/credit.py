@@ -5,7 +5,10 @@ ranking, and disputes — every write through the real services (credit, cases, 
 How time is made: each chain (an owner case filed → the check → answer → decision → negligence case → fine →
 final → points) is a generator of dated stages. All chains' stages run in date order, each through the services
 at the moment of seeding, and the records each stage wrote are then dated to the stage's day (case and check
-timestamps, transitions, deadlines, fines, documents, points, listings, notices). A stage that would fall at or
+timestamps, transitions, deadlines, fines, documents, points, listings, notices); the negligence case's steps
+from its filing on run at their own moments instead (time_machine), so the penalty procedure's date rules hold
+(two certified officers, notice, service, the defence period or a waiver, approval, the decision served, payment
+within the 15 days: demo.penalty). A stage that would fall at or
 after the moment the demo is loaded (even later the same day) does not happen, so recent chains stay where they
 would be now (pending checks, negligence cases under investigation, fines not yet final).
 
@@ -18,12 +21,14 @@ import heapq
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from itertools import count
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from demo import backdate, district
+from demo import backdate, district, penalty
 
 SEED = district.SEED + 505
 KIND_CHECKS = "履职检查 duty checks"
@@ -40,7 +45,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
 
 # Days after the owner case was filed (B) on which each stage happens.
 ANSWER, DECIDE = 2, 8
-N_VERIFY, N_INVESTIGATE, N_DECISION, N_PAID, N_FINAL, N_CLOSE = 10, 13, 26, 40, 86, 88
+N_VERIFY, N_INVESTIGATE, N_NOTICE, N_PAID, N_FINAL, N_CLOSE = 10, 13, 19, 40, 86, 88
 O_INVESTIGATE, O_DECISION, O_REVIEW, O_CLOSE, RECTIFY_DAYS = 3, 15, 32, 34, 15
 # The failures that take the story's companies over the threshold (30 by default) and near it.
 LISTED_RULES = ["REFUSED_DUTY", "NOT_STOPPED", "NOT_REPORTED"]  # 18 + 6 + 6
@@ -152,6 +157,29 @@ def _move(case, action, actor, **data):
     return case_services.case_transition(case=case, action=action, actor=actor, version=case.version, **data)
 
 
+def _team(ctx: Context, case, officer):
+    """The negligence case's two officers (行政处罚法 §42): its officer (the street's, when the case has none) and
+    a colleague of the street as 协办, both with their certificate numbers."""
+    from cases import services as case_services
+
+    if case.officer_id is None:
+        case = case_services.case_assign(case=case, officer=officer, actor=ctx.lead, version=case.version)
+    if case.co_officer_id is None:
+        colleague = (case_services.assignable_officers(case).exclude(pk=case.officer_id).exclude(cert_number="")
+                     .order_by("username").first())
+        if colleague is not None:
+            case = case_services.case_set_co_officer(case=case, co_officer=colleague, actor=ctx.lead,
+                                                     version=case.version)
+    return case
+
+
+def _negligence_fine(ctx: Context, case):
+    """The company's fine: under 物业规定 第八十七条 (物业服务企业未履行义务), in the range's lower part."""
+    fine = penalty.choose_fine(ctx.rng, "PROPERTY_NEGLIGENCE", "ORGANISATION", label="物业服务企业")
+    fine.amount = min(max(Decimal(ctx.rng.choice(["2000", "3000", "5000", "8000"])), fine.amount), Decimal("10000"))
+    return fine
+
+
 def _owner_case(ctx: Context, complaint, filed: date):
     """Stage 0 of a chain from a complaint: the case opened, verified and filed (立案) — which opens the check."""
     from cases import services as case_services
@@ -163,6 +191,7 @@ def _owner_case(ctx: Context, complaint, filed: date):
     backdate.complaints_moved(None, marks, _at(filed, 9, 30))  # 立案: the complaint's move at the register
     case = _move(case, "start_verification", actor)
     case = _move(case, "file", actor, files=[_photo("现场照片.jpg")])
+    case = _team(ctx, case, actor)
     backdate.case_moved(case, _at(filed, 9, 30), created=True)
     check = DutyCheck.objects.filter(case=case).first()
     if check is not None:
@@ -184,7 +213,9 @@ def _owner_case_rest(ctx: Context, case, filed: date):
     yield _at(decided, 11)
     owner = f"{ctx.rng.choice('赵钱孙李周吴郑王')}某"
     case_services.party_add(case=case, actor=actor, role=PartyRole.OWNER, name=owner)
-    case = backdate.case_moved(_move(case, "decide", actor, measures=measures, reason="责令限期改正"), _at(decided))
+    found = penalty.findings(ctx.rng, case.violation_type.code, case.community, decided, owner)
+    case = backdate.case_moved(_move(case, "decide", actor, measures=measures, findings=found, reason="责令限期改正"),
+                               _at(decided))
     # the deadline is checked against the real today: give one, then date it from the decision
     case = _move(case, "order_rectification", actor, rectify_due=ctx.today + timedelta(days=RECTIFY_DAYS))
     backdate.restamp(EnforcementCase.objects.filter(pk=case.pk), rectify_due=decided + timedelta(days=RECTIFY_DAYS))
@@ -203,9 +234,9 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     """The stages of one check, from the filing of the owner's case to the points: yields the day of each next
     stage and runs it when resumed."""
     from accounts.messages import render
-    from cases import documents, fines
+    from cases import documents, fines, penalties
     from cases.choices import DocumentKind, PaymentStatus
-    from cases.models import Document, Fine
+    from core import calendar
     from credit import selectors, services
     from credit.choices import Subject
     from credit.models import (
@@ -276,23 +307,53 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
         return decide_day + timedelta(days=offset - DECIDE)
 
     yield _at(day(N_VERIFY), 10)
-    negligence = backdate.case_moved(_move(negligence, "start_verification", officer), _at(day(N_VERIFY), 9))
-    negligence = backdate.case_moved(_move(negligence, "file", officer, files=[_photo("物业巡查台账.jpg")]),
-                            _at(day(N_VERIFY), 10))
+    with time_machine.travel(_at(day(N_VERIFY), 9), tick=False):
+        negligence = _move(negligence, "start_verification", officer)
+    with time_machine.travel(_at(day(N_VERIFY), 10), tick=False):
+        negligence = _move(negligence, "file", officer, files=[_photo("物业巡查台账.jpg")])
+        negligence = _team(ctx, negligence, officer)
     yield _at(day(N_INVESTIGATE))
-    negligence = backdate.case_moved(_move(negligence, "investigate", officer), _at(day(N_INVESTIGATE)))
-    yield _at(day(N_DECISION), 14)
-    negligence = _move(negligence, "decide", officer, measures=["ORDER_CORRECT", "FINE"],
-                       reason="物业未履行劝阻、制止、报告义务，责令改正并处罚款")
-    negligence = backdate.case_moved(negligence, _at(day(N_DECISION)))
-    fine = fines.fine_impose(case=negligence, amount=ctx.rng.choice(["2000", "3000", "5000", "8000"]),
-                             actor=officer, party=negligence.parties.get())
-    document = documents.document_issue(case=negligence, kind=DocumentKind.PENALTY_DECISION, actor=officer)
-    backdate.restamp(Document.objects.filter(pk=document.pk), issued_at=_at(day(N_DECISION), 14))
-    backdate.restamp(Fine.objects.filter(pk=fine.pk), decided_at=day(N_DECISION))
-    yield _at(day(N_PAID))
-    fine = fines.fine_record_payment(fine=fine, actor=officer, status=PaymentStatus.PAID, paid_at=ctx.today)
-    backdate.restamp(Fine.objects.filter(pk=fine.pk), paid_at=day(N_PAID))
+    with time_machine.travel(_at(day(N_INVESTIGATE)), tick=False):
+        negligence = _move(negligence, "investigate", officer)
+    # 行政处罚一般程序: notice, service, the company's waiver or the period running out, approval, the decision
+    # and its service — each step through the workflow at its day (time_machine), as cases.workflow checks it
+    fine = _negligence_fine(ctx, negligence)
+    yield _at(day(N_NOTICE), 14)
+    with time_machine.travel(_at(day(N_NOTICE), 14), tick=False):
+        company = negligence.parties.get()
+        negligence = _move(negligence, "notify", officer, measures=["ORDER_CORRECT", "FINE"],
+                           findings=penalty.findings(ctx.rng, "PROPERTY_NEGLIGENCE", negligence.community,
+                                                     day(N_NOTICE), company.name),
+                           penalty=[fine.item(company.pk)], reason="物业未履行劝阻、制止、报告义务，拟责令改正并处罚款")
+    served = calendar.add_working_days(day(N_NOTICE), 1)
+    yield _at(served, 10)
+    with time_machine.travel(_at(served, 10), tick=False):
+        negligence = _move(negligence, "serve_notice", officer, served_on=served, manner="POST")
+    waived = ctx.rng.random() < 0.5
+    if waived:
+        yield _at(served, 15)
+        with time_machine.travel(_at(served, 15), tick=False):
+            negligence = _move(negligence, "record_waiver", officer,
+                               reason="物业企业书面回复对拟处罚无异议，放弃陈述、申辩权利")
+    submit_day = (calendar.add_working_days(served, 1) if waived else
+                  calendar.add_working_days(penalties.defence_until(served, False), 1))
+    yield _at(submit_day, 14)
+    with time_machine.travel(_at(submit_day, 9, 30), tick=False):
+        negligence = _move(negligence, "submit_approval", officer)
+    with time_machine.travel(_at(submit_day, 14), tick=False):
+        negligence = _move(negligence, "approve", ctx.lead, reason="同意作出行政处罚决定")
+    with time_machine.travel(_at(submit_day, 14, 5), tick=False):
+        documents.document_issue(case=negligence, kind=DocumentKind.PENALTY_DECISION, actor=officer)
+    decision_served = calendar.add_working_days(submit_day, 2)
+    yield _at(decision_served, 10)
+    with time_machine.travel(_at(decision_served, 10), tick=False):
+        negligence = _move(negligence, "serve_decision", officer, served_on=decision_served, manner="POST",
+                           files=[penalty.proof("邮寄送达回执.png")])
+    fine = negligence.fines.get()
+    paid = min(day(N_PAID), penalties.payment_due(decision_served) - timedelta(days=1))  # within the 15 days
+    yield _at(paid)
+    with time_machine.travel(_at(paid), tick=False):
+        fine = fines.fine_record_payment(fine=fine, actor=officer, status=PaymentStatus.PAID)
     yield _at(day(N_FINAL), 15)
     final_day = day(N_FINAL)
     before = set(PunishmentListing.objects.values_list("pk", flat=True))
@@ -329,8 +390,8 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
             created_at=_at(lodged, 10), updated_at=_at(lodged, 10), decide_due=decide_due)
         _date_notices(ctx, _at(lodged, 10), {"due": decide_due})
     yield _at(day(N_CLOSE), 16)
-    negligence = _move(negligence, "close_executed", officer, reason="罚款已缴纳，已责令改正")
-    backdate.case_moved(negligence, _at(day(N_CLOSE), 16))
+    with time_machine.travel(_at(day(N_CLOSE), 16), tick=False):
+        negligence = _move(negligence, "close_executed", officer, reason="罚款已缴纳，已责令改正")
     if dispute is not None and plan.dispute == "upheld":
         decided = day(N_CLOSE) + timedelta(days=1)
         if _at(decided, 15) >= ctx.now:

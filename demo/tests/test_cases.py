@@ -5,6 +5,7 @@ A small district year (the demo registry, its logins and 500 generated 12345 ord
 module inside a transaction rolled back at the end."""
 from collections import Counter
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection, transaction
@@ -14,9 +15,18 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
-from cases import referrals, services, workflow
-from cases.choices import CaseState, ReferralStatus
-from cases.models import CaseTransition, Document, EnforcementCase, Evidence, Fine, Referral, SupervisionOrder
+from cases import penalties, referrals, rules, services, workflow
+from cases.choices import CaseState, DocumentKind, PaymentStatus, Procedure, ReferralStatus, ReviewResult
+from cases.models import (
+    CaseTransition,
+    Document,
+    EnforcementCase,
+    Evidence,
+    Fine,
+    PenaltyProcedure,
+    Referral,
+    SupervisionOrder,
+)
 from core import calendar
 from demo import cases as case_demo
 from demo import district
@@ -73,10 +83,11 @@ def test_every_case_reads_like_its_year():
         assert case.created_at == times[0]
         moved = [step for step in steps if step.action not in events]
         assert moved[-1].to_state == case.state
-        assert case.state_entered_at == moved[-1].at
+        entered = [step for step in steps if step.from_state != step.to_state or step.action == "register"]
+        assert case.state_entered_at == entered[-1].at
         assert case.number.startswith(f"AJ{timezone.localtime(case.created_at).year}-")
         if case.state == CaseState.CLOSED:
-            assert case.closed_at == moved[-1].at
+            assert case.closed_at == entered[-1].at
         entered = timezone.localtime(case.state_entered_at).date()
         assert case.state_due == services.stage_deadline(case, case.state, entered), case
         ordered = [step for step in steps if step.action == "order_rectification"]
@@ -175,3 +186,102 @@ def test_a_second_run_adds_nothing(seeded):
     tally = district.Tally()
     case_demo.seed(tally=tally)
     assert counts() == before and tally.created == 0
+
+
+# --- the administrative penalty procedure (cases.workflow; demo.penalty) -----------------------------------------
+
+def _day(moment):
+    return timezone.localtime(moment).date()
+
+
+def test_every_fine_went_through_an_approved_procedure():
+    fined = EnforcementCase.objects.filter(fines__isnull=False).distinct().select_related(
+        "penalty", "officer", "co_officer", "violation_type")
+    assert fined.count() >= 10
+    procedures = Counter()
+    for case in fined:
+        procedure = case.penalty
+        procedures[procedure.procedure] += 1
+        assert procedure.approved_at is not None, case
+        decided = _day(procedure.approved_at)
+        for fine in case.fines.select_related("fine_range", "party"):
+            assert fine.fine_range_id is not None and fine.party_id is not None, fine
+            low, high = penalties.bounds(fine.fine_range, fine.quantity)
+            assert low <= fine.amount <= high, (case, fine.amount, low, high)
+            assert fine.fine_range.basis.violation_type_id == case.violation_type_id
+            assert fine.decided_at == decided
+            assert fine.due is not None and fine.due == penalties.payment_due(procedure.decision_served_on)
+            if fine.paid_at:
+                assert decided <= fine.paid_at <= timezone.localdate()
+        if procedure.procedure == Procedure.SUMMARY:
+            assert not case.transitions.filter(action="file").exists()
+            assert all(fine.amount <= 200 for fine in case.fines.all())  # the demo's parties are people
+            assert case.documents.filter(kind=DocumentKind.SUMMARY_DECISION).exists()
+            continue
+        # two officers holding certificates investigated and proposed (行政处罚法 §42)
+        assert case.officer_id and case.co_officer_id and case.officer_id != case.co_officer_id, case
+        assert case.officer.cert_number and case.co_officer.cert_number
+        assert case.findings.startswith("经查"), case
+        # the notice was issued, then served, before the decision; the decision served after its document
+        notice = procedure.notice
+        assert notice is not None and notice.kind == DocumentKind.PRIOR_NOTICE
+        assert _day(notice.issued_at) <= procedure.notice_served_on <= decided, case
+        document = case.documents.filter(kind=DocumentKind.PENALTY_DECISION).order_by("issued_at").first()
+        assert document is not None and _day(document.issued_at) == decided
+        assert decided <= procedure.decision_served_on <= penalties.service_due(decided)
+        assert case.evidence.filter(transition__action="serve_decision").exists()  # the 送达回证
+        # the defence: a statement (reviewed), a waiver, or the period ran out before the decision went on
+        if not (procedure.review_result or procedure.waived or procedure.hearing_held_on):
+            submitted = case.transitions.filter(action__in=["submit_legal_review", "submit_approval"]).latest("at")
+            assert _day(submitted.at) > penalties.defence_until(procedure.notice_served_on, procedure.hearing_offered)
+        assert not penalties.heavier(penalties.load_items(case, procedure.first_proposed),
+                                     penalties.load_items(case, procedure.proposed))
+        # legal review for major and heard cases, collective discussion for major ones
+        if rules.needs_legal_review(case):
+            assert procedure.legal_reviewer is not None and procedure.legal_reviewer.role == Role.LEGAL
+        if penalties.is_major(penalties.load_items(case, procedure.proposed)):
+            assert procedure.discussion_on is not None and procedure.discussion_on <= decided
+        # decided within 90 days of 立案, or after an approved extension (行政处罚法 §60)
+        approve = case.transitions.filter(action="approve").latest("at")
+        filed = case.transitions.filter(action="file", at__lt=approve.at).latest("at")
+        extended = sum(t.payload.get("extend_days", 0) for t in case.transitions.filter(
+            action="extend_time_limit", at__gt=filed.at, at__lt=approve.at))
+        assert decided <= penalties.decision_due(_day(filed.at), extended), case
+    assert procedures[Procedure.GENERAL] and procedures[Procedure.SUMMARY]
+
+
+def test_no_decision_without_the_procedure_fines():
+    for row in CaseTransition.objects.filter(action__in=["decide", "escalate"]).values_list("payload", flat=True):
+        assert "FINE" not in (row.get("measures") or [])
+    assert not Fine.objects.filter(case__violation_type__code__in=["GROUP_RENTING", "CONSTRUCTION_WASTE"]).exists()
+    for case in EnforcementCase.objects.filter(violation_type__code="HOUSEHOLD_WASTE", fines__isnull=False).distinct():
+        assert case.transitions.filter(action="escalate_penalty").exists(), case  # education first
+
+
+def test_the_procedure_shows_its_variety():
+    procedures = PenaltyProcedure.objects.all()
+    assert procedures.filter(review_result=ReviewResult.PARTLY).exists()
+    assert procedures.filter(review_result=ReviewResult.REJECTED).exists()
+    assert procedures.filter(waived=True).exists()
+    lowered = [p for p in procedures.filter(review_result=ReviewResult.PARTLY)
+               if sum(Decimal(i["amount"]) for i in p.proposed) < sum(Decimal(i["amount"]) for i in p.first_proposed)]
+    assert lowered
+    actions = set(CaseTransition.objects.values_list("action", flat=True))
+    assert {"co_officer", "notify", "serve_notice", "record_statement", "review_statement", "record_waiver",
+            "submit_approval", "submit_legal_review", "pass_legal_review", "record_discussion", "approve",
+            "serve_decision", "summary_penalty", "request_hearing"} <= actions, actions - set()
+
+
+def test_cases_wait_in_each_state_of_the_procedure():
+    states = Counter(EnforcementCase.objects.values_list("state", flat=True))
+    for state, wanted in case_demo.WAITING.items():
+        assert states[state] >= wanted, (state, states)
+    for case in EnforcementCase.objects.filter(state__in=list(case_demo.WAITING)).select_related("penalty"):
+        assert case.penalty.proposed, case
+        assert case.state_due is not None or case.state == CaseState.ENFORCING  # the court has no deadline here
+    # overdue fines: urged, unpaid, a surcharge running
+    today = timezone.localdate()
+    overdue = Fine.objects.filter(status=PaymentStatus.UNPAID, due__lt=today)
+    assert overdue.exists()
+    for fine in overdue.select_related("case__penalty"):
+        assert penalties.surcharge(fine.amount, fine.due, today) > 0

@@ -130,8 +130,9 @@ def test_cases_seeded_on_a_sunday_night_are_dated_before_it(sunday_night, world)
                       .order_by("received_at", "pk"))
     rng = random.Random(case_demo.SEED)
     clock = case_demo.Clock(rng)
-    plans = [plan for plan in (case_demo._plan(c, rng, clock, {world.caoyang.pk: [world.oscar]}, world.alice, set(), now)
-                               for c in complaints) if plan]
+    officers = {world.caoyang.pk: [world.oscar, world.otis]}
+    plans = [plan for plan in (case_demo._plan(c, rng, clock, officers, world.alice, set(), now) for c in complaints)
+             if plan]
     assert any(plan.steps[0].at >= now for plan in plans), "some would open on Monday"
     runner = case_demo.Runner(lead=world.alice, departments={}, dept_users={}, now=now, clock=clock, rng=rng)
     for plan in plans:

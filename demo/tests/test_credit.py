@@ -7,6 +7,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Notification
+from cases import penalties
+from cases.choices import DocumentKind
+from cases.models import Fine
 from credit import selectors
 from credit.choices import DutyOutcome, Subject
 from credit.models import CreditPolicy, CreditRecord, DutyCheck, PunishmentListing
@@ -70,12 +73,35 @@ def test_the_demo_makes_a_consistent_year_and_is_idempotent(world, year_of_compl
         assert listing.listed_on <= today
         assert listing.points == selectors.company_points(listing.company, on=listing.listed_on) >= threshold
     _notices_speak_of_their_own_day()
+    _negligence_fines_went_through_the_procedure()
     snapshot = (checks.count(), records.count(), PunishmentListing.objects.count(),
                 list(checks.values_list("outcome", flat=True).order_by("pk")))
     again = run()
     assert again.created == 0
     assert snapshot == (checks.count(), records.count(), PunishmentListing.objects.count(),
                         list(checks.values_list("outcome", flat=True).order_by("pk")))
+
+
+def _negligence_fines_went_through_the_procedure():
+    """Each company's fine: notified by two certified officers, the notice served, the defence period run out or
+    waived, approved by the lead, the decision issued and served, paid after it."""
+    fines = Fine.objects.filter(case__violation_type__code="PROPERTY_NEGLIGENCE").select_related(
+        "case__penalty", "case__officer", "case__co_officer", "fine_range")
+    assert fines.exists()
+    for fine in fines:
+        case, procedure = fine.case, fine.case.penalty
+        assert case.officer.cert_number and case.co_officer.cert_number and case.officer != case.co_officer
+        assert case.findings.startswith("经查")
+        decided = timezone.localtime(procedure.approved_at).date()
+        assert procedure.notice_served_on <= decided and (
+            procedure.waived or decided > penalties.defence_until(procedure.notice_served_on, False))
+        low, high = penalties.bounds(fine.fine_range, fine.quantity)
+        assert low <= fine.amount <= high and fine.decided_at == decided
+        assert decided <= procedure.decision_served_on and fine.due == penalties.payment_due(
+            procedure.decision_served_on)
+        assert fine.document is not None and fine.document.kind == DocumentKind.PENALTY_DECISION
+        if fine.paid_at:
+            assert procedure.decision_served_on <= fine.paid_at <= fine.due
 
 
 def _notices_speak_of_their_own_day():
