@@ -351,12 +351,15 @@ def _plan(complaint, rng, clock: Clock, officers: dict, lead, duty_codes: set, n
     at = next_at("VERIFY", at)
     parties = _parties(rng, code, community)
     party_name = parties[0]["name"]
-    if (path == "execute" and not in_progress and code in penalty.SUMMARY_TYPES
+    plan_co = _co_officer(rng, staff, officer)
+    if (path == "execute" and not in_progress and code in penalty.SUMMARY_TYPES and plan_co is not None
             and rng.random() < penalty.SUMMARY_SHARE):
+        # two officers decide on the spot too (行政处罚法 §42)
+        steps.append(Step("co_officer", at, {"officer": plan_co}))
         return _summary(plan, rng, clock, at, parties)
     steps.append(Step("file", at, {"photo": "before"}))
     filed_on = timezone.localtime(at).date()
-    if plan_co := _co_officer(rng, staff, officer):
+    if plan_co:
         steps.append(Step("co_officer", at + timedelta(minutes=10), {"officer": plan_co}))
     at = next_at("FILE", at + timedelta(minutes=10))
     steps.append(Step("investigate", at))
@@ -764,6 +767,8 @@ class Runner:
             from cases.models import Document
 
             extra = {"rectify_due": data["rectify_due"]} if "rectify_due" in data else {}
+            # the officer has checked the articles still marked 待核实 and issues the document marked so
+            extra["confirm_unverified"] = True
             document = documents.document_issue(case=case, kind=data["kind"], actor=actor, extra=extra,
                                                 issued_on=timezone.localtime(step.at).date())
             self.stamp(Document, document.pk, issued_at=step.at)

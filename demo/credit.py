@@ -343,7 +343,8 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
     with time_machine.travel(_at(submit_day, 14), tick=False):
         negligence = _move(negligence, "approve", ctx.lead, reason="同意作出行政处罚决定")
     with time_machine.travel(_at(submit_day, 14, 5), tick=False):
-        documents.document_issue(case=negligence, kind=DocumentKind.PENALTY_DECISION, actor=officer)
+        documents.document_issue(case=negligence, kind=DocumentKind.PENALTY_DECISION, actor=officer,
+                                 extra={"confirm_unverified": True})
     decision_served = calendar.add_working_days(submit_day, 2)
     yield _at(decision_served, 10)
     with time_machine.travel(_at(decision_served, 10), tick=False):

@@ -188,6 +188,7 @@ def build_second_district(world: World) -> SecondDistrict:
 REFERENCE_DATA_MIGRATIONS = [
     "registry.migrations.0002_catalogue",
     "registry.migrations.0003_english_names",
+    "registry.migrations.0006_fine_range_data",
     "cases.migrations.0002_document_templates_and_holidays",
     "credit.migrations.0002_policy_and_points_table",
 ]

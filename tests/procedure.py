@@ -87,7 +87,8 @@ def decided(world, major=False):
 
 def decision_served(world, major=False):
     case = decided(world, major=major)
-    documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=world.oscar)
+    documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=world.oscar,
+                             extra={"confirm_unverified": True})
     case.refresh_from_db()
     return move(case, "serve_decision", world.oscar, served_on=timezone.localdate(), manner="IN_PERSON",
                 files=[photo("receipt.jpg")])
@@ -132,6 +133,7 @@ def fined_through_the_procedure(world, case, *, amount="5000", actor=None):
     case = move(case, "record_waiver", actor, reason="当事人书面放弃陈述申辩")
     case = move(case, "submit_approval", actor)
     case = move(case, "approve", world.alice)
-    documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=actor)
+    documents.document_issue(case=case, kind=DocumentKind.PENALTY_DECISION, actor=actor,
+                             extra={"confirm_unverified": True})
     fine = case.fines.get()
     return fines.fine_make_final(fine=fine, actor=actor)

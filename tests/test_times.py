@@ -458,11 +458,11 @@ def test_the_refusal_names_the_value_and_the_range_in_full():
 
 def decided_case(world):
     from cases.choices import PartyRole
-    from cases.tests.test_paths import add_party, move, open_case, to_investigating
+    from cases.tests.test_paths import add_party, decide, open_case, to_investigating
 
     case = to_investigating(open_case(world, "STRUCTURE_DAMAGE"), world.alice)
     add_party(case, world.alice, PartyRole.OWNER)
-    return move(case, "decide", world.alice, measures=["ORDER_CORRECT", "RESTORE"])
+    return decide(case, world.alice, ["ORDER_CORRECT", "RESTORE"])
 
 
 def ordered(client, world):

@@ -277,7 +277,7 @@ def test_a_summary_penalty_without_two_officers_is_refused_and_leaves_nothing(wo
     with pytest.raises(ApplicationError) as info:
         move(case, "summary_penalty", world.oscar, findings="电梯内停放电动自行车", files=[photo()],
              penalty=[{"party": party.pk, "range": fine_range("EBIKE_PARKING", "电梯内停放").pk, "amount": "200"}])
-    assert "两名持执法证的执法人员" in info.value.message and "art. 42" in info.value.message_en
+    assert "两名以上执法人员" in info.value.message and "art. 42" in info.value.message_en   # refused by the move itself
     case.refresh_from_db()
     assert case.state == CaseState.VERIFYING and not case.fines.exists() and not case.documents.exists()
 

@@ -54,6 +54,15 @@ def move(page, action):
         confirm.get_by_test_id(f"submit-{action}").click()
 
 
+def name_co_officer(page, label):
+    """协办队员 on the case page: the second officer of 行政处罚法 §42."""
+    page.get_by_test_id("co-officer-toggle").click()
+    form = page.get_by_test_id("co-officer-form")
+    form.locator("select[name=co_officer]").select_option(label=label)
+    form.get_by_test_id("co-officer-submit").click()
+    expect(page.get_by_test_id("case-co-officer")).to_have_text(label)
+
+
 def open_form(page, action):
     move(page, action)
     expect(page.locator(f"#move-{action}")).to_have_class(re.compile(r"\bshow\b"))  # opened, not still sliding
@@ -98,6 +107,7 @@ def test_officer_takes_a_12345_complaint_to_closing_and_lead_issues_督办(
     expect_state(page, "立案")
     expect(page.get_by_test_id("evidence-item")).to_have_count(1)
 
+    name_co_officer(page, "奥蒂斯队员")
     move(page, "investigate")
     expect_state(page, "调查取证")
 
@@ -112,6 +122,8 @@ def test_officer_takes_a_12345_complaint_to_closing_and_lead_issues_督办(
 
     open_form(page, "decide")
     expect(page.get_by_test_id("hints-decide")).to_contain_text("须已登记当事人")
+    page.get_by_test_id("form-decide").locator("textarea[name=findings]").fill(
+        "经查，当事人于兰溪路88弄5号楼道内私拉电线为电动自行车充电，现场有充电线路一处。")
     page.get_by_test_id("form-decide").get_by_label("责令改正").check()
     screenshot("case-decide-form")
     submit(page, "decide")
@@ -144,7 +156,7 @@ def test_officer_takes_a_12345_complaint_to_closing_and_lead_issues_督办(
     expect_state(page, "结案")
     expect(page.get_by_test_id("evidence-item")).to_have_count(2)
     expect(page.get_by_test_id("moves").locator("[data-testid^=move-]")).to_have_count(1)  # only 回潮，重新核查
-    expect(page.get_by_test_id("timeline-step")).to_have_count(8)
+    expect(page.get_by_test_id("timeline-step")).to_have_count(9)  # with 指定协办队员
     expect(page.get_by_test_id("evidence-form")).to_have_count(0)  # closed: evidence is immutable
     screenshot("case-closed")
     case = EnforcementCase.objects.get(complaints=complaint)
@@ -243,7 +255,7 @@ def test_lead_assigns_a_new_illegal_construction_officer_stops_and_demolishes_it
     expect(page.locator("#assign")).to_have_class(re.compile(r"\bshow\b"))
     form = page.get_by_test_id("assign-form")
     screenshot("case-assign-form")
-    expect(form.locator("select[name=officer] option")).to_have_count(3)  # the empty choice, oscar, olga
+    expect(form.locator("select[name=officer] option")).to_have_count(4)  # the empty choice, oscar, olga, otis
     form.locator("select[name=officer]").select_option(label="oscar")
     form.get_by_test_id("assign-submit").click()
     expect(page.get_by_test_id("case-officer")).to_have_text("oscar")
@@ -273,6 +285,7 @@ def test_lead_assigns_a_new_illegal_construction_officer_stops_and_demolishes_it
     page.get_by_test_id("form-file").locator("input[type=file]").set_input_files(photo)
     submit(page, "file")
     expect_state(page, "立案")
+    name_co_officer(page, "欧阳队员")
     move(page, "investigate")
     expect_state(page, "调查取证")
     party = page.get_by_test_id("party-form")
@@ -284,6 +297,7 @@ def test_lead_assigns_a_new_illegal_construction_officer_stops_and_demolishes_it
     open_form(page, "decide")
     decide = page.get_by_test_id("form-decide")
     expect(decide.get_by_label("注记")).to_have_count(0)  # for existing constructions only
+    decide.locator("textarea[name=findings]").fill("经查，当事人正在兰溪路88弄12号楼顶搭建彩钢板房，现场已搭建钢架约12平方米。")
     decide.get_by_label("制止").check()
     submit(page, "decide")
     expect(page.get_by_test_id("case-error")).to_contain_text("拆除")  # 正在搭建: stop AND demolish
@@ -305,7 +319,7 @@ def test_lead_assigns_a_new_illegal_construction_officer_stops_and_demolishes_it
     case = EnforcementCase.objects.get(pk=building.pk)
     assert case.in_progress and case.measures == ["STOP", "DEMOLISH"] and case.state == "CLOSED"
     assert [t.action for t in case.transitions.all()] == [
-        "register", "assign", "set_in_progress", "start_verification", "file", "investigate", "decide",
+        "register", "assign", "set_in_progress", "start_verification", "file", "co_officer", "investigate", "decide",
         "close_executed"]
 
     # the demolished structure goes on the inventory from the case page, already cleared by the case

@@ -15,7 +15,17 @@ from cases.models import EnforcementCase
 from credit.choices import DutyOutcome
 from credit.models import CreditPolicy, CreditRecord, DutyCheck, PunishmentListing
 from intake.tests.fakes import keyword_classifier  # noqa: F401  (the live server runs in this process)
-from tests.browser.test_case_flow import expect_state, login, logout, move, open_form, png, receive, submit
+from tests.browser.test_case_flow import (
+    expect_state,
+    login,
+    logout,
+    move,
+    name_co_officer,
+    open_form,
+    png,
+    receive,
+    submit,
+)
 from tests.personas import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -99,29 +109,52 @@ def test_company_that_did_not_report_is_found_failed_fined_scored_and_listed(
     # the negligence case, on the case pages: verification, filing, investigation, a fine decision
     page.get_by_test_id("negligence-case").get_by_role("link").click()
     expect(page.get_by_test_id("case-type")).to_have_text("物业未履职")
+    case_page = page.url
     expect(page.get_by_test_id("parties")).to_contain_text(world.company_a.name)
     move(page, "start_verification")
     open_form(page, "file")
     page.get_by_test_id("form-file").locator("input[type=file]").set_input_files(site)
     submit(page, "file")
     expect_state(page, "立案")
+    name_co_officer(page, "奥蒂斯队员")   # two officers investigate (行政处罚法 §42)
     move(page, "investigate")
     expect_state(page, "调查取证")
-    open_form(page, "decide")
-    page.get_by_test_id("form-decide").get_by_label("责令改正").check()
-    page.get_by_test_id("form-decide").get_by_label("罚款").check()
-    submit(page, "decide")
+    # the intended fine, told to the company before any decision (§44)
+    open_form(page, "notify")
+    notify = page.get_by_test_id("form-notify")
+    notify.locator("textarea[name=findings]").fill("经查，该物业服务企业对小区内业主违法搭建持续两周未劝阻、制止，也未向执法部门报告。")
+    notify.get_by_label("责令改正").check()
+    notify.get_by_label("罚款").check()
+    notify.locator("select[name$=_range]").first.select_option(index=1)
+    notify.locator("input[name$=_amount]").first.fill("5000")
+    screenshot("case-notify-form")
+    submit(page, "notify")
+    expect_state(page, "事先告知")
+    expect(page.get_by_test_id("document").filter(has_text="行政处罚事先告知书")).to_have_count(1)
+    open_form(page, "serve_notice")
+    serve = page.get_by_test_id("form-serve_notice")
+    serve.locator("input[name=served_on]").fill(timezone.localdate().isoformat())
+    serve.locator("select[name=manner]").select_option("IN_PERSON")
+    submit(page, "serve_notice")
+    expect_state(page, "陈述申辩")
+    open_form(page, "record_waiver")
+    page.get_by_test_id("form-record_waiver").locator("textarea[name=reason]").fill("当事人书面表示放弃陈述、申辩")
+    submit(page, "record_waiver")
+    move(page, "submit_approval")
+    expect_state(page, "负责人审批")
+    logout(page)
+    login(page, base, "alice")   # the head approves (负责人审批)
+    page.goto(case_page)
+    move(page, "approve")
     expect_state(page, "处理决定")
-    fine_form = page.get_by_test_id("fine-form")
-    fine_form.locator("input[name=amount]").fill("5000")
-    party = fine_form.locator("select[name=party] option", has_text=world.company_a.name).get_attribute("value")
-    fine_form.locator("select[name=party]").select_option(party)
-    fine_form.get_by_role("button").click()
     expect(page.get_by_test_id("fine")).to_contain_text("5000")
+    logout(page)
+    login(page, base, "oscar")
+    page.goto(case_page)
     page.get_by_test_id("document-PENALTY_DECISION").click()
     expect(page.locator("#doc-PENALTY_DECISION")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_test_id("document-submit-PENALTY_DECISION").click()
-    expect(page.get_by_test_id("document")).to_contain_text("行政处罚决定书")
+    expect(page.get_by_test_id("document").filter(has_text="行政处罚决定书")).to_have_count(1)
     expect(page.get_by_test_id("document-PENALTY_DECISION")).to_have_count(0)  # every fine is on it now
     expect(page.get_by_test_id("negligence-of-link")).to_contain_text(number)  # the check it came from
     expect(page.get_by_test_id("credit-record")).to_have_count(0)
