@@ -431,11 +431,15 @@ def _measure_labels(measures) -> str:
 
 
 def _findings(case, label: str) -> str:
-    findings = (case.findings or "").strip()
+    """The findings as the 经查 paragraph continues them: an officer who began with 经查 himself is not repeated."""
+    findings = LEADING_JINGCHA.sub("", (case.findings or "").strip()).strip()
     if not findings:
         raise ApplicationError(f"案件尚未填写调查查明的违法事实，不能出具{label}（文书“经查”部分据此制作）",
                                f"the case has no findings of the investigation: no {label}")
     return findings
+
+
+LEADING_JINGCHA = re.compile(r"^(经查明?|经调查|查明)[：:，,\s]*")
 
 
 EVIDENCE_WORDS = {EvidenceKind.PHOTO: "现场照片{n}张", EvidenceKind.VIDEO: "现场视频{n}段",

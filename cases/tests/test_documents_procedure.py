@@ -435,3 +435,12 @@ def test_every_kind_has_a_pattern_a_district_word_states_and_a_composer():
     assert len(set(documents.DEFAULT_PATTERNS.values())) == len(DocumentKind.values)
     assert documents.cn_number(3) == "三" and documents.cn_number(15) == "十五" and documents.cn_number(60) == "六十"
     assert documents.money(Decimal("2000")) == "人民币贰仟元整（¥2,000.00）"
+
+
+def test_findings_that_begin_with_jingcha_are_not_repeated(world):
+    case, _party = approved(world)
+    EnforcementCase.objects.filter(pk=case.pk).update(findings="经查，当事人将住宅改作棋牌室经营。")
+    case.refresh_from_db()
+    text = documents.compose(case=case, kind=K.PENALTY_DECISION, actor=world.oscar, number="X", issuer="Y",
+                             issued_on=timezone.localdate())[0].text()
+    assert "经查：当事人将住宅改作棋牌室经营。" in text and "经查：经查" not in text
