@@ -351,15 +351,15 @@ def _plan(complaint, rng, clock: Clock, officers: dict, lead, duty_codes: set, n
     at = next_at("VERIFY", at)
     parties = _parties(rng, code, community)
     party_name = parties[0]["name"]
-    plan_co = _co_officer(rng, staff, officer)
-    if (path == "execute" and not in_progress and code in penalty.SUMMARY_TYPES and plan_co is not None
+    colleague = next((user for user in staff if user.pk != getattr(officer, "pk", None)), None)
+    if (path == "execute" and not in_progress and code in penalty.SUMMARY_TYPES and colleague is not None
             and rng.random() < penalty.SUMMARY_SHARE):
-        # two officers decide on the spot too (行政处罚法 §42)
-        steps.append(Step("co_officer", at, {"officer": plan_co}))
+        # two officers decide on the spot too (行政处罚法 §42): the street's other officer goes along
+        steps.append(Step("co_officer", at, {"officer": colleague}))
         return _summary(plan, rng, clock, at, parties)
     steps.append(Step("file", at, {"photo": "before"}))
     filed_on = timezone.localtime(at).date()
-    if plan_co:
+    if plan_co := _co_officer(rng, staff, officer):
         steps.append(Step("co_officer", at + timedelta(minutes=10), {"officer": plan_co}))
     at = next_at("FILE", at + timedelta(minutes=10))
     steps.append(Step("investigate", at))

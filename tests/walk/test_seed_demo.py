@@ -140,7 +140,7 @@ def test_each_demo_user_has_its_role_and_scope():
     assert {name: users[name].role for name in users if name not in colleagues} == {
         "admin": Role.ADMIN, "lead": Role.LEAD, "officer": Role.OFFICER, "officer2": Role.OFFICER,
         "street": Role.STREET, "street2": Role.STREET, "housing": Role.DEPARTMENT, "greening": Role.DEPARTMENT,
-        "property": Role.PROPERTY, "city": Role.CITY,
+        "property": Role.PROPERTY, "city": Role.CITY, "officer3": Role.OFFICER, "legal": Role.LEGAL,
     }
     assert users["admin"].is_superuser and users["admin"].is_staff
     # the district roles are placed in Putuo; the administrator is the installation's, the city above every district
