@@ -145,7 +145,7 @@ def test_each_demo_user_has_its_role_and_scope():
     assert users["admin"].is_superuser and users["admin"].is_staff
     # the district roles are placed in Putuo; the administrator is the installation's, the city above every district
     placed = {name for name in users if name not in colleagues and users[name].district_id}
-    assert placed == {"lead", "officer", "officer2", "street", "street2", "housing", "greening"}
+    assert placed == {"lead", "officer", "officer2", "officer3", "street", "street2", "housing", "greening", "legal"}
     assert not any(users[name].is_staff for name in users if name != "admin")
     assert streets("officer") == {"曹杨新村街道", "真如镇街道"}
     assert streets("officer2") == {"长征镇"}
