@@ -54,8 +54,8 @@ def fine_impose(*, case, amount, actor, party=None, document=None):
     through the Administrative Penalty Law's procedure (cases.workflow: notify … approve, or summary_penalty),
     whose approval records the fines (cases.effects)."""
     raise ApplicationError(
-        "罚款不能直接录入：须经“拟作出行政处罚，事先告知”、陈述申辩（听证、法制审核）和负责人审批后由处罚决定产生，"
-        "小额罚款可适用“当场处罚（简易程序）”",
+        "罚款不能直接录入：须经行政处罚程序（“拟作出行政处罚，事先告知”、陈述申辩、听证、法制审核和负责人审批）"
+        "由处罚决定产生，小额罚款可适用“当场处罚（简易程序）”",
         "fines cannot be entered directly: they come from the approved penalty procedure (notify … approve) "
         "or the summary procedure")
 

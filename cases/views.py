@@ -394,19 +394,19 @@ def document_issue(request, pk, kind):
     return redirect(f"{case_url(pk)}#documents")
 
 
-FINES_COME_FROM_THE_PROCEDURE = ApplicationError(
-    "罚款不能直接录入：须经行政处罚程序（事先告知、陈述申辩、审批后作出决定），罚款由批准的行政处罚决定生成",
-    "fines are no longer entered by hand: they come from the approved penalty decision of the administrative "
-    "penalty procedure (notice, statement and defence, approval)")
-
-
 @login_required
 @require_POST
 def fine_impose(request, pk):
-    """Gone with the penalty procedure (cases.workflow): a fine is the approved proposal's, made by `approve`."""
+    """Gone with the penalty procedure (cases.workflow): a fine is the approved proposal's, made by `approve`; the
+    service says so."""
     _require_handler(request.user)
     case = selectors.case_get(user=request.user, pk=pk, action="change")
-    return _render_case(request, case, error=message_for_reader(FINES_COME_FROM_THE_PROCEDURE), status=400)
+    error = ""
+    try:
+        fines.fine_impose(case=case, amount=request.POST.get("amount"), actor=request.user)
+    except ApplicationError as exc:
+        error = message_for_reader(exc)
+    return _render_case(request, case, error=error, status=400)
 
 
 @login_required
