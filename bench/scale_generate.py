@@ -27,7 +27,7 @@ import time
 import psycopg
 
 OPEN_COMPLAINT = ("NEW", "ROUTED", "REFERRED", "IN_CASE")
-OPEN_CASE = ("REGISTERED", "VERIFYING", "FILED", "INVESTIGATING", "DECIDED", "RECTIFYING", "REVIEWING")
+CLOSED_CASE = ("CLOSED", "REFERRED")  # cases.choices.TERMINAL: every other state (the procedure's too) is open
 KEEP_OPEN_DAYS = 60
 
 # Copied tables, parents before children. Tables whose rows hang off a case but are not copied (documents,
@@ -101,7 +101,7 @@ def expression(table, name, kind, fks, strides, step_days) -> str:
         return (f"case when t.status in {OPEN_COMPLAINT} and g.k * {step_days} > {KEEP_OPEN_DAYS} "
                 f"then 'CLOSED' else t.status end")
     if name == "state" and table in ("cases_enforcementcase", "cases_historicalenforcementcase"):
-        return (f"case when t.state in {OPEN_CASE} and g.k * {step_days} > {KEEP_OPEN_DAYS} "
+        return (f"case when t.state not in {CLOSED_CASE} and g.k * {step_days} > {KEEP_OPEN_DAYS} "
                 f"then 'CLOSED' else t.state end")
     if name == "number" and table in ("cases_enforcementcase", "cases_historicalenforcementcase"):
         # AJ{year}-{seq} in the copy's year; seq = 1,000,000 + k × stride + the demo's id: seven digits, above
