@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -243,6 +244,10 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# `celery -A anju beat` runs these (with a broker; without one, run `manage.py purge_exports` from cron)
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-exports": {"task": "core.purge_exports", "schedule": crontab(hour=3, minute=15)},
+}
 
 # Redis cache in production keeps the web tier stateless; local memory otherwise.
 CACHE_URL = env.str("CACHE_URL", default="")

@@ -111,3 +111,36 @@ def test_the_dashboards_read_the_replica_and_still_refuse_whom_they_refuse(repli
     with _queries("replica") as on_replica:
         answer = client.get(reverse("metrics-trend"), {"start": "2026-01-01", "end": "2026-03-31"})
     assert answer.status_code == 200 and len(on_replica) > 0
+
+
+def test_a_background_export_reads_its_rows_from_the_replica_and_writes_its_progress_to_the_primary(
+        replica_db, world, settings, tmp_path):
+    """A million-row export is a long read: with a replica it runs there, while the job's row (status, progress,
+    file) is written on the primary, where the owner's page reads it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from core import export_jobs
+    from core.models import ExportJob
+
+    from intake import services
+    from intake.choices import Channel
+
+    for content in ("楼道飞线充电", "有人搭建阳光房"):
+        services.complaint_receive(data=services.ComplaintInput(
+            channel=Channel.HOTLINE, content=content, address="兰溪路88弄", received_at=timezone.now()))
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # the test runs the task body itself, once
+    job = ExportJob.objects.create(user=world.alice, kind="complaints", fmt="csv", query="",
+                                   expires_at=timezone.now() + timedelta(hours=1))
+    with _queries("replica") as on_replica, _queries(DEFAULT_DB_ALIAS) as on_default:
+        export_jobs.job_run(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.status == ExportJob.Status.DONE, job.error
+    assert job.rows_total == 2 and job.rows_done == job.rows_total
+    assert any("intake_complaint" in q["sql"] for q in on_replica.captured_queries)
+    assert all(q["sql"].lstrip().upper().startswith(("SELECT", "WITH", "DECLARE", "FETCH", "CLOSE"))
+               for q in on_replica.captured_queries)
+    assert not any("FROM \"intake_complaint\"" in q["sql"] for q in on_default.captured_queries)
+    assert any("UPDATE" in q["sql"] and "core_exportjob" in q["sql"] for q in on_default.captured_queries)
