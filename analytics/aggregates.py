@@ -8,6 +8,8 @@ whenever one of its complaints may have changed, so the table never drifts by in
   days those complaints were received on are rebuilt;
 - anything else that writes in bulk (QuerySet.update, the demo's back-dating) must rebuild: `manage.py
   rebuild_aggregates [--start --end]` or `rebuild(start, end)`; seed_demo runs it as its last step.
+MonthlyComplaintCount (每月诉件统计) follows the daily cells: every daily recount recounts its month's cell from
+that month's days, and `rebuild(start, end)` rebuilds the months touching start…end from the daily counts.
 
 CaseStageExit (案件阶段办理记录) holds cases.indicators.stage_exits of every case; a case's rows are recomputed from
 its transitions (never patched) whenever an input of that rule may have changed, in the same transaction:
@@ -36,9 +38,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 
-from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount
+from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount, MonthlyComplaintCount
 from intake.choices import RESIDENT_CHANNELS
 from intake.models import Complaint
 
@@ -73,6 +75,33 @@ def recount(cell: tuple) -> None:
     n = Complaint.objects.filter(received_at__gte=low, received_at__lt=high, **where).count()
     if n:
         DailyComplaintCount.objects.create(day=day, resident=channel in RESIDENT, count=n, **where)
+    recount_month(day, street_id, community_id, channel in RESIDENT)
+
+
+def recount_month(day: date, street_id, community_id, resident: bool) -> None:
+    """The month's cell of MonthlyComplaintCount from that month's daily cells (at most 31 days × types × channels
+    of one community)."""
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    where = {"street_id": street_id, "community_id": community_id, "resident": resident}
+    MonthlyComplaintCount.objects.filter(month=first, **where).delete()
+    n = (DailyComplaintCount.objects.filter(day__gte=first, day__lte=last, **where)
+         .aggregate(n=Sum("count"))["n"])
+    if n:
+        MonthlyComplaintCount.objects.create(month=first, count=n, **where)
+
+
+def rebuild_months(start: date, end: date) -> int:
+    """The months touching start…end, whole, from the daily counts; returns the rows written."""
+    first = start.replace(day=1)
+    last = (end.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    grouped = (DailyComplaintCount.objects.filter(day__gte=first, day__lte=last)
+               .annotate(month=TruncMonth("day")).order_by()
+               .values("month", "street_id", "community_id", "resident").annotate(n=Sum("count")))
+    MonthlyComplaintCount.objects.filter(month__gte=first, month__lte=last).delete()
+    return len(MonthlyComplaintCount.objects.bulk_create(
+        [MonthlyComplaintCount(month=g["month"], street_id=g["street_id"], community_id=g["community_id"],
+                               resident=g["resident"], count=g["n"]) for g in grouped], batch_size=2000))
 
 
 def recount_cells(cells) -> None:
@@ -110,6 +139,7 @@ def rebuild(start: date | None = None, end: date | None = None) -> dict:
                                     violation_type_id=g["violation_type_id"], channel=g["channel"],
                                     resident=g["channel"] in RESIDENT, count=g["n"]) for g in grouped]
         DailyComplaintCount.objects.bulk_create(objs, batch_size=2000)
+        rebuild_months(start, end)
         rebuild_case_kind(DailyCaseCount.CLOSED_RECURRED, start - _recurrence_window(), end)
     return {"days": (end - start).days + 1, "rows": len(objs), "complaints": sum(o.count for o in objs),
             "seconds": round(_time.perf_counter() - began, 3)}

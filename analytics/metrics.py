@@ -42,7 +42,7 @@ from django.utils import timezone
 from accounts import policy, scope
 from analytics import aggregates
 from analytics.aggregates import bounds
-from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount
+from analytics.models import CaseStageExit, DailyCaseCount, DailyComplaintCount, MonthlyComplaintCount
 from analytics.periods import Period
 from cases import indicators
 from cases.choices import CaseState
@@ -597,10 +597,10 @@ def monthly_trend(user, start: date, end: date, street=None, community=None) -> 
     streets, community_id = _narrow(user, street, community)
     months = Period.between(start, end).months()
     whole = Period.between(months[0].start, months[-1].end)
-    rows = (DailyComplaintCount.objects.filter(day__gte=whole.start, day__lte=whole.end, resident=True)
-            .filter(_where(streets, community_id)).order_by().values("day__year", "day__month")
-            .annotate(n=Sum("count")))
-    per_month = {(r["day__year"], r["day__month"]): r["n"] for r in rows}
+    # whole calendar months: the monthly cells (analytics.aggregates keeps them with the daily ones)
+    rows = (MonthlyComplaintCount.objects.filter(month__gte=whole.start, month__lte=whole.end, resident=True)
+            .filter(_where(streets, community_id)).order_by().values("month").annotate(n=Sum("count")))
+    per_month = {(r["month"].year, r["month"].month): r["n"] for r in rows}
     closing = _case_counts(streets, community_id, {f"m{i}": m for i, m in enumerate(months)},
                            ("due", "closed", "on_time"))
     if community_id is not None:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from analytics import aggregates, metrics
-from analytics.models import DailyComplaintCount
+from analytics.models import DailyComplaintCount, MonthlyComplaintCount
 from analytics.periods import Period
 from cases.choices import CaseState
 from cases.models import CaseTransition, EnforcementCase
@@ -176,6 +176,33 @@ def test_the_figures_move_when_a_complaint_changes(complaints):
     moved.delete()
     assert figure(w, Period.parse("2026-12"), level="street", unit_id=w.changfeng) == 0
     assert sum(DailyComplaintCount.objects.values_list("count", flat=True)) == Complaint.objects.count()
+    assert_months_follow_days()
+
+
+def assert_months_follow_days():
+    """Every monthly cell is its month's daily cells summed, and no month is missing or left over."""
+    expected = {}
+    for row in DailyComplaintCount.objects.all():
+        key = (row.day.replace(day=1), row.street_id, row.community_id, row.resident)
+        expected[key] = expected.get(key, 0) + row.count
+    found = {}
+    for row in MonthlyComplaintCount.objects.all():
+        key = (row.month, row.street_id, row.community_id, row.resident)
+        assert key not in found, f"two rows for {key}"
+        found[key] = row.count
+    assert found == expected and found
+
+
+def test_the_monthly_trend_reads_the_monthly_cells(complaints):
+    w = complaints
+    trend = {r["month"]: r["complaints"] for r in metrics.monthly_trend(w.alice, date(2026, 9, 1), date(2026, 12, 31))}
+    by_days = {}
+    for row in DailyComplaintCount.objects.filter(resident=True):
+        code = f"{row.day:%Y-%m}"
+        by_days[code] = by_days.get(code, 0) + row.count
+    assert trend == {m: by_days.get(m, 0) for m in trend} and sum(trend.values()) > 0
+    MonthlyComplaintCount.objects.all().delete()  # the trend is the monthly table's: emptied, it shows nothing
+    assert sum(r["complaints"] for r in metrics.monthly_trend(w.alice, date(2026, 9, 1), date(2026, 12, 31))) == 0
 
 
 def test_rebuild_puts_right_what_bulk_writes_bypassed(complaints):
@@ -186,6 +213,7 @@ def test_rebuild_puts_right_what_bulk_writes_bypassed(complaints):
     assert figure(w, level="community", unit_id=w.caoyang_a) == 0
     # residents' only: November's 8, December's and October's one each (the 6 findings and reports are not)
     assert figure(w, Period.parse("2026-09"), level="community", unit_id=w.caoyang_a) == 8 + 1 + 1
+    assert_months_follow_days()
 
 
 # --- effectiveness: 应结案, on time, recurrence ---------------------------------------------------------------
