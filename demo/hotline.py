@@ -846,7 +846,7 @@ def _receive(records, progress, tally) -> None:
     from intake import services
 
     records.sort(key=lambda r: r.received_at)
-    ctx = services.Context(since=records[0].received_at)
+    ctx = services.Context(since=records[0].received_at, lazy_dedup=False)  # one by one: one read
     for data in (progress(records, "巡查与物业报告 patrol and property") if progress else records):
         complaint = services.complaint_receive(data=data, ctx=ctx)
         _remember(ctx, complaint)

@@ -160,7 +160,7 @@ def load_activity(*, tally, now, district) -> None:
             caller_name="" if patrol else putuo.person_name(rng), caller_phone="" if patrol else putuo.mobile(rng),
             reporter=officer if patrol else None))
     records.sort(key=lambda r: r.received_at)
-    ctx = services.Context(since=records[0].received_at)
+    ctx = services.Context(since=records[0].received_at, lazy_dedup=False)  # one by one: one read
     received = []
     for data in records:
         received.append(services.complaint_receive(data=data, ctx=ctx))

@@ -9,10 +9,10 @@ A repeat is any complaint about the same community and type: the rolling 90-day 
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from operator import add
 
+from django.db.models import Q
 from rapidfuzz import fuzz, process
 
 from core.dates import minus
@@ -22,6 +22,7 @@ DUPLICATE_WINDOW = timedelta(days=30)
 REPEAT_WINDOW = timedelta(days=90)
 CONSULTATION_AT = 3
 SIMILARITY = 55.0  # rapidfuzz token_set_ratio over character bigrams, 0..100
+NON_ENFORCEMENT = "NON_ENFORCEMENT"  # the type code of matters referred elsewhere
 
 _BOILERPLATE = re.compile(
     r"市民来电反映|来电人?反映|来电人表示|市民反映|诉求[:：]?|要求相关部门(尽快)?(处理|查处|整治)|希望尽快处理|"
@@ -32,7 +33,7 @@ _BOILERPLATE = re.compile(
 def matter(type_id, type_code: str | None, department_id):
     """What "the same matter" means: the violation type — or, for matters referred elsewhere, the
     receiving department (a noise complaint does not repeat a property-fee complaint)."""
-    return ("NE", department_id) if type_code == "NON_ENFORCEMENT" else type_id
+    return ("NE", department_id) if type_code == NON_ENFORCEMENT else type_id
 
 
 def text_key(text: str) -> str:
@@ -66,54 +67,122 @@ def spot(address: str, content: str, parsed_address=None, parsed_content=None) -
     return building, room
 
 
-@dataclass
 class _Open:
-    id: int | None
-    received_at: datetime
-    key: str
-    spot: tuple[str, str]
-    obj: object = None  # the unsaved Complaint during an import
+    """An open primary of the index. Its text key and flat are worked out on the first comparison that needs them
+    (most entries read from the database are never compared: they lie outside every new complaint's window or in
+    a slot that no new complaint is about), or given when already at hand."""
+
+    __slots__ = ("id", "received_at", "obj", "_key", "_spot", "_content", "_address")
+
+    def __init__(self, id, received_at, key=None, spot=None, obj=None, *, content="", address=""):  # noqa: A002
+        self.id, self.received_at, self.obj = id, received_at, obj
+        self._key, self._spot, self._content, self._address = key, spot, content, address
+
+    @property
+    def key(self) -> str:
+        if self._key is None:
+            self._key = text_key(self._content)
+        return self._key
+
+    @property
+    def spot(self) -> tuple[str, str]:
+        if self._spot is None:
+            self._spot = spot(self._address, self._content)
+        return self._spot
 
 
 class DedupIndex:
-    def __init__(self):
+    """What the rules look back on, per slot (community, matter): the times of the complaints of the last
+    REPEAT_WINDOW, and the open primaries of the last DUPLICATE_WINDOW, both before `since`.
+
+    `build(since)` reads every slot of the district at once; `build(since, lazy=True)` reads a slot from the
+    database the first time it is asked about (or, for many at once, when `load(slots)` names it), so a single
+    complaint reads its own slot and a small import the slots its orders are about, not the whole district's
+    90 days (a large one reads them all at once: services.LAZY_DEDUP_MAX_ROWS). Either gives the same answers: a
+    slot is read before anything is added to it, and what this index adds is kept in memory as before."""
+
+    def __init__(self, since: datetime | None = None, *, lazy: bool = False):
         # Open primaries per (community, type), kept in order of receipt with their times alongside, so a
         # search looks only at the 30-day window (a year's import would otherwise scan every entry).
         self.open: dict[tuple[int, int], list[_Open]] = defaultdict(list)
         self.open_times: dict[tuple[int, int], list[datetime]] = defaultdict(list)
         self.times: dict[tuple[int, int], list[datetime]] = defaultdict(list)
+        self.since = since
+        self.lazy = lazy
+        self.loaded: set = set()  # the slots read (lazy)
+        self._codes: dict[int, str] | None = None
 
     @classmethod
-    def build(cls, since: datetime | None = None) -> "DedupIndex":
+    def build(cls, since: datetime | None = None, *, lazy: bool = False) -> "DedupIndex":
         """Load what the rules look back on from the database: the times of complaints of the last REPEAT_WINDOW
         before `since` (four small columns), and the texts of the complaints still open of the last
-        DUPLICATE_WINDOW. Both read by received_at's index: the cost follows the window, never the history."""
+        DUPLICATE_WINDOW. Both read by an index, the whole district's by received_at, a slot's by (community, type,
+        received_at): the cost follows the window, never the history; `lazy`: only the slots asked about, when
+        first asked."""
+        index = cls(since, lazy=lazy)
+        if not lazy:
+            index._read(None)
+        return index
+
+    def load(self, slots) -> int:
+        """Read the slots (community id, matter) not read yet, in one pass (a lazy index; else nothing to do).
+        Returns how many were read."""
+        if not self.lazy:
+            return 0
+        wanted = {slot for slot in slots if slot[0] and slot[1] and slot not in self.loaded}
+        if wanted:
+            self._read(wanted)
+            self.loaded |= wanted
+        return len(wanted)
+
+    def missing(self, slots) -> set:
+        """The slots among these that a lazy index has not read yet."""
+        if not self.lazy:
+            return set()
+        return {slot for slot in slots if slot[0] and slot[1] and slot not in self.loaded}
+
+    def _ensure(self, slot) -> None:
+        if self.lazy and slot not in self.loaded:
+            self.load([slot])
+
+    def _read(self, wanted: set | None) -> None:
+        """Read the slots `wanted` (None: every slot) from the database into the index."""
         from intake.choices import OPEN_STATUSES
         from intake.models import Complaint
+        from registry.models import ViolationType
 
-        index = cls()
-        # no order asked (the model's default sorted each answer by time, the texts' on disk): sorted here below
+        if self._codes is None:  # the type's code decides the matter: read once, not joined on every row
+            self._codes = dict(ViolationType.objects.values_list("pk", "code"))
+        codes = self._codes
+        # no order asked (the model's default sorted each answer by time): sorted here below
         placed = Complaint.objects.filter(community__isnull=False, violation_type__isnull=False).order_by()
+        if wanted is not None:
+            placed = placed.filter(_slots_q(wanted, codes))
         recent, open_ = placed, placed.filter(duplicate_of__isnull=True, status__in=OPEN_STATUSES)
-        if since is not None:
-            recent = recent.filter(received_at__gte=minus(since, REPEAT_WINDOW))
-            open_ = open_.filter(received_at__gte=minus(since, DUPLICATE_WINDOW))
-        for community_id, type_id, type_code, department_id, received_at in recent.values_list(
-                "community_id", "violation_type_id", "violation_type__code", "department_id", "received_at",
-        ).iterator(chunk_size=5000):
-            index.times[(community_id, matter(type_id, type_code, department_id))].append(received_at)
-        for times in index.times.values():
-            times.sort()
-        for row in open_.values("id", "community_id", "violation_type_id", "violation_type__code", "department_id",
-                                "received_at", "content", "address_text").iterator(chunk_size=2000):
-            key = (row["community_id"], matter(row["violation_type_id"], row["violation_type__code"],
-                                               row["department_id"]))
-            index.open[key].append(_Open(row["id"], row["received_at"], text_key(row["content"]),
-                                         spot(row["address_text"], row["content"])))
-        for key, entries in index.open.items():
-            entries.sort(key=lambda e: e.received_at)
-            index.open_times[key] = [e.received_at for e in entries]
-        return index
+        if self.since is not None:
+            recent = recent.filter(received_at__gte=minus(self.since, REPEAT_WINDOW))
+            open_ = open_.filter(received_at__gte=minus(self.since, DUPLICATE_WINDOW))
+        touched = set()
+        for community_id, type_id, department_id, received_at in recent.values_list(
+                "community_id", "violation_type_id", "department_id", "received_at").iterator(chunk_size=5000):
+            slot = (community_id, matter(type_id, codes.get(type_id), department_id))
+            if wanted is None or slot in wanted:
+                self.times[slot].append(received_at)
+                touched.add(slot)
+        for slot in touched:
+            self.times[slot].sort()
+        touched = set()
+        for pk, community_id, type_id, department_id, received_at, content, address in open_.values_list(
+                "id", "community_id", "violation_type_id", "department_id", "received_at", "content", "address_text",
+        ).iterator(chunk_size=2000):
+            slot = (community_id, matter(type_id, codes.get(type_id), department_id))
+            if wanted is None or slot in wanted:
+                self.open[slot].append(_Open(pk, received_at, content=content, address=address))
+                touched.add(slot)
+        for slot in touched:
+            entries = self.open[slot]
+            entries.sort(key=_by_receipt)  # ties by id: the same order whatever plan the database chose
+            self.open_times[slot] = [e.received_at for e in entries]
 
     def find_duplicate(self, *, community_id, type_id, received_at, content, address, key=None,
                        where=None) -> tuple[_Open, float] | None:
@@ -121,6 +190,7 @@ class DedupIndex:
         if not (community_id and type_id):
             return None
         slot = (community_id, type_id)
+        self._ensure(slot)
         times = self.open_times.get(slot)
         if not times:
             return None
@@ -145,6 +215,7 @@ class DedupIndex:
         """Complaints about this community and type in the 90 days up to and including this one."""
         if not (community_id and type_id):
             return 1
+        self._ensure((community_id, type_id))
         times = self.times.get((community_id, type_id), [])
         lo = bisect.bisect_left(times, minus(received_at, REPEAT_WINDOW))
         hi = bisect.bisect_right(times, received_at)
@@ -155,10 +226,10 @@ class DedupIndex:
         if not (community_id and type_id):
             return None
         slot = (community_id, type_id)
+        self._ensure(slot)
         bisect.insort(self.times[slot], received_at)
         if primary:
-            entry = _Open(id, received_at, key if key is not None else text_key(content),
-                          where if where is not None else spot(address, content), obj)
+            entry = _Open(id, received_at, key, where, obj, content=content, address=address)
             position = bisect.bisect_right(self.open_times[slot], received_at)
             self.open_times[slot].insert(position, received_at)
             self.open[slot].insert(position, entry)
@@ -171,3 +242,22 @@ def _different_spot(a: tuple[str, str], b: tuple[str, str]) -> bool:
     if building_a and building_b and building_a != building_b:
         return True
     return bool(room_a and room_b and room_a != room_b)
+
+
+def _by_receipt(entry: _Open):
+    return entry.received_at, entry.id
+
+
+def _slots_q(slots, codes: dict[int, str]) -> Q:
+    """The complaints of these slots (community id, matter), by type: one term per type naming its communities
+    (the index (community, type, received_at) answers each); a referred matter's slot asks for the
+    non-enforcement type, the department sorted out by the caller."""
+    referred = [pk for pk, code in codes.items() if code == NON_ENFORCEMENT]
+    by_type: dict[int, set] = defaultdict(set)
+    for community_id, kind in slots:
+        for type_id in (referred if isinstance(kind, tuple) else [kind]):
+            by_type[type_id].add(community_id)
+    q = Q(pk__in=[])
+    for type_id, communities in sorted(by_type.items()):
+        q |= Q(violation_type_id=type_id, community_id__in=sorted(communities))
+    return q

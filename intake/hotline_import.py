@@ -324,6 +324,14 @@ class Ahead:
         self.helped += 1
         return value
 
+    def peek(self) -> list[list]:
+        """The decisions of the chunks already decided and not asked for yet (they stay to be asked for)."""
+        if self.process is None:
+            return list(self.done.values())
+        with self.changed:
+            answered = [value for ok, value in self.answers.values() if ok]
+        return [*self.done.values(), *answered]
+
     def __enter__(self) -> Ahead:
         return self
 
@@ -355,9 +363,10 @@ class Ahead:
 class Writer:
     """Writes chunks in order, each in one transaction of its own (a savepoint within a caller's transaction), so
     a chunk is stored whole or not at all. On SQLite and PostgreSQL it writes in a thread of its own, on the
-    importing thread's connection (which that thread leaves alone meanwhile), so the database works on one chunk
-    while the importing thread prepares the next; at most one more chunk waits. A failed chunk stops the writing:
-    its error is raised in the importing thread at its next submit() or at close()."""
+    importing thread's connection (which that thread leaves alone meanwhile: it reads only after quiet()), so the
+    database works on one chunk while the importing thread prepares the next; at most one more chunk waits. A
+    failed chunk stops the writing: its error is raised in the importing thread at its next submit(), quiet() or
+    close()."""
 
     def __init__(self, write: Callable[[object], None], *, connection):
         self.write, self.connection = write, connection
@@ -381,6 +390,13 @@ class Writer:
                 self.write(job)
             return
         self.jobs.put(job)
+
+    def quiet(self) -> None:
+        """Wait until every chunk submitted is written (raising a failure): the importing thread may then use the
+        connection itself, until its next submit()."""
+        if self.threaded:
+            self.jobs.join()
+        self._raise()
 
     def close(self) -> None:
         """Wait for the chunks submitted (unless one failed), then stop; raise a failure."""
@@ -409,15 +425,18 @@ class Writer:
     def _run(self):
         while True:
             job = self.jobs.get()
-            if job is None:
-                return
-            if self.failed:
-                continue  # a chunk failed: write nothing after it
             try:
-                with _chunk_transaction(self.connection):
-                    self.write(job)
-            except BaseException as exc:  # noqa: BLE001 - raised in the importing thread
-                self.failed, self.error = True, exc
+                if job is None:
+                    return
+                if self.failed:
+                    continue  # a chunk failed: write nothing after it
+                try:
+                    with _chunk_transaction(self.connection):
+                        self.write(job)
+                except BaseException as exc:  # noqa: BLE001 - raised in the importing thread
+                    self.failed, self.error = True, exc
+            finally:
+                self.jobs.task_done()
 
 
 @contextmanager

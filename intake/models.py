@@ -118,7 +118,10 @@ class Complaint(TimeStampedModel):
                                    name="complaint_confidence_range"),
         ]
         indexes = [
-            models.Index(fields=["community", "violation_type", "received_at"]),
+            # the slots of de-duplication (intake.dedup): a slot's times of the last 90 days, with the department
+            # that tells referred matters apart, read from the index alone (PostgreSQL; SQLite ignores INCLUDE)
+            models.Index(fields=["community", "violation_type", "received_at"], include=["department"],
+                         name="complaint_slot_times"),
             models.Index(fields=["status", "confidence"]),
         ]
         # Also, by migration (intake 0008, per database: SQLite has no NULLS FIRST in an index but puts nulls first

@@ -26,6 +26,8 @@ from django.test import override_settings
 from demo import hotline as demo_hotline
 from demo.management.commands import seed_demo
 from intake import hotline_import, services
+from intake.choices import ComplaintStatus
+from intake.dedup import DedupIndex
 from intake.models import Complaint, ImportBatch
 from intake.tests.helper_fakes import InHelper
 
@@ -181,6 +183,48 @@ def test_import_with_a_helper_process_decides_as_before(clean, tmp_path):
     # Both files went through a helper, which decided some chunks while this process decided the others.
     assert [chunks for chunks, _, _ in taken] == [17, 24]
     assert all(helped > 0 and helped + stolen == chunks for chunks, helped, stolen in taken), taken
+
+
+@pytest.mark.parametrize("chunk", [37, 1000])
+def test_reading_only_the_files_slots_decides_as_reading_the_whole_district(clean, tmp_path, chunk):
+    """The import reads the dedup index only for the (community, matter) slots its orders are about, a chunk at a
+    time (DedupIndex lazy); reading every slot of the district's last 90 days first (as before) decides the same,
+    with history in the database: the first file imported, a third of its open complaints closed since (no longer
+    open for duplicates, still repeats)."""
+    if WRITE:
+        pytest.skip("recording")
+    first, second = _files(tmp_path)
+    services.import_hotline(path=first)
+    primaries = list(Complaint.objects.filter(duplicate_of__isnull=True).order_by("external_no")
+                     .values_list("pk", flat=True))
+    Complaint.objects.filter(pk__in=primaries[::3]).update(status=ComplaintStatus.CLOSED)
+    real, reads, results = DedupIndex.build.__func__, [], {}
+
+    def read(index, wanted):
+        reads.append(wanted)
+        return read_real(index, wanted)
+
+    read_real = DedupIndex._read
+    for lazy in (False, True):
+        def build(cls, since=None, *, mode=lazy, **_):  # whatever the caller asks
+            return real(cls, since, lazy=mode)
+
+        reads.clear()
+        with transaction.atomic(), mock.patch.object(services, "CHUNK", chunk), \
+                mock.patch.object(services, "HELPER_MIN_ROWS", 10 ** 9), \
+                mock.patch.object(DedupIndex, "build", classmethod(build)), mock.patch.object(DedupIndex, "_read", read):
+            report = services.import_hotline(path=second)
+            results[lazy] = {"report": _report(report), "complaints": _decisions()}
+            transaction.set_rollback(True)
+        if lazy:  # slots, each once (a chunk's and those decided ahead together), never the whole district
+            assert reads and None not in reads
+            slots = [slot for wanted in reads for slot in wanted]
+            assert len(slots) == len(set(slots))
+            assert len(reads) > 1 if chunk < 100 else len(reads) == 1
+        else:
+            assert reads == [None]
+    assert results[True]["report"]["duplicates"] >= 10
+    assert results[True] == results[False]
 
 
 def test_expected_file_is_shipped():

@@ -193,3 +193,18 @@ def test_a_noise_complaint_does_not_repeat_a_fee_complaint(world, keyword_classi
     receive("物业费太贵了", "兰溪路88弄", when=NOW - timedelta(days=2))
     noise = receive("楼上噪声扰民", "兰溪路88弄")
     assert noise.repeat_count == 1
+
+
+def test_one_complaint_reads_only_its_own_slot_of_the_dedup_index(world, keyword_classifier):
+    """A form's complaint reads the last 90 days of its own community and matter, not the district's: the other
+    slots stay unread, and its own still finds the open complaint and counts the repeats."""
+    first = receive("3号楼楼道有人飞线充电", "兰溪路88弄3号楼", when=NOW - timedelta(days=5))
+    receive("物业费涨价不合理", "兰溪路88弄", when=NOW - timedelta(days=4))  # another matter, referred
+    receive("有人搭建违章建筑", "云岭花园", when=NOW - timedelta(days=3))  # another community
+    ctx = services.Context(since=NOW)
+    assert ctx.dedup.lazy and not ctx.dedup.loaded
+    again = services.complaint_receive(data=services.ComplaintInput(
+        channel=Channel.MANUAL, content="兰溪路88弄3号楼又有人在楼道飞线充电", address="兰溪路88弄3号楼",
+        received_at=NOW), ctx=ctx)
+    assert again.duplicate_of == first and again.repeat_count == 2
+    assert ctx.dedup.loaded == {(first.community_id, first.violation_type_id)}
