@@ -160,8 +160,9 @@ POLICY: dict[str, Rule] = {
     ANALYTICS_VIEW: Rule(ALL - {PROPERTY}, doc="figures only, no personal data; a street its own and the district"),
     ANALYTICS_WALL: Rule(SUPERVISORS, doc="the duty room's wall screen"),
     POPULATION_CHANGE: Rule(frozenset({ADMIN})),
-    BULLETIN_LIST: Rule(STAFF, doc="a street reads its own street's bulletins and the district's"),
-    BULLETIN_MAKE: Rule(STAFF, doc="a street makes its own street's bulletin only"),
+    BULLETIN_LIST: Rule(STAFF | {CITY}, doc="a street reads its own street's bulletins and its district's; the city "
+                                            "every district's"),
+    BULLETIN_MAKE: Rule(STAFF | {CITY}, doc="a street makes its own street's bulletin only; the city any district's"),
     ASSESSMENT_VIEW: Rule(SUPERVISORS | {STREET, DEPARTMENT}, doc="streets, departments: ranking, own figures"),
     ASSESSMENT_CONFIGURE: Rule(frozenset({ADMIN})),
     CITY_OVERVIEW: Rule(frozenset({CITY}), superuser=True,

@@ -147,23 +147,32 @@ def _complaints_in_district(user, prefix: str) -> Q:
     """Complaints of the user's district: by their street; one no street was found for yet (an address not
     matched) by who brought it in — its reporter's or its 12345 file's importer's district — and one nobody of
     a district brought in (the import command, a device) is the installation's own district's to place.
+    A 12345 file imported into a named district (intake.ImportBatch.district: the command's --district) is that
+    district's whoever brought it in.
     Plain id subqueries (no joins, nothing correlated), so the unmatched few cost what the street condition does.
-    The files are reached from the users through intake.ImportBatch.imported_by's reverse name, `importbatch`."""
+    The files are reached from the users through intake.ImportBatch.imported_by's reverse name, `importbatch`, and
+    from the districts through ImportBatch.district's, `import_batches`."""
     ids = district_streets(user)
     if ids is None:
         return Q()
     q = Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
     if user.district_id:
         users = user._meta.model._default_manager
+        districts = user._meta.get_field("district").related_model._default_manager.filter(
+            import_batches__isnull=False)
         own = users.filter(district_id=user.district_id)
         brought = (Q(**{f"{prefix}reporter_id__in": own.values("pk")})
-                   | Q(**{f"{prefix}batch_id__in": own.filter(importbatch__isnull=False).values("importbatch")}))
+                   | Q(**{f"{prefix}batch_id__in": own.filter(importbatch__isnull=False).values("importbatch")})
+                   | Q(**{f"{prefix}batch_id__in": districts.filter(pk=user.district_id).values("import_batches")}))
         if _is_home_district(user):
             placed = users.filter(district_id__isnull=False)
             by_placed = placed.filter(importbatch__isnull=False).values("importbatch")
+            elsewhere = districts.exclude(pk=user.district_id).values("import_batches")
             brought |= ((Q(**{f"{prefix}reporter_id__isnull": True})
                          | ~Q(**{f"{prefix}reporter_id__in": placed.values("pk")}))
-                        & (Q(**{f"{prefix}batch_id__isnull": True}) | ~Q(**{f"{prefix}batch_id__in": by_placed})))
+                        & (Q(**{f"{prefix}batch_id__isnull": True})
+                           | (~Q(**{f"{prefix}batch_id__in": by_placed})
+                              & ~Q(**{f"{prefix}batch_id__in": elsewhere}))))
         q |= Q(**{f"{prefix}street_id__isnull": True}) & brought
     return q
 
@@ -405,7 +414,10 @@ def import_batch_q(user, action: str = "view", prefix: str = "") -> Q:
     if role in {Role.ADMIN, Role.LEAD}:
         if district_streets(user) is None:
             return Q()
-        return mine | Q(**{f"{prefix}imported_by__district_id": user.district_id}) if user.district_id else mine
+        if not user.district_id:
+            return mine
+        return (mine | Q(**{f"{prefix}imported_by__district_id": user.district_id})
+                | Q(**{f"{prefix}district_id": user.district_id}))
     return mine
 
 

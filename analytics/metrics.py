@@ -11,7 +11,8 @@ the city bureau (市局) and SYSTEM see every district, and `district=` narrows 
 analytics/city.py).
 
 Without a user (the `bulletin` command, the assessment's scoring, scheduled tasks) pass `analytics.metrics.SYSTEM`:
-it sees the district as the bureau does. `user=None` is refused (TypeError), so a forgotten user never leaks.
+it sees the district as the bureau does; `system_for(district)` sees one district of several (a district's
+bulletin). `user=None` is refused (TypeError), so a forgotten user never leaks.
 
 Complaint counts (受理, 投诉万人比, by type, the trend) are read from the daily aggregate
 (analytics.models.DailyComplaintCount, kept by analytics.aggregates), never by counting complaints; case, referral,
@@ -58,7 +59,8 @@ STAGES = [s for s in CaseState.values if s in STATE_STAGE]   # the states that h
 
 
 class _System:
-    """The user of commands and tasks that run without one: sees the district as the bureau does."""
+    """The user of commands and tasks that run without one: sees the district as the bureau does. `streets`: the
+    street ids it is limited to (system_for: one district of several); None: the whole installation."""
 
     is_authenticated = True
     is_active = True
@@ -66,11 +68,23 @@ class _System:
     role = "SYSTEM"
     pk = None
 
+    def __init__(self, streets: list[int] | None = None):
+        self.streets = streets
+
     def __str__(self):
         return "system"
 
 
 SYSTEM = _System()
+
+
+def system_for(district) -> _System:
+    """SYSTEM narrowed to one district (a district's bulletin): its streets, so every figure is that district's
+    and "the district" line is its own. An installation of one district gets SYSTEM itself, whose figures count
+    every complaint (those no street was found for included), as they always did."""
+    if district is None or District.objects.count() <= 1:
+        return SYSTEM
+    return _System(list(Street.objects.filter(district_id=_ident(district)).values_list("pk", flat=True)))
 
 
 # --- definitions ---------------------------------------------------------------------------------------
@@ -220,8 +234,8 @@ def allowed_streets(user) -> list[int] | None:
     """The street ids whose figures `user` may see; None: the whole district. PermissionDenied when none."""
     if user is None:
         raise TypeError("metrics need a user: pass analytics.metrics.SYSTEM for commands and tasks")
-    if user is SYSTEM:
-        return None
+    if isinstance(user, _System):
+        return user.streets
     if not policy.may(user, policy.ANALYTICS_VIEW):
         raise PermissionDenied("无权查看统计数据 / not allowed to see the figures")
     if scope.role_of(user) in scope.STREET_SCOPED:
@@ -234,7 +248,7 @@ def _district_line_streets(user, district=None) -> list[int] | None:
     the whole installation."""
     if district is not None:
         return list(Street.objects.filter(district_id=_ident(district)).values_list("pk", flat=True))
-    return None if user is SYSTEM else scope.district_streets(user)
+    return user.streets if isinstance(user, _System) else scope.district_streets(user)
 
 
 def _narrow(user, street=None, community=None, district=None) -> tuple[list[int] | None, int | None]:

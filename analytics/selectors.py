@@ -43,8 +43,10 @@ def today_counts(user, day: date, street=None) -> dict[str, int]:
             "resident": rows.filter(resident=True).aggregate(n=Sum("count"))["n"] or 0}
 
 
-def records_since() -> date | None:
-    """The day of the platform's first complaint (any channel, the whole district): a baseline that starts before
-    it has no figures to compare with (the bulletins and the assessment say so instead of printing a change)."""
-    first = Complaint.objects.order_by("received_at").values_list("received_at", flat=True).first()
+def records_since(streets=None) -> date | None:
+    """The day of the platform's first complaint (any channel, the whole district; `streets`: of those street ids
+    only, e.g. a district that joined the installation later): a baseline that starts before it has no figures to
+    compare with (the bulletins and the assessment say so instead of printing a change)."""
+    complaints = Complaint.objects.all() if streets is None else Complaint.objects.filter(street_id__in=streets)
+    first = complaints.order_by("received_at").values_list("received_at", flat=True).first()
     return timezone.localdate(first) if first else None

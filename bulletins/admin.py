@@ -7,10 +7,11 @@ from bulletins.models import Bulletin
 
 @admin.register(Bulletin)
 class BulletinAdmin(admin.ModelAdmin):
-    list_display = ["title", "period", "kind", "street", "status", "progress", "seconds", "created_by", "created_at"]
-    list_filter = ["status", "kind", "street"]
+    list_display = ["title", "period", "kind", "district", "street", "status", "progress", "seconds", "created_by",
+                    "created_at"]
+    list_filter = ["status", "kind", "district", "street"]
     search_fields = ["title", "period"]
-    list_select_related = ["street", "created_by"]
+    list_select_related = ["district", "street", "created_by"]
     readonly_fields = [f.name for f in Bulletin._meta.fields]
 
     def has_add_permission(self, request, obj=None):

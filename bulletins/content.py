@@ -80,12 +80,22 @@ def parse_period(text: str) -> Period:
     return period
 
 
-def district_name() -> str:
+def district_name(district=None) -> str:
+    """The district's name: `district`'s, else the installation's (ANJU_DISTRICT_NAME)."""
+    if district is not None:
+        return district.name
     return getattr(settings, "ANJU_DISTRICT_NAME", "") or "普陀区"
 
 
-def title_for(period: Period, street=None) -> str:
-    where = street.name if street is not None else district_name()
+def issuer_for(district=None) -> str:
+    """Who issues the bulletin: the district's bureau (registry.District.bureau_name, else named after it)."""
+    if district is not None and district.bureau_name:
+        return district.bureau_name
+    return f"{district_name(district)}城市管理行政执法局"
+
+
+def title_for(period: Period, street=None, district=None) -> str:
+    where = street.name if street is not None else district_name(district)
     return f"{where}住宅小区违法违规行为治理工作通报（{period.label}）"
 
 
@@ -146,15 +156,20 @@ def _unit_row(rate, figures: dict) -> list:
     return [name, rate.complaints, rate.population, rate.per_10k] + [_fig_value(figures, c) for c in UNIT_FIGURES]
 
 
-def gather(period: Period, street=None, *, user=None, progress: Callable[[int], None] | None = None) -> Content:
-    """Everything the bulletin prints. `user`: whose view of the figures (default analytics.metrics.SYSTEM, the
-    district's view: who may make which bulletin is checked before, in bulletins.services)."""
-    user = user if user is not None else metrics.SYSTEM
+def gather(period: Period, street=None, *, district=None, user=None,
+           progress: Callable[[int], None] | None = None) -> Content:
+    """Everything the bulletin prints. `district`: whose bulletin (a street's: the street's district); its
+    figures count that district's streets, communities, complaints and cases only. `user`: whose view of the
+    figures (default analytics.metrics.system_for(district): the district's view, the whole installation's
+    while it holds one district; who may make which bulletin is checked before, in bulletins.services)."""
+    if district is None and street is not None:
+        district = street.district
+    user = user if user is not None else metrics.system_for(district)
     step = progress or (lambda pct: None)
     baseline = period.year_ago()
     where = street.name if street is not None else "全区"
-    content = Content(title=title_for(period, street), scope_name=where, period=period, baseline=baseline,
-                      issuer=f"{district_name()}城市管理行政执法局", issued_on=timezone.localdate())
+    content = Content(title=title_for(period, street, district), scope_name=where, period=period,
+                      baseline=baseline, issuer=issuer_for(district), issued_on=timezone.localdate())
     content.as_of = min(period.end, content.issued_on)
 
     # --- headline figures ----------------------------------------------------------------------------
@@ -169,7 +184,7 @@ def gather(period: Period, street=None, *, user=None, progress: Callable[[int], 
                                          unit_id=street.pk if street is not None else None)
     earlier = metrics.effectiveness(user, previous, street=street)
     cur, base, prev = per10k["current"], per10k["baseline"], per10k_prev["baseline"]
-    content.data_start = selectors.records_since()
+    content.data_start = selectors.records_since(metrics.allowed_streets(user))
     nothing = not base.complaints and not _fig_value(before, "received") and not _fig_value(before, "due")
     partial = content.data_start is not None and content.data_start > baseline.start
     content.baseline_empty = nothing or partial

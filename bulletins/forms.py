@@ -1,5 +1,6 @@
 """The form that asks for a bulletin: a period (a month or a quarter) and, for the bureau, a street or the whole
-district. Checks that need the user (whose street) are the service's (bulletins.services.bulletin_request)."""
+district (for the city bureau, which district).
+Checks that need the user (whose street) are the service's (bulletins.services.bulletin_request)."""
 from datetime import date
 
 from django import forms
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from analytics.periods import Period
 from core.errors import ApplicationError, message_for_reader
-from registry.models import Street
+from registry.models import District, Street
 
 from . import services
 
@@ -32,6 +33,8 @@ def recent_periods(today: date | None = None, months: int = 18, quarters: int = 
 class BulletinForm(forms.Form):
     period = forms.CharField(label=_("统计周期"), max_length=20)
     street = forms.CharField(label=_("范围"), required=False)
+    # shown only to users whose scope spans several districts (the city bureau): whose district-wide bulletin
+    district = forms.CharField(label=_("区"), required=False)
 
     def clean_period(self):
         try:
@@ -47,3 +50,12 @@ class BulletinForm(forms.Form):
         if street is None:
             raise forms.ValidationError(_("没有该街镇"))
         return street
+
+    def clean_district(self):
+        value = (self.cleaned_data.get("district") or "").strip()
+        if not value:
+            return None
+        district = District.objects.filter(pk=int(value)).first() if value.isdigit() else None
+        if district is None:
+            raise forms.ValidationError(_("没有该区"))
+        return district

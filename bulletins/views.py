@@ -29,15 +29,18 @@ PAGE_SIZE = 30
 def _filters(request) -> dict:
     period = (request.GET.get("period") or "").strip()
     street = (request.GET.get("street") or "").strip()
+    district = (request.GET.get("in_district") or "").strip()
     return {"period": period[:20], "district": street == "district",
-            "street_id": int(street) if street.isdigit() else None, "street": street}
+            "street_id": int(street) if street.isdigit() else None, "street": street,
+            "district_id": int(district) if district.isdigit() else None, "in_district": district[:12]}
 
 
 def _render_list(request, *, form=None, error="", status=200):
     user = request.user
     chosen = _filters(request)
     rows = selectors.bulletin_list(user=user, period=chosen["period"], street_id=chosen["street_id"],
-                                   district=chosen["district"])
+                                   district=chosen["district"], district_id=chosen["district_id"])
+    several = selectors.several_districts()
     context = {
         "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
         "chosen": chosen, "periods": recent_periods(),
@@ -45,6 +48,10 @@ def _render_list(request, *, form=None, error="", status=200):
         "make_streets": selectors.streets_to_make(user),
         "may_make": may(user, policy.BULLETIN_MAKE),
         "may_make_district": selectors.may_make_district(user),
+        "several_districts": several,
+        # the city bureau (and an administrator of the installation) chooses the district; others make their own
+        "make_districts": selectors.districts_to_choose(user),
+        "read_districts": selectors.districts_to_choose(user),
         "form": form or BulletinForm(), "error": error,
     }
     return render(request, "bulletins/list.html", context, status=status)
@@ -67,7 +74,8 @@ def bulletin_make(request):
         return _render_list(request, form=form, status=400)
     try:
         bulletin = services.bulletin_request(actor=request.user, period=form.cleaned_data["period"],
-                                             street=form.cleaned_data["street"])
+                                             street=form.cleaned_data["street"],
+                                             district=form.cleaned_data["district"])
     except ApplicationError as exc:
         return _render_list(request, form=form, error=message_for_reader(exc), status=400)
     bulletin.refresh_from_db()
@@ -86,7 +94,8 @@ def bulletin_row(request, pk):
     if not may(request.user, policy.BULLETIN_LIST):
         raise PermissionDenied
     bulletin = selectors.bulletin_get(user=request.user, pk=pk)
-    return render(request, "bulletins/_row.html", {"b": bulletin})
+    return render(request, "bulletins/_row.html", {"b": bulletin,
+                                                   "several_districts": selectors.several_districts()})
 
 
 def _download(request, pk, field: str, content_type: str, suffix: str):

@@ -155,12 +155,20 @@ def format_number(pattern: str, year: int, seq: int) -> str:
         raise ApplicationError(f"文号格式有误：{exc}", f"bad number pattern: {exc}") from exc
 
 
+def numbering_district(case: EnforcementCase | None):
+    """The district whose own numbers a case's documents carry: the case's district when it has a 文号简称
+    (registry.District.document_prefix), else None — the installation's templates, whose one sequence every
+    district printing them shares (numbers printed alike must never collide)."""
+    district = case.street.district if case is not None and case.street_id else None
+    return district if district is not None and district.document_prefix else None
+
+
 def template_for(kind: str, case: EnforcementCase | None = None) -> tuple[str, str]:
     """(number pattern, issuer) of a kind: the case's district's own when it has a 文号简称, else the
-    administrator's template, or the built-in default. Districts share the (kind, year) sequence, so their numbers
-    differ by the prefix and never collide (a district's numbers are not consecutive when another issues too)."""
-    district = case.street.district if case is not None and case.street_id else None
-    if district is not None and district.document_prefix:
+    administrator's template, or the built-in default. Each district with its own 文号简称 has its own sequence per
+    (kind, year), so its numbers start at 1 and run on consecutively (DocumentSequence.district)."""
+    district = numbering_district(case)
+    if district is not None:
         pattern = f"{district.document_prefix}{DISTRICT_WORDS[kind]}〔{{year}}〕第{{seq}}号"
         return pattern, district.bureau_name or f"上海市{district.name}城市管理行政执法局"
     template = DocumentTemplate.objects.filter(kind=kind).first()
@@ -169,18 +177,21 @@ def template_for(kind: str, case: EnforcementCase | None = None) -> tuple[str, s
     return template.number_pattern or DEFAULT_PATTERNS[kind], template.issuer or DEFAULT_ISSUER
 
 
-def _reserve_seq(kind: str, year: int) -> int:
-    """The next number of (kind, year), taken under a row lock held until the caller's transaction ends."""
-    row = DocumentSequence.objects.select_for_update().filter(kind=kind, year=year).first()
+def _reserve_seq(kind: str, year: int, district=None) -> int:
+    """The next number of (kind, year) in `district`'s sequence (None: the templates'), taken under a row lock
+    held until the caller's transaction ends."""
+    sequences = DocumentSequence.objects.select_for_update().filter(kind=kind, year=year, district=district)
+    row = sequences.first()
     if row is None:
         try:
             with transaction.atomic():
-                DocumentSequence.objects.create(kind=kind, year=year, last=0)
+                DocumentSequence.objects.create(kind=kind, year=year, district=district, last=0)
         except IntegrityError:
             pass  # another issue created the row first; its lock is taken just below
-        row = DocumentSequence.objects.select_for_update().get(kind=kind, year=year)
+        row = sequences.get()
     # Never behind a number already issued (rows entered or edited by hand included).
-    issued = Document.objects.filter(kind=kind, year=year).aggregate(top=Max("seq"))["top"] or 0
+    issued = (Document.objects.filter(kind=kind, year=year, district=district)
+              .aggregate(top=Max("seq"))["top"] or 0)
     row.last = max(row.last, issued) + 1
     row.save(update_fields=["last"])
     return row.last
@@ -1367,13 +1378,14 @@ def document_issue(*, case, kind: str, actor, extra: dict | None = None, issued_
     issued_on = issued_on or _today()
     pattern, issuer = template_for(kind, case)
     validate_pattern(pattern)
-    seq = _reserve_seq(kind, issued_on.year)
+    district = numbering_district(case)
+    seq = _reserve_seq(kind, issued_on.year, district)
     number = format_number(pattern, issued_on.year, seq)
     content, attaches = compose(case=case, kind=kind, actor=actor, number=number, issuer=issuer,
                                 issued_on=issued_on, extra=extra)
     _confirm_basis(content, kind, extra, by_move)
     data = build_docx(content)
-    document = Document(case=case, kind=kind, number=number, year=issued_on.year, seq=seq,
+    document = Document(case=case, kind=kind, number=number, year=issued_on.year, seq=seq, district=district,
                         sha256=hashlib.sha256(data).hexdigest(), issued_by=actor)
     stored = ""
     try:

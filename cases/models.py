@@ -164,17 +164,30 @@ class Evidence(models.Model):
 
 
 class DocumentSequence(models.Model):
-    """The last number issued per document kind and year; a number is never reused."""
+    """The last number issued per document kind, year and numbering district; a number is never reused.
+
+    `district`: the district whose own 文号简称 (registry.District.document_prefix) prints the numbers, each
+    counting from 1; NULL: the installation's templates (DocumentTemplate: its first district, or a case of no
+    district), whose numbers are shared by every district printing them (cases.documents.numbering_district)."""
 
     kind = models.CharField(max_length=20, choices=DocumentKind.choices)
     year = models.PositiveSmallIntegerField()
+    district = models.ForeignKey("registry.District", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("区"))
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "year"], name="document_sequence_unique")]
+        # Two partial constraints: NULL is never equal to NULL in a plain unique constraint (SQLite and
+        # PostgreSQL alike), and SQLite has no NULLS NOT DISTINCT.
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "district"], condition=Q(district__isnull=False),
+                                    name="document_sequence_unique_district"),
+            models.UniqueConstraint(fields=["kind", "year"], condition=Q(district__isnull=True),
+                                    name="document_sequence_unique"),
+        ]
 
     def __str__(self):
-        return f"{self.kind} {self.year}: {self.last}"
+        return f"{self.kind} {self.year}{' ' + str(self.district_id) if self.district_id else ''}: {self.last}"
 
 
 class DocumentTemplate(models.Model):
@@ -205,13 +218,21 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("制作人"))
     issued_at = models.DateTimeField(_("制作时间"), auto_now_add=True)
+    # The sequence the number was taken from (DocumentSequence.district): NULL for the installation's templates.
+    district = models.ForeignKey("registry.District", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+", verbose_name=_("编号所属区"))
     objects = RestrictedManager()
 
     class Meta:
         verbose_name = _("执法文书")
         verbose_name_plural = _("执法文书")
         ordering = ["issued_at"]
-        constraints = [models.UniqueConstraint(fields=["kind", "year", "seq"], name="document_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "seq", "district"], condition=Q(district__isnull=False),
+                                    name="document_number_unique_district"),
+            models.UniqueConstraint(fields=["kind", "year", "seq"], condition=Q(district__isnull=True),
+                                    name="document_number_unique"),
+        ]
 
     def __str__(self):
         return self.number

@@ -795,10 +795,11 @@ def load_complaints(*, tally, progress=None, orders: int = YEAR_ORDERS, patrols:
     from django.utils import timezone
 
     from accounts.models import User
+    from demo.district import DISTRICT
     from intake import services
     from intake.choices import Channel
     from intake.models import Complaint
-    from registry.models import Community
+    from registry.models import Community, District
 
     existing = Complaint.objects.count()
     if existing:
@@ -813,6 +814,8 @@ def load_complaints(*, tally, progress=None, orders: int = YEAR_ORDERS, patrols:
         path = write_csv(Path(folder) / "12345工单-演示.csv", rows)
         report = services.import_hotline(
             path=path, actor=None, file_name=path.name,
+            # Putuo's orders (another district loaded first, e.g. a restored database, would need it named)
+            district=District.objects.filter(name=DISTRICT["name"]).first() if District.objects.count() > 1 else None,
             progress=(lambda chunks: progress(chunks, "12345工单 hotline")) if progress else None)
     for _ in range(report.created):
         tally.add(KIND, "created")

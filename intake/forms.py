@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import BusinessDateTimeField, MultipleFileField
 from intake.choices import Channel, HotlineResult, Satisfaction
-from registry.models import Community, Department, Street, ViolationType
+from registry.models import Community, Department, District, Street, ViolationType
 
 
 class ComplaintForm(forms.Form):
@@ -75,6 +75,18 @@ class MarkDuplicateForm(forms.Form):
 
 class HotlineUploadForm(forms.Form):
     file = forms.FileField(label=_("12345工单文件（CSV 或 XLSX）"))
+    # Asked only of a user whose scope spans several districts (an administrator of the installation): the
+    # district whose communities the orders are matched to. A district's user imports into their own.
+    district = forms.ModelChoiceField(label=_("工单所属的区"), queryset=None, required=False,
+                                      empty_label=_("请选择区"))
+
+    def __init__(self, *args, choose_district: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choose_district:
+            self.fields["district"].queryset = District.objects.order_by("pk")
+            self.fields["district"].required = True
+        else:
+            del self.fields["district"]
 
 
 # --- 派单纠错: 退单, 改派街镇, 改派部门 (intake.dispatch) ---------------------------------------------

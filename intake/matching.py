@@ -145,15 +145,26 @@ class CommunityIndex:
                          if self.roads else None)
 
     @classmethod
-    def build(cls) -> "CommunityIndex":
+    def build(cls, district=None) -> "CommunityIndex":
+        """Every community of the installation, or of `district` only (a 12345 file of one district of several:
+        a road two districts share is matched in that district's communities, and a text naming another
+        district is not ours)."""
         from registry.models import Community, CommunityAddress, CommunityAlias, District, Street
 
+        communities, addresses = Community.objects.all(), CommunityAddress.objects.all()
+        aliases, streets, districts = CommunityAlias.objects.all(), Street.objects.all(), District.objects.all()
+        if district is not None:
+            district_id = getattr(district, "pk", district)
+            communities = communities.filter(street__district_id=district_id)
+            addresses = addresses.filter(community__street__district_id=district_id)
+            aliases = aliases.filter(community__street__district_id=district_id)
+            streets, districts = streets.filter(district_id=district_id), districts.filter(pk=district_id)
         return cls(
-            communities=list(Community.objects.values("id", "name", "street_id")),
-            addresses=list(CommunityAddress.objects.values("community_id", "road", "unit", "number_from", "number_to")),
-            aliases=list(CommunityAlias.objects.values("community_id", "name")),
-            streets=list(Street.objects.values("id", "name", "short_name")),
-            districts=list(District.objects.values_list("name", flat=True)) or ["普陀区"],
+            communities=list(communities.values("id", "name", "street_id")),
+            addresses=list(addresses.values("community_id", "road", "unit", "number_from", "number_to")),
+            aliases=list(aliases.values("community_id", "name")),
+            streets=list(streets.values("id", "name", "short_name")),
+            districts=list(districts.values_list("name", flat=True)) or ["普陀区"],
         )
 
     # --- matching -------------------------------------------------------------------------

@@ -21,6 +21,11 @@ class ImportBatch(TimeStampedModel):
     file_name = models.CharField(_("文件名"), max_length=255)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     verbose_name=_("导入人"))
+    # The district the file was imported into (services.import_district): its orders were matched in its
+    # communities only, and an order matched to none is that district's to place (accounts.scope). NULL: an
+    # installation of one district, or a file from before districts.
+    district = models.ForeignKey("registry.District", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="import_batches", verbose_name=_("所属区"))
     rows = models.PositiveIntegerField(_("行数"), default=0)
     created = models.PositiveIntegerField(_("新增"), default=0)
     skipped = models.PositiveIntegerField(_("已存在"), default=0)

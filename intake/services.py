@@ -16,7 +16,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
-from accounts import policy
+from accounts import policy, scope
 from accounts.messages import stored, text, typed
 from core import dates
 from core.busy import retry_when_busy
@@ -47,7 +47,7 @@ from intake.hotline_import import (
 from intake.matching import CommunityIndex
 from intake.models import Complaint, ComplaintPhoto, ComplaintTransition, Correction, ImportBatch
 from intake.selectors import type_labels
-from registry.models import Community, Department, ViolationType
+from registry.models import Community, Department, District, ViolationType
 
 HOTLINE_COLUMNS = {
     "ticket_no": ["工单编号", "12345工单编号", "工单号"],
@@ -66,14 +66,15 @@ MAX_CONTENT = 5000
 class Context:
     """What classifying, matching and de-duplicating need, loaded once per import or request."""
 
-    def __init__(self, *, since: datetime | None = None, lazy_dedup: bool = True):
+    def __init__(self, *, since: datetime | None = None, lazy_dedup: bool = True, district=None):
         """`lazy_dedup`: read the de-duplication index only for the (community, matter) slots asked about, when first
         asked (an import names a chunk's at once); False reads every slot at once (a caller that receives
-        thousands of complaints one by one into a young district, as the demo does)."""
+        thousands of complaints one by one into a young district, as the demo does). `district`: match in its
+        communities only."""
         from intake.classifier import get_classifier
 
         self.classifier = get_classifier()
-        self.index = CommunityIndex.build()
+        self.index = CommunityIndex.build(district)
         self.dedup = DedupIndex.build(since=since, lazy=lazy_dedup)
         self.types = {t.code: t for t in ViolationType.objects.select_related("department")}
         self.departments = {d.code: d for d in Department.objects.all()}
@@ -457,8 +458,38 @@ HELPER_MIN_ROWS = 3 * CHUNK  # from this many new orders on, a helper process de
 LAZY_DEDUP_MAX_ROWS = HELPER_MIN_ROWS
 
 
+def import_district(actor, district=None) -> District | None:
+    """The district a 12345 file is imported into: its streets, communities and addresses are the only ones its
+    orders are matched to. A district's user imports into their own district (naming another is refused); a user
+    whose scope spans several districts (an administrator of the installation) and the command (`actor` None)
+    must name it while the installation holds several; with one district nothing is asked (None: every community,
+    as before districts)."""
+    several = District.objects.count() > 1
+    own = scope.district_streets(actor) if actor is not None else None
+    if own is not None:  # placed in a district (only while there are several)
+        mine = District.objects.filter(streets__in=own).order_by("pk").first() if own else None
+        if mine is None:
+            raise ApplicationError("您的账号未归属任何区，不能导入工单",
+                                   "your account belongs to no district: it cannot import")
+        if district is not None and district.pk != mine.pk:
+            raise ApplicationError(f"只能导入本区（{mine.name}）的工单", f"you may import into your own district "
+                                   f"({mine.name}) only")
+        return mine
+    if district is None and several:
+        known = "、".join(District.objects.order_by("pk").values_list("name", flat=True))
+        raise ApplicationError(f"有多个区（{known}），请指定工单所属的区（命令行用 --district），未导入任何工单",
+                               "several districts share the installation: name the file's district (--district); "
+                               "nothing was imported")
+    return district
+
+
+def import_asks_district(actor) -> bool:
+    """Whether the import page asks which district (import_district): for a user whose scope spans several."""
+    return scope.district_streets(actor) is None and District.objects.count() > 1
+
+
 def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable] | None = None,
-                   file_name: str | None = None) -> HotlineReport:
+                   file_name: str | None = None, district=None) -> HotlineReport:
     """Import a 12345 work-order file: idempotent by work-order number; every bad row reported with
     its line and reason and stored not at all; the good rows classified, matched, routed, de-duplicated.
 
@@ -466,9 +497,11 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
     own text decides is made ahead, in a helper process for a large file (hotline_import.Ahead).
 
     `actor`: the user importing (the upload page), who must be allowed policy.COMPLAINT_IMPORT; None for the
-    platform itself (the command, the demo; check_may)."""
+    platform itself (the command, the demo; check_may). `district`: whose streets and communities the orders are
+    matched in (import_district: required while the installation holds several, a district user's own)."""
     if actor is not None:
         check_may(actor, policy.COMPLAINT_IMPORT)
+    district = import_district(actor, district)
     report = HotlineReport()
     orders: list[_Order] = []
     first_seen: dict[str, int] = {}
@@ -504,11 +537,11 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
     fresh.sort(key=attrgetter("received_at"))  # repeats and duplicates follow time
 
     batch = ImportBatch.objects.create(channel=Channel.HOTLINE, file_name=file_name or str(path)[-255:],
-                                       imported_by=actor, rows=report.rows)
+                                       imported_by=actor, rows=report.rows, district=district)
     report.batch_id = batch.pk
     try:
         if fresh:
-            _import_orders(fresh, report, batch, actor, progress)
+            _import_orders(fresh, report, batch, actor, progress, district)
     finally:  # also when a chunk failed: the batch tells what was written before
         batch.created, batch.skipped, batch.rejected = report.created, report.skipped, len(report.errors)
         batch.errors = [{"line": e.line, "reason": e.reason} for e in report.errors[:1000]]
@@ -518,8 +551,9 @@ def import_hotline(*, path, actor=None, progress: Callable[[Iterable], Iterable]
     return report
 
 
-def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatch, actor, progress) -> None:
-    ctx = Context(since=fresh[0].received_at, lazy_dedup=len(fresh) < LAZY_DEDUP_MAX_ROWS)
+def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatch, actor, progress,
+                   district=None) -> None:
+    ctx = Context(since=fresh[0].received_at, lazy_dedup=len(fresh) < LAZY_DEDUP_MAX_ROWS, district=district)
     dedup = ctx.dedup
     streets = {sid: s["name"] for sid, s in ctx.index.streets.items()}
     now = timezone.now()

@@ -414,10 +414,12 @@ def property_report(request):
 def import_hotline(request):
     if not may(request.user, policy.COMPLAINT_IMPORT):
         raise PermissionDenied
-    form = HotlineUploadForm(request.POST or None, request.FILES or None)
+    form = HotlineUploadForm(request.POST or None, request.FILES or None,
+                             choose_district=services.import_asks_district(request.user))
     report = None
     if request.method == "POST" and form.is_valid():
-        report = run_table_import(form, functools.partial(services.import_hotline, actor=request.user))
+        report = run_table_import(form, functools.partial(services.import_hotline, actor=request.user,
+                                                          district=form.cleaned_data.get("district")))
     return render(request, "intake/import.html", {
         "form": form, "report": report, "batches": selectors.batch_list(user=request.user)})
 

@@ -1,6 +1,8 @@
-"""`bulletin --period P [--street NAME] --out FILE.docx`: the bulletin (通报) of a month (YYYY-MM) or a quarter
-(YYYY-Qn), district-wide or for one street, and the same tables as FILE.xlsx beside it (CONTRACTS.md).
-Exit 0 on success; a bad period, an unknown street or an unwritable path print the reason and exit 1."""
+"""`bulletin --period P [--street NAME] [--district NAME] --out FILE.docx`: the bulletin (通报) of a month (YYYY-MM)
+or a quarter (YYYY-Qn), district-wide or for one street, and the same tables as FILE.xlsx beside it (CONTRACTS.md).
+`--district` (name or code) is needed when the installation holds several districts and no --street is given (and
+for a street name two districts share). Exit 0 on success; a bad period, an unknown street or district, a missing
+--district or an unwritable path print the reason (中文 / English) and exit 1."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,12 +17,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--period", required=True, help="YYYY-MM (month) or YYYY-Qn (quarter)")
         parser.add_argument("--street", default="", help="a street's name (default: the whole district)")
+        parser.add_argument("--district", default="",
+                            help="the district (name or code) of a district-wide bulletin, when several share the "
+                                 "installation / 通报所属的区（名称或区划代码）")
         parser.add_argument("--out", required=True, help="FILE.docx; FILE.xlsx is written beside it")
 
-    def handle(self, *args, period, street, out, **options):
+    def handle(self, *args, period, street, out, district="", **options):
         started = time.monotonic()
         try:
-            docx_path, xlsx_path = services.write_files(period=period, street_name=street, out=out)
+            docx_path, xlsx_path = services.write_files(period=period, street_name=street, district_name=district,
+                                                        out=out)
         except ApplicationError as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:

@@ -1,8 +1,11 @@
-"""import_hotline FILE — 12345 work orders (CONTRACTS.md): each row classified, matched, routed and
-de-duplicated; idempotent by work-order number. Exit 0 when every row imported (or was imported
-before), 1 when some rows were rejected (the good rows are kept), 2 when the file cannot be read or the
-import could not finish (e.g. its helper process failed: the chunks written before stay, and running the
-command again on the same file imports the rest)."""
+"""import_hotline FILE [--district NAME] — 12345 work orders (CONTRACTS.md): each row classified, matched, routed
+and de-duplicated; idempotent by work-order number. `--district` (name or code): the district the file belongs to,
+whose streets, communities and addresses alone its orders are matched to; required while the installation holds
+several districts (without it nothing is imported, exit 2), not needed with one.
+Exit 0 when every row imported (or was imported before), 1 when some rows were rejected (the good rows are kept),
+2 when the file cannot be read, the district is missing or unknown, or the import could not finish (e.g. its
+helper process failed: the chunks written before stay, and running the command again on the same file imports the
+rest)."""
 import sys
 import time
 
@@ -13,6 +16,7 @@ from tqdm import tqdm
 from core.errors import ApplicationError
 from intake import services
 from intake.selectors import type_labels
+from registry.services import district_named
 
 
 class Command(BaseCommand):
@@ -20,15 +24,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file")
+        parser.add_argument("--district", default="",
+                            help="the district (name or code) the file belongs to, required when several share the "
+                                 "installation / 工单所属的区（名称或区划代码），有多个区时必填")
 
-    def handle(self, *args, file, verbosity=1, **options):
+    def handle(self, *args, file, verbosity=1, district="", **options):
         started = time.perf_counter()
 
         def progress(chunks):
             return tqdm(chunks, desc="导入工单 importing", unit="千行", disable=verbosity < 1, file=sys.stderr)
 
         try:
-            report = services.import_hotline(path=file, progress=progress)
+            report = services.import_hotline(path=file, progress=progress,
+                                             district=district_named(district) if district else None)
         except ApplicationError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         elapsed = time.perf_counter() - started
