@@ -8,7 +8,8 @@ and referrals, is inserted by one INSERT … SELECT per table over generate_seri
 k × the table's id stride, foreign keys to copied tables shifted the same way, every date and time moved
 k × STEP days into the past, where STEP spreads the copies over YEARS so the newest copy is the demo
 itself and the oldest lies YEARS back. Durations inside a copy (deadlines, replies, moves) stay as the
-demo has them. What was still open in the demo is closed in every copy older than 60 days, as it would be.
+demo has them. What was still open in the demo is closed in every copy older than 60 days, as it would be
+(complaints, cases, and referrals waiting for a department's answer).
 Unique numbers are rewritten (12345 order numbers get "-k", case numbers AJ{year}-{seq} per year).
 
 Copies already present are kept: run with --target 200000, time, then --target 1000000, and so on; each
@@ -27,6 +28,7 @@ import time
 import psycopg
 
 OPEN_COMPLAINT = ("NEW", "ROUTED", "REFERRED", "IN_CASE")
+PENDING_REFERRAL = ("SENT", "SIGNED")
 CLOSED_CASE = ("CLOSED", "REFERRED")  # cases.choices.TERMINAL: every other state (the procedure's too) is open
 KEEP_OPEN_DAYS = 60
 
@@ -91,6 +93,13 @@ def expression(table, name, kind, fks, strides, step_days) -> str:
         return f"t.{name} + g.k * {strides[target]}"
     if target in NULLED_TARGETS:
         return "NULL"
+    old = f"g.k * {step_days} > {KEEP_OPEN_DAYS}"
+    if table == "cases_referral" and name == "status":  # answered long ago, as its complaint and case are closed
+        return f"case when t.status in {PENDING_REFERRAL} and {old} then 'ANSWERED' else t.status end"
+    if table == "cases_referral" and name == "answered_at":
+        return (f"case when t.status in {PENDING_REFERRAL} and {old} "
+                f"then t.created_at - make_interval(days => {shift}) + interval '5 days' "
+                f"else t.answered_at - make_interval(days => {shift}) end")
     if kind.startswith("timestamp"):
         return f"t.{name} - make_interval(days => {shift})"
     if kind == "date":

@@ -68,7 +68,9 @@ class EnforcementCase(TimeStampedModel):
         verbose_name = _("执法案件")
         verbose_name_plural = _("执法案件")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "state_due"]), models.Index(fields=["street", "state"])]
+        indexes = [models.Index(fields=["state", "state_due"]), models.Index(fields=["street", "state"]),
+                   # the case list's officer choices: "does officer X have a case in these streets" is two seeks
+                   models.Index(fields=["officer", "street"], name="case_officer_street_idx")]
 
     def __str__(self):
         return self.number
@@ -401,6 +403,9 @@ class Referral(TimeStampedModel):
         verbose_name = _("移交")
         verbose_name_plural = _("移交")
         ordering = ["-created_at"]
+        # a department's inbox: what still waits for it, by 反馈期限 (the answered years stay out of the index)
+        indexes = [models.Index(fields=["department", "due"], name="referral_waiting_idx",
+                                condition=models.Q(status__in=["SENT", "SIGNED"]))]
 
     def __str__(self):
         return f"移交{self.department} #{self.pk}"

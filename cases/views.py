@@ -570,14 +570,14 @@ def _inbox_context(request, *, show="pending", bound_pk=None, forms=None, error=
     if show == "pending":
         referrals_qs = referrals_qs.filter(status__in=selectors.PENDING_REFERRAL)
     elif show == "overdue":
-        referrals_qs = referrals_qs.filter(is_overdue=True)
+        referrals_qs = referrals_qs.filter(selectors.referral_overdue_q())
     page = page_of(referrals_qs, request, PAGE_SIZE)
     for referral in page:
         _attach(referral, forms if referral.pk == bound_pk else None, error if referral.pk == bound_pk else "",
                 done if referral.pk == bound_pk else "")
     return {
         "page": page, "show": show, "query": f"show={show}",
-        "overdue_total": selectors.inbox(user=request.user).filter(is_overdue=True).count(),
+        "overdue_total": selectors.inbox(user=request.user).filter(selectors.referral_overdue_q()).count(),
     }
 
 

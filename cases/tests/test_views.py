@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import referrals, services
+from cases import referrals, selectors, services
 from cases.choices import CaseState, ReferralStatus, SupervisionStatus
 from cases.models import EnforcementCase, Referral, SupervisionOrder
 from core import calendar
@@ -566,6 +566,21 @@ def test_overdue_referrals_are_highlighted_and_reach_the_board(client, world, in
     client.force_login(world.alice)
     board = client.get(reverse("cases:board")).content.decode()
     assert "群租疑似，请核查" in board
+
+
+def test_the_overdue_tab_and_count_hold_waiting_referrals_past_due_only(client, world, inbox_referrals):
+    """The inbox filters 超期 on the columns (the partial index of waiting referrals), as the row's flag says."""
+    mine, _ = inbox_referrals
+    Referral.objects.filter(pk=mine.pk).update(due=timezone.localdate() - timedelta(days=1))
+    client.force_login(world.hana)
+    response = client.get(reverse("cases:inbox"), {"show": "overdue"})
+    assert response.context["overdue_total"] == 1
+    assert [r.pk for r in response.context["page"]] == [mine.pk]
+    assert selectors.inbox_summary(user=world.hana)["overdue"] == 1
+    Referral.objects.filter(pk=mine.pk).update(status=ReferralStatus.ANSWERED)  # answered late: no longer waiting
+    response = client.get(reverse("cases:inbox"), {"show": "overdue"})
+    assert response.context["overdue_total"] == 0 and not list(response.context["page"])
+    assert selectors.inbox_summary(user=world.hana)["overdue"] == 0
 
 
 # --- opening a case from the complaint page -----------------------------------------------------
