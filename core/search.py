@@ -57,6 +57,14 @@ def grams_query(word: str) -> str:
     return " & ".join(_quoted(word[i:i + 2]) for i in range(len(word) - 1))
 
 
+def exact_by_grams(word: str) -> bool:
+    """Whether the pair column alone answers "does a field contain `word`": for one character (every character
+    begins a pair: the text is padded with a space) and for two (the word is its one pair; fields are joined by a
+    space, so no pair spans two fields with a word's two characters). Longer words need the LIKE: their pairs may
+    lie apart."""
+    return len(word) <= 2 and not any(ch.isspace() for ch in word)
+
+
 def uses_grams() -> bool:
     return connection.vendor == "postgresql"
 
@@ -79,7 +87,12 @@ def matching(model, word: str, fields: tuple[str, ...], *, trigram: tuple[str, .
     for field in fields:
         like |= Q(**{f"{field}__icontains": word})
     if uses_grams():
-        like = grams_match(model._meta.db_table, word) & like
+        if exact_by_grams(word):
+            # no LIKE to confirm: PostgreSQL would estimate its selectivity at next to nothing and, for a word in
+            # 60,000 of 700,000 cases, sort all 60,000 instead of walking the list's order index (1.7 s vs 0.1 s)
+            like = grams_match(model._meta.db_table, word)
+        else:
+            like = grams_match(model._meta.db_table, word) & like
     for field in trigram:
         if word.isascii() or not uses_grams():
             like |= Q(**{f"{field}__icontains": word})

@@ -26,6 +26,9 @@ def _found(client, world, query) -> set[str]:
     ("兰溪路", {"楼道飞线充电", "有人搭建阳光房"}),  # the place
     ("金沙江", {"有人搭建阳光房"}),
     ("楼道飞线充电兰溪", set()),               # not across the summary and the place
+    ("电兰", set()),                          # two characters, the pair column alone: not across either
+    ("房金", set()),
+    ("飞线", {"楼道飞线充电"}),                # two characters: answered by the pair column alone
 ])
 def test_search_finds_parts_of_the_summary_and_place(client, world, cases_, query, expected):  # noqa: F811
     assert _found(client, world, query) == expected
