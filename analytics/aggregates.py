@@ -8,8 +8,9 @@ whenever one of its complaints may have changed, so the table never drifts by in
   days those complaints were received on are rebuilt;
 - anything else that writes in bulk (QuerySet.update, the demo's back-dating) must rebuild: `manage.py
   rebuild_aggregates [--start --end]` or `rebuild(start, end)`; seed_demo runs it as its last step.
-MonthlyComplaintCount (每月诉件统计) follows the daily cells: every daily recount recounts its month's cell from
-that month's days, and `rebuild(start, end)` rebuilds the months touching start…end from the daily counts.
+MonthlyComplaintCount (每月诉件统计: month × street × type × resident) follows the daily cells: every daily
+recount recounts its month's cell from that month's days, and `rebuild(start, end)` rebuilds the months touching
+start…end from the daily counts.
 
 CaseStageExit (案件阶段办理记录) holds cases.indicators.stage_exits of every case; a case's rows are recomputed from
 its transitions (never patched) whenever an input of that rule may have changed, in the same transaction:
@@ -75,15 +76,14 @@ def recount(cell: tuple) -> None:
     n = Complaint.objects.filter(received_at__gte=low, received_at__lt=high, **where).count()
     if n:
         DailyComplaintCount.objects.create(day=day, resident=channel in RESIDENT, count=n, **where)
-    recount_month(day, street_id, community_id, channel in RESIDENT)
+    recount_month(day, street_id, type_id, channel in RESIDENT)
 
 
-def recount_month(day: date, street_id, community_id, resident: bool) -> None:
-    """The month's cell of MonthlyComplaintCount from that month's daily cells (at most 31 days × types × channels
-    of one community)."""
+def recount_month(day: date, street_id, type_id, resident: bool) -> None:
+    """The month's cell of MonthlyComplaintCount from that month's daily cells of the street and type."""
     first = day.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    where = {"street_id": street_id, "community_id": community_id, "resident": resident}
+    where = {"street_id": street_id, "violation_type_id": type_id, "resident": resident}
     MonthlyComplaintCount.objects.filter(month=first, **where).delete()
     n = (DailyComplaintCount.objects.filter(day__gte=first, day__lte=last, **where)
          .aggregate(n=Sum("count"))["n"])
@@ -97,10 +97,10 @@ def rebuild_months(start: date, end: date) -> int:
     last = (end.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     grouped = (DailyComplaintCount.objects.filter(day__gte=first, day__lte=last)
                .annotate(month=TruncMonth("day")).order_by()
-               .values("month", "street_id", "community_id", "resident").annotate(n=Sum("count")))
+               .values("month", "street_id", "violation_type_id", "resident").annotate(n=Sum("count")))
     MonthlyComplaintCount.objects.filter(month__gte=first, month__lte=last).delete()
     return len(MonthlyComplaintCount.objects.bulk_create(
-        [MonthlyComplaintCount(month=g["month"], street_id=g["street_id"], community_id=g["community_id"],
+        [MonthlyComplaintCount(month=g["month"], street_id=g["street_id"], violation_type_id=g["violation_type_id"],
                                resident=g["resident"], count=g["n"]) for g in grouped], batch_size=2000))
 
 

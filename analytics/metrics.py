@@ -611,10 +611,15 @@ def monthly_trend(user, start: date, end: date, street=None, community=None) -> 
     streets, community_id = _narrow(user, street, community)
     months = Period.between(start, end).months()
     whole = Period.between(months[0].start, months[-1].end)
-    # whole calendar months: the monthly cells (analytics.aggregates keeps them with the daily ones)
-    rows = (MonthlyComplaintCount.objects.filter(month__gte=whole.start, month__lte=whole.end, resident=True)
-            .filter(_where(streets, community_id)).order_by().values("month").annotate(n=Sum("count")))
-    per_month = {(r["month"].year, r["month"].month): r["n"] for r in rows}
+    if community_id is None:  # whole calendar months of streets: the monthly cells (kept with the daily ones)
+        rows = (MonthlyComplaintCount.objects.filter(month__gte=whole.start, month__lte=whole.end, resident=True)
+                .filter(_where(streets, None)).order_by().values("month").annotate(n=Sum("count")))
+        per_month = {(r["month"].year, r["month"].month): r["n"] for r in rows}
+    else:  # one community: its own daily cells (an index on community)
+        rows = (DailyComplaintCount.objects.filter(day__gte=whole.start, day__lte=whole.end, resident=True)
+                .filter(_where(streets, community_id)).order_by().values("day__year", "day__month")
+                .annotate(n=Sum("count")))
+        per_month = {(r["day__year"], r["day__month"]): r["n"] for r in rows}
     closing = _case_counts(streets, community_id, {f"m{i}": m for i, m in enumerate(months)},
                            ("due", "closed", "on_time"))
     if community_id is not None:
@@ -660,9 +665,14 @@ def by_type_per_month(user, months: list[Period], street=None, community=None) -
     `months`, from one grouped query: [{code: count}] in the order of `months`."""
     streets, community_id = _narrow(user, street, community)
     whole = Period.between(min(m.start for m in months), max(m.end for m in months))
-    rows = (DailyComplaintCount.objects.filter(day__gte=whole.start, day__lte=whole.end)
-            .filter(_where(streets, community_id)).order_by()
-            .values_list("day__year", "day__month", "violation_type__code").annotate(n=Sum("count")))
+    if community_id is None and all(m.start.day == 1 and (m.end + timedelta(days=1)).day == 1 for m in months):
+        rows = (MonthlyComplaintCount.objects.filter(month__gte=whole.start, month__lte=whole.end)
+                .filter(_where(streets, None)).order_by()
+                .values_list("month__year", "month__month", "violation_type__code").annotate(n=Sum("count")))
+    else:
+        rows = (DailyComplaintCount.objects.filter(day__gte=whole.start, day__lte=whole.end)
+                .filter(_where(streets, community_id)).order_by()
+                .values_list("day__year", "day__month", "violation_type__code").annotate(n=Sum("count")))
     found: dict[tuple, dict[str, int]] = {}
     for year, month, code, n in rows:
         found.setdefault((year, month), {})

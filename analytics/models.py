@@ -40,25 +40,26 @@ class DailyComplaintCount(models.Model):
 
 
 class MonthlyComplaintCount(models.Model):
-    """每月诉件统计: the daily counts summed per calendar month × street × community × resident-or-not, kept beside
-    them (analytics.aggregates: every recount of a day's cell recounts its month's) for the trends, which would
-    otherwise sum a year of daily cells (half a million at five million complaints) on every dashboard."""
+    """每月诉件统计: the daily counts summed per calendar month × street × violation type × resident-or-not, kept beside
+    them (analytics.aggregates: every recount of a day's cell recounts its month's) for the district's and streets'
+    twelve-month trend and type mix, which would otherwise sum a year of daily cells (half a million at five million
+    complaints) on every dashboard. A community's figures read its own daily cells (an index on community)."""
 
     month = models.DateField(_("月份"))  # the month's first day
     street = models.ForeignKey("registry.Street", null=True, blank=True, on_delete=models.CASCADE,
                                related_name="+", verbose_name=_("街镇"))
-    community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="+", verbose_name=_("小区"))
+    violation_type = models.ForeignKey("registry.ViolationType", null=True, blank=True, on_delete=models.CASCADE,
+                                       related_name="+", verbose_name=_("违法类型"))
     resident = models.BooleanField(_("计入投诉万人比"))
     count = models.PositiveIntegerField(_("件数"))
 
     class Meta:
         verbose_name = _("每月诉件统计")
         verbose_name_plural = _("每月诉件统计")
-        indexes = [models.Index(fields=["month", "street"]), models.Index(fields=["community", "month"])]
+        indexes = [models.Index(fields=["month", "street"])]
 
     def __str__(self):
-        return f"{self.month:%Y-%m} {self.street_id}/{self.community_id} {self.resident}: {self.count}"
+        return f"{self.month:%Y-%m} {self.street_id} {self.violation_type_id} {self.resident}: {self.count}"
 
 
 class CaseStageExit(models.Model):

@@ -183,11 +183,11 @@ def assert_months_follow_days():
     """Every monthly cell is its month's daily cells summed, and no month is missing or left over."""
     expected = {}
     for row in DailyComplaintCount.objects.all():
-        key = (row.day.replace(day=1), row.street_id, row.community_id, row.resident)
+        key = (row.day.replace(day=1), row.street_id, row.violation_type_id, row.resident)
         expected[key] = expected.get(key, 0) + row.count
     found = {}
     for row in MonthlyComplaintCount.objects.all():
-        key = (row.month, row.street_id, row.community_id, row.resident)
+        key = (row.month, row.street_id, row.violation_type_id, row.resident)
         assert key not in found, f"two rows for {key}"
         found[key] = row.count
     assert found == expected and found
@@ -201,8 +201,17 @@ def test_the_monthly_trend_reads_the_monthly_cells(complaints):
         code = f"{row.day:%Y-%m}"
         by_days[code] = by_days.get(code, 0) + row.count
     assert trend == {m: by_days.get(m, 0) for m in trend} and sum(trend.values()) > 0
-    MonthlyComplaintCount.objects.all().delete()  # the trend is the monthly table's: emptied, it shows nothing
+    months = Period.between(date(2026, 9, 1), date(2026, 12, 31)).months()
+    mix = metrics.by_type_per_month(w.alice, months)
+    assert sum(sum(m.values()) for m in mix) == sum(
+        DailyComplaintCount.objects.filter(day__gte=date(2026, 9, 1)).values_list("count", flat=True))
+    community_trend = metrics.monthly_trend(w.alice, date(2026, 9, 1), date(2026, 12, 31), community=w.caoyang_a)
+    MonthlyComplaintCount.objects.all().delete()  # district and street trends are the monthly table's
     assert sum(r["complaints"] for r in metrics.monthly_trend(w.alice, date(2026, 9, 1), date(2026, 12, 31))) == 0
+    assert not any(metrics.by_type_per_month(w.alice, months))
+    # a community's come from its own daily cells
+    assert metrics.monthly_trend(w.alice, date(2026, 9, 1), date(2026, 12, 31), community=w.caoyang_a) == \
+        community_trend and sum(r["complaints"] for r in community_trend) > 0
 
 
 def test_rebuild_puts_right_what_bulk_writes_bypassed(complaints):
