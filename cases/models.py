@@ -61,7 +61,11 @@ class EnforcementCase(TimeStampedModel):
     closing_reason = models.CharField(_("结案理由"), max_length=300, blank=True)
     reopened_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="reopenings", verbose_name=_("回潮关联案件"))
-    history = HistoricalRecords(excluded_fields=["version"])
+    # The history is read per case (its id, by history_date): the copies of the case's other indexes (number,
+    # type, place, officers, state, dates) would be written with every history row and read by nobody.
+    history = HistoricalRecords(excluded_fields=["version"],
+                                no_db_index=["number", "violation_type", "community", "street", "officer",
+                                             "co_officer", "state", "state_due", "referred_to", "reopened_from"])
     objects = RestrictedManager()
 
     class Meta:
