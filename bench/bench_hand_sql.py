@@ -58,9 +58,9 @@ def main():
     last_month_end = today.replace(day=1) - timezone.timedelta(days=1)
     month = Period.between(last_month_end.replace(day=1), last_month_end)
     year = Period.between(last_month_end.replace(month=1, day=1), last_month_end)
-    open_statuses = tuple(str(s) for s in OPEN_STATUSES)
-    open_states = tuple(str(s) for s in OPEN_STATES)
-    resident = tuple(sorted(str(c) for c in RESIDENT_CHANNELS))
+    open_statuses = list(str(s) for s in OPEN_STATUSES)
+    open_states = list(str(s) for s in OPEN_STATES)
+    resident = list(sorted(str(c) for c in RESIDENT_CHANNELS))
 
     def sql(statement, params=()):
         def run():
@@ -74,20 +74,20 @@ def main():
     figures = [
         ("诉件受理: 超期 count (lead)",
          lambda: intake_selectors.complaint_list(user=lead).filter(intake_selectors.overdue_q()).count(),
-         sql("select count(*) from intake_complaint c where c.status in %s and c.due_date is not null "
+         sql("select count(*) from intake_complaint c where c.status = any(%s) and c.due_date is not null "
              "and c.due_date < %s and not exists (select 1 from cases_hotlinereply r where r.complaint_id = c.id)",
              [open_statuses, today]),
          lambda rows: rows[0][0]),
         ("诉件受理: first page of the open queue (lead), ids",
          lambda: list(intake_selectors.complaint_list(user=lead).filter(status__in=OPEN_STATUSES)
                       .values_list("pk", flat=True)[:30]),
-         sql("select id from intake_complaint where status in %s "
+         sql("select id from intake_complaint where status = any(%s) "
              "order by confidence asc nulls first, received_at desc limit 30", [open_statuses]),
          lambda rows: [r[0] for r in rows]),
         ("案件办理: first page of open cases (lead), ids",
          lambda: list(case_selectors.case_list(user=lead).filter(state__in=OPEN_STATES)
                       .values_list("pk", flat=True)[:25]),
-         sql("select id from cases_enforcementcase where state in %s "
+         sql("select id from cases_enforcementcase where state = any(%s) "
              "order by state_due asc nulls last, created_at desc limit 25", [open_states]),
          lambda rows: [r[0] for r in rows]),
         ("移交收件箱: pending referrals (housing), count",
@@ -99,18 +99,18 @@ def main():
          lambda: sorted((r.unit_id, r.complaints) for r in metrics.complaints_per_10k(lead, month, by="street")
                         if r.unit_id is not None and r.complaints),
          sql("select street_id, count(*) from intake_complaint where received_at >= %s and received_at < %s "
-             "and channel in %s and street_id is not null group by street_id order by street_id",
+             "and channel = any(%s) and street_id is not null group by street_id order by street_id",
              [month_low, month_high, resident]),
          lambda rows: [tuple(r) for r in rows]),
         ("趋势: residents' complaints per month of the year (lead)",
          lambda: [row["complaints"] for row in metrics.monthly_trend(lead, year.start, year.end)],
          sql("select count(*) from intake_complaint where received_at >= %s and received_at < %s "
-             "and channel in %s group by date_trunc('month', received_at at time zone 'Asia/Shanghai') "
+             "and channel = any(%s) group by date_trunc('month', received_at at time zone 'Asia/Shanghai') "
              "order by 1 desc", [year_low, year_high, resident]),
          None),
     ]
     trend_sql = sql("select date_trunc('month', received_at at time zone 'Asia/Shanghai') m, count(*) "
-                    "from intake_complaint where received_at >= %s and received_at < %s and channel in %s "
+                    "from intake_complaint where received_at >= %s and received_at < %s and channel = any(%s) "
                     "group by m order by m", [year_low, year_high, resident])
     with connection.cursor() as cursor:
         cursor.execute("select reltuples::bigint from pg_class where relname = 'intake_complaint'")

@@ -76,29 +76,21 @@ class Complaint(TimeStampedModel):
     lng = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     # Where: matched from the free-text address
-    # Neither has an index of its own (each is written with every complaint): a community's complaints are read
-    # through complaint_slot_times (community, violation_type, received_at), a street's through
-    # complaint_street_queue_order (street, confidence, received_at; intake 0008), each beginning with it.
     community = models.ForeignKey("registry.Community", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="complaints", verbose_name=_("小区"), db_index=False)
+                                  related_name="complaints", verbose_name=_("小区"))
     street = models.ForeignKey("registry.Street", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="complaints", verbose_name=_("街镇"), db_index=False)
+                               related_name="complaints", verbose_name=_("街镇"))
     match_score = models.FloatField(_("地址匹配度"), null=True, blank=True)
     match_evidence = models.JSONField(_("地址匹配依据"), default=dict, blank=True)
     community_source = models.CharField(_("小区判定来源"), max_length=8, choices=DecisionSource.choices,
                                         default=DecisionSource.MODEL)
 
-    # What: the classifier's prediction, and the type staff confirmed. The predictions are shown, never looked up
-    # by (credit's prior report asks predicted_type only OR'd with violation_type, within one company's reports
-    # of one community): no index.
+    # What: the classifier's prediction, and the type staff confirmed
     predicted_type = models.ForeignKey("registry.ViolationType", null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="+", verbose_name=_("预测类型"), db_index=False)
+                                       related_name="+", verbose_name=_("预测类型"))
     predicted_department = models.ForeignKey("registry.Department", null=True, blank=True,
-                                             on_delete=models.PROTECT, related_name="+", verbose_name=_("预测部门"),
-                                             db_index=False)
-    # no index of its own: the queue's band filters (confidence < 0.5 …) and its order read complaint_queue_order
-    # (confidence NULLS FIRST, received_at DESC; intake 0008), which begins with it
-    confidence = models.FloatField(_("置信度"), null=True, blank=True)
+                                             on_delete=models.PROTECT, related_name="+", verbose_name=_("预测部门"))
+    confidence = models.FloatField(_("置信度"), null=True, blank=True, db_index=True)
     classification_evidence = models.JSONField(_("分类依据"), default=dict, blank=True)
     violation_type = models.ForeignKey("registry.ViolationType", null=True, blank=True, on_delete=models.PROTECT,
                                        related_name="complaints", verbose_name=_("违法类型"))
@@ -117,9 +109,8 @@ class Complaint(TimeStampedModel):
     repeat_count = models.PositiveIntegerField(_("90日重复投诉数"), default=1)
     needs_consultation = models.BooleanField(_("需会诊"), default=False, db_index=True)
 
-    # indexed by (status, confidence) below, which begins with it (and never searched with LIKE)
     status = models.CharField(_("状态"), max_length=12, choices=ComplaintStatus.choices,
-                              default=ComplaintStatus.NEW)
+                              default=ComplaintStatus.NEW, db_index=True)
     case = models.ForeignKey("cases.EnforcementCase", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="complaints", verbose_name=_("所属案件"))
     raw_row = models.JSONField(_("原始记录"), default=dict, blank=True)

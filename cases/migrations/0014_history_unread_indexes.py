@@ -42,7 +42,7 @@ def create(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_penalty_procedure'),
+        ('cases', '0013_list_indexes'),
         ('registry', '0006_fine_range_data'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
