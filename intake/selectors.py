@@ -1,6 +1,6 @@
 from datetime import date
 
-from django.db.models import Case, CharField, F, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from accounts.scope import can_see_personal, personal_view
 from core import calendar, search
 from intake import workflow
 from intake.choices import OPEN_STATUSES, CorrectionField
-from intake.models import Complaint, ComplaintTransition, ImportBatch
+from intake.models import Complaint, ComplaintTransition, HotlineReply, ImportBatch
 from registry.models import Community, Department, Street, ViolationType
 
 
@@ -28,7 +28,10 @@ OVERDUE, DUE_SOON = calendar.OVERDUE, calendar.DUE_SOON
 
 
 def waiting_q() -> Q:
-    return Q(status__in=OPEN_STATUSES, reply__isnull=True, due_date__isnull=False)
+    # NOT EXISTS, not the reverse relation's LEFT JOIN … IS NULL: at five million complaints PostgreSQL hashed all
+    # three million replies for the 超期 count (0.6 s) instead of probing the reply's unique index per open complaint
+    answered = HotlineReply.objects.filter(complaint_id=OuterRef("pk"))
+    return Q(status__in=OPEN_STATUSES, due_date__isnull=False) & ~Q(Exists(answered))
 
 
 def overdue_q(today: date | None = None) -> Q:
