@@ -138,8 +138,9 @@ class Complaint(TimeStampedModel):
                          name="complaint_slot_times"),
             models.Index(fields=["status", "confidence"]),
         ]
-        # Also, by migration (intake 0008 and 0012, per database: SQLite has no NULLS FIRST in an index but puts nulls first
-        # anyway): the queue's default order, district-wide and per street; the search's pair column (0007).
+        # Also, by migration (intake 0008 and 0012, per database: SQLite has no NULLS FIRST in an index but puts
+        # nulls first anyway): the queue's default order, district-wide and per street; a street's types and open
+        # due dates; the search's pair column (0007).
 
     def __str__(self):
         return self.external_no or f"#{self.pk}"

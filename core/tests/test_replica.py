@@ -123,7 +123,6 @@ def test_a_background_export_reads_its_rows_from_the_replica_and_writes_its_prog
 
     from core import export_jobs
     from core.models import ExportJob
-
     from intake import services
     from intake.choices import Channel
 
