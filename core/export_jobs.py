@@ -49,14 +49,14 @@ def _progress(job_id: int, done: int):
     ExportJob.objects.filter(pk=job_id).update(rows_done=done)
 
 
-def _write(job: ExportJob, job_id: int) -> None:
+def _write(job: ExportJob) -> None:
     """Count the rows, write the file with progress, store it on the job (not yet saved as done)."""
     kind = exports.kind_named(job.kind)
     export = kind.build(job.user, QueryDict(job.query))
     job.rows_total = export.count(None)
     job.save(update_fields=["rows_total"])
     with tempfile.TemporaryFile() as target:
-        objects = exports.counting(export.objects(), PROGRESS_EVERY, lambda n: _progress(job_id, n))
+        objects = exports.counting(export.objects(), PROGRESS_EVERY, lambda n: _progress(job.pk, n))
         if job.fmt == "xlsx":
             exports.write_xlsx(target, objects, export.columns, export.title)
         else:
@@ -78,7 +78,7 @@ def job_run(*, job_id: int) -> ExportJob:
         job.save(update_fields=["status"])
     try:
         with replica.reading():  # the count and the rows; progress and the job's row are writes: the primary
-            _write(job, job_id)
+            _write(job)
     except Exception as exc:  # noqa: BLE001 - kept on the row and shown on the page
         log.exception("export %s failed", job_id)
         if job.file.name:
