@@ -43,7 +43,8 @@ _OTHER_PLACE = re.compile(
 _DIRECTIONS = set("东南西北中")
 
 # A place given relative to a community or a door on the road: outside it (the shop next door, across the road).
-_RELATION = r"(?:斜?对面|斜?对过|马路对面|附近|周边|周围|后面|后头|背后|隔壁|旁边|边上|外面|外头|门外)"
+_RELATION = r"(?:斜?对面|斜?对过|斜?对门|对马路|马路对面|附近|周边|周围|后面|后头|背后|隔壁|旁边|边上|外面|外头|门外)"
+_NEAR_BEFORE_NAME = re.compile(r"(?:靠近|临近|毗邻|紧挨着?)$")
 _GATE = r"(?:门口|大门口?|[东南西北]门口?)?"
 _LINK = r"(?:的|那家|那个|这家)?"
 _OUTSIDE_AFTER_NAME = re.compile(rf"(?:小区|新村)?{_GATE}{_LINK}{_RELATION}")
@@ -51,8 +52,8 @@ _OUTSIDE_AFTER_DOOR = re.compile(rf"\d+(?:-\d+)?(弄|号)(?![楼室\d])(?:小区
 _OUTSIDE_AFTER_ESTATE = re.compile(rf"(?:小区|弄堂口?|弄口|大院){_GATE}{_LINK}{_RELATION}")
 # A name followed by these is a shop, hotel, market or stop named after the estate, not the estate.
 _SHOP_AFTER_NAME = re.compile(
-    r"(?:公寓式酒店|式酒店|大?酒店|宾馆|旅馆|饭店|菜场|菜市场|农贸市场|市场|超市|商场|广场|公交站|地铁站|车站|面馆|菜馆|浴室"
-    r"|商务楼|写字楼|[^\d门里内楼边旁对后附外小的，,。；;：:、]{0,2}店)"
+    r"(?:公寓式酒店|式酒店|大?酒店|宾馆|旅馆|饭店|饭馆|餐厅|茶楼|网吧|足浴|菜场|菜市场|农贸市场|市场|超市|商场|广场|公交站"
+    r"|地铁站|车站|加油站|面馆|菜馆|浴室|商务楼|写字楼|[^\d门里内楼边旁对后附外小的，,。；;：:、]{0,2}店)"
 )
 _ROAD_AFTER_NAME = re.compile(r"(?:[东西南北中]?路|大道|街(?!道))")
 # A name inside a longer estate name: a prefix (新嘉禾城, 东方海棠苑) or an estate word after it (金桂城花园,
@@ -65,8 +66,8 @@ _LOOKALIKE_AFTER = re.compile(
 # The caller's own address; the segment runs to the end of the clause or to where the matter starts.
 _RESIDENCE = re.compile(
     r"(?:(?:诉求人|来电人|来电者|反映人|投诉人)(?:家庭|居住)?(?:住址|地址)|家庭住址|居住地址|住址"
-    r"|(?:我|本人|来电人|诉求人|来电者|投诉人|阿拉)家?(?:住在|居住在|居住于|住|系|是)|家住在?)[:：为是在]?"
-    r"(?P<segment>.*?)(?=[，,。；;！!？?\n]|反映|投诉|举报|事发|问题|发生|$)"
+    r"|(?:我|本人|其|来电人|诉求人|来电者|投诉人|阿拉)家?(?:住在|居住在|居住于|住|系|是|为)|家住在?|[（(]住)[:：为是在]?"
+    r"(?P<segment>.*?)(?=[，,。；;！!？?）)\n]|反映|投诉|举报|事发|问题|发生|诉求|内容|来电|$)"
 )
 _NEXT_VILLAGE = re.compile(r"[一二三四五六七八九十]+村")
 
@@ -443,6 +444,8 @@ class CommunityIndex:
                 ids = ids | {None}
             if relation := _OUTSIDE_AFTER_NAME.match(after):
                 evidence["outside"] = name + relation.group(0)
+            elif near := _NEAR_BEFORE_NAME.search(text, 0, match.start()):
+                evidence["outside"] = near.group(0) + name
             village = _NEXT_VILLAGE.match(text, match.end()) if name.endswith("新村") else None
             if village:
                 # 铜川新村二村 is the second village of 铜川新村, not 铜川新村 itself.
