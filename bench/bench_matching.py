@@ -82,11 +82,30 @@ def texts(count: int, cases: list[dict]) -> list[str]:
     return out[:count]
 
 
+def score_file(index, path: Path) -> dict:
+    """Right, wrong community (another community than expected, or one where none was expected) and none (no
+    community where one was expected) on one case file."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        cases = list(csv.DictReader(f))
+    tally = {"right": 0, "wrong": 0, "none": 0}
+    for case in cases:
+        got = index.match(case["text"]).community
+        expected = case["expected_community"] or None
+        tally["right" if got == expected else "wrong" if got is not None else "none"] += 1
+    print(f"{path.name}: {len(cases)} cases; right {tally['right']} ({tally['right'] / len(cases):.1%}), "
+          f"wrong community {tally['wrong']}, none where one was expected {tally['none']}")
+    return tally
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--addresses", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--database", default=DEFAULT_DB)
+    parser.add_argument("--cases", action="append", default=[], metavar="CSV",
+                        help="also score this case file (text, expected_community, expected_street): right, wrong "
+                             "community, none where one was expected; repeatable")
+    parser.add_argument("--quality-only", action="store_true", help="skip the throughput runs")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -117,6 +136,10 @@ def main() -> None:
     print(f"cases: {len(cases)} ({negatives} expect no community); accuracy {right / len(cases):.2%}, "
           f"false matches {false / len(cases):.2%} ({false}), street right {streets_right}/{streets_checked}")
 
+    for path in args.cases:
+        score_file(index, Path(path))
+    if args.quality_only:
+        return
     batch = texts(args.addresses, cases)
     rates, matched = [], 0
     for _ in range(args.repeat):

@@ -11,7 +11,14 @@ No community is returned when:
 - the street/town written in the text is not the street of the community found;
 - a name is preceded by the short name of another street (长风海棠苑 while 海棠苑 is in 万里);
 - the road is not registered and is either a known road of its own (OTHER_ROADS: 新会路 is not a typo of
-  新村路) or one character away from several registered roads, or the differing character is a direction.
+  新村路) or one character away from several registered roads, or the differing character is a direction;
+- the place is given relative to a community or door that it lies outside of (…对面, 斜对过, 附近, 后面, 隔壁
+  the shop, 旁边, 外面); relative to a building or flat (3号楼后面, 602室隔壁) it stays inside;
+- a name is part of a shop's, hotel's or market's name (清涧四村菜场, 金沙苑酒店, …公寓式酒店), or of a
+  look-alike estate's (新嘉禾城, 东方海棠苑, 金桂城花园, 真如苑二村); part of a road's name (海棠城路) it is ignored.
+
+The caller's own address (诉求人住址…, 来电人系…居民, 我住…) is set aside when the text gives another place for the
+matter; a road written without 路 (兰溪273弄, 管弄51弄) is read as the registered road it shortens.
 """
 import re
 from collections import defaultdict
@@ -34,6 +41,34 @@ _OTHER_PLACE = re.compile(
     r"|^(?:中国)?(?!上海)[\u4e00-\u9fff]{2,3}市(?![场民容政面级区内])"
 )
 _DIRECTIONS = set("东南西北中")
+
+# A place given relative to a community or a door on the road: outside it (the shop next door, across the road).
+_RELATION = r"(?:斜?对面|斜?对过|斜?对门|对马路|马路对面|附近|周边|周围|后面|后头|背后|隔壁|旁边|边上|外面|外头|门外)"
+_NEAR_BEFORE_NAME = re.compile(r"(?:靠近|临近|毗邻|紧挨着?)$")
+_GATE = r"(?:门口|大门口?|[东南西北]门口?)?"
+_LINK = r"(?:的|那家|那个|这家)?"
+_OUTSIDE_AFTER_NAME = re.compile(rf"(?:小区|新村)?{_GATE}{_LINK}{_RELATION}")
+_OUTSIDE_AFTER_DOOR = re.compile(rf"\d+(?:-\d+)?(弄|号)(?![楼室\d])(?:小区|弄堂口?|弄口)?{_GATE}{_LINK}{_RELATION}")
+_OUTSIDE_AFTER_ESTATE = re.compile(rf"(?:小区|弄堂口?|弄口|大院){_GATE}{_LINK}{_RELATION}")
+# A name followed by these is a shop, hotel, market or stop named after the estate, not the estate.
+_SHOP_AFTER_NAME = re.compile(
+    r"(?:公寓式酒店|式酒店|大?酒店|宾馆|旅馆|饭店|饭馆|餐厅|茶楼|网吧|足浴|菜场|菜市场|农贸市场|市场|超市|商场|广场|公交站"
+    r"|地铁站|车站|加油站|面馆|菜馆|浴室|商务楼|写字楼|[^\d门里内楼边旁对后附外小的，,。；;：:、]{0,2}店)"
+)
+_ROAD_AFTER_NAME = re.compile(r"(?:[东西南北中]?路|大道|街(?!道))")
+# A name inside a longer estate name: a prefix (新嘉禾城, 东方海棠苑) or an estate word after it (金桂城花园,
+# 芳华城市广场, 真如苑二村) makes it another estate, or one the registry does not hold.
+_LOOKALIKE_BEFORE = set("新老东西南北金银玉华御翠锦绿香紫嘉富丽星明佳阳瑞福德宝大方凯恒泰盛鑫龙凤")
+_LOOKALIKE_AFTER = re.compile(
+    r"(?:苑|园(?![林区])|城(?!管)|府|邸|庭(?!院)|湾|墅|公馆|花园|家园|名邸|华庭|华府|雅苑|雅居|山庄|别墅|新村|新苑"
+    r"|公寓(?!式)|大厦|市(?![容民场政])|邦|[一二三四五六七八九十\d]+村)"
+)
+# The caller's own address; the segment runs to the end of the clause or to where the matter starts.
+_RESIDENCE = re.compile(
+    r"(?:(?:诉求人|来电人|来电者|反映人|投诉人)(?:家庭|居住)?(?:住址|地址)|家庭住址|居住地址|住址"
+    r"|(?:我|本人|其|来电人|诉求人|来电者|投诉人|阿拉)家?(?:住在|居住在|居住于|住|系|是|为)|家住在?|[（(]住)[:：为是在]?"
+    r"(?P<segment>.*?)(?=[，,。；;！!？?）)\n]|反映|投诉|举报|事发|问题|发生|诉求|内容|来电|$)"
+)
 _NEXT_VILLAGE = re.compile(r"[一二三四五六七八九十]+村")
 
 # Real roads of Putuo and its neighbours that are not community roads of the registry, so that one of
@@ -140,6 +175,11 @@ class CommunityIndex:
                 self.road_streets[road].add(street_id)
                 low, high = self.road_spans[road].get(street_id, (door.first, door.last))
                 self.road_spans[road][street_id] = (min(low, door.first), max(high, door.last))
+        # 兰溪273弄, 管弄51弄: a registered road written without its 路. Not a stem that ends a name (新村 of 梅川新村).
+        stems = {road[:-1] for road in self.roads if road.endswith("路") and len(road) >= 3}
+        stems = {stem for stem in stems if not any(name.endswith(stem) for name in self.names)}
+        self._stem_re = (re.compile("(" + "|".join(map(re.escape, sorted(stems, key=len, reverse=True)))
+                                    + r")(?=\d+(?:-\d+)?[弄号])") if stems else None)
         self._road_cache: dict[str, tuple] = {}
         self._road_re = (re.compile("|".join(map(re.escape, sorted(self.roads, key=len, reverse=True))))
                          if self.roads else None)
@@ -169,7 +209,45 @@ class CommunityIndex:
 
     # --- matching -------------------------------------------------------------------------
     def match(self, text: str) -> Match:
-        parsed_all = parse_all(text or "")
+        normalized = normalize(text or "")
+        added = []
+        if self._stem_re is not None:
+            normalized = self._stem_re.sub(lambda m: added.append(m.group(1)) or m.group(1) + "路", normalized)
+        extra: dict = {"road_suffix_added": added} if added else {}
+        # The caller's own address beside the matter's place: the matter's place wins.
+        residence = [m.group("segment") for m in _RESIDENCE.finditer(normalized) if m.group("segment")]
+        if residence:
+            masked = _RESIDENCE.sub(lambda m: m.group(0)[:m.start("segment") - m.start()] + "，", normalized)
+            if self._has_place(masked):
+                extra["caller_address_set_aside"] = residence
+                normalized = masked
+        result = self._match(normalized)
+        result.evidence.update(extra)
+        if extra:  # `parsed` stays parse_all(text): de-duplication compares it with parse() of stored texts
+            result.parsed = parse_all(text or "")
+        return result
+
+    def _has_place(self, normalized: str) -> bool:
+        """Whether the text names a door, a road or a community."""
+        if any(p.ok for p in parse_all(normalized)):
+            return True
+        if self._name_re is not None and self._name_re.search(_village_digits(normalized)):
+            return True
+        return self._road_re is not None and bool(self._road_re.search(normalized))
+
+    def _outside(self, normalized: str) -> str | None:
+        """The words that put the place outside a door or an estate (中潭路31号旁边, 小区对面), if any; a 号 after a
+        弄 is a building inside the lane, so 273弄12号隔壁 stays inside."""
+        for match in _OUTSIDE_AFTER_DOOR.finditer(normalized):
+            if match.group(1) == "号" and re.search(r"弄\d*$", normalized[:match.start()]):
+                continue
+            return match.group(0)
+        if match := _OUTSIDE_AFTER_ESTATE.search(normalized):
+            return match.group(0)
+        return None
+
+    def _match(self, text: str) -> Match:
+        parsed_all = parse_all(text)
         parsed = parsed_all[0]
         normalized = parsed.normalized
         evidence: dict = {"parsed": parsed.canonical() if parsed.ok else ""}
@@ -211,6 +289,11 @@ class CommunityIndex:
             candidate, score = by_name
             evidence["method"] = "name"
         evidence.pop("ambiguous_name_ids", None)
+
+        outside = evidence.get("outside") or self._outside(normalized)
+        if outside:
+            evidence["outside"] = outside
+            score = min(score, ACCEPT / 2)
 
         if candidate and street_hint and self.communities[candidate]["street_id"] != street_hint:
             evidence["street_conflict"] = True
@@ -349,6 +432,20 @@ class CommunityIndex:
         for match in self._name_re.finditer(text):
             name = match.group(0)
             ids = self.names[name]
+            after = text[match.end():]
+            if _ROAD_AFTER_NAME.match(after):  # 海棠城路: a road named after the estate
+                evidence.setdefault("name_in_road", []).append(name)
+                continue
+            if shop := _SHOP_AFTER_NAME.match(after):
+                evidence["name_in_shop"] = name + shop.group(0)
+                ids = ids | {None}
+            elif (match.start() and text[match.start() - 1] in _LOOKALIKE_BEFORE) or _LOOKALIKE_AFTER.match(after):
+                evidence["lookalike"] = text[max(0, match.start() - 2):match.end() + 2]
+                ids = ids | {None}
+            if relation := _OUTSIDE_AFTER_NAME.match(after):
+                evidence["outside"] = name + relation.group(0)
+            elif near := _NEAR_BEFORE_NAME.search(text, 0, match.start()):
+                evidence["outside"] = near.group(0) + name
             village = _NEXT_VILLAGE.match(text, match.end()) if name.endswith("新村") else None
             if village:
                 # 铜川新村二村 is the second village of 铜川新村, not 铜川新村 itself.

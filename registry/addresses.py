@@ -11,16 +11,18 @@ from functools import lru_cache
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUMERAL = "零〇一二两三四五六七八九十百千"
+_NUMERAL = "零〇一二两三四五六七八九十百千廿卅卌"
+_TENS = str.maketrans({"廿": "二十", "卅": "三十", "卌": "四十"})  # 廿四弄 = 24弄, 一百卅弄 = 130弄
 _UNIT_WORDS = "弄|支弄|号楼|号|室|幢|栋|座|楼|层|单元"
 ROAD_SUFFIX = r"(?:公路|大道|支路|路|街|巷|浜)"
 _HAN = r"[\u4e00-\u9fff]"
 
 
 def chinese_to_int(text: str) -> int | None:
-    """一百二十三 → 123, 二〇五 → 205, 十二 → 12."""
+    """一百二十三 → 123, 二〇五 → 205, 十二 → 12, 廿四 → 24, 一百卅 → 130."""
     if not text or any(c not in _NUMERAL for c in text):
         return None
+    text = text.translate(_TENS)
     if not any(c in _UNITS for c in text):
         return int("".join(str(_DIGITS[c]) for c in text))
     total, current = 0, 0
@@ -37,6 +39,8 @@ _SPACES = re.compile(r"\s+")
 _NUMERAL_BEFORE_UNIT = re.compile(rf"([{_NUMERAL}]+)(?=(?:{_UNIT_WORDS}))")
 _DASHES = str.maketrans({"—": "-", "~": "-", "～": "-", "至": "-", "到": "-"})
 _HASH_NUMBER = re.compile(r"(\d)#")
+# 铜川路567-11-602: lane, building and flat as operators and residents shorten them (a range has two parts only).
+_LANE_BUILDING_ROOM = re.compile(r"(?<=[路街])(\d{1,4})-(\d{1,3})-(\d{3,4})室?(?![\d\-弄号室])")
 
 
 @lru_cache(maxsize=4096)  # one complaint's text is normalised by matching, de-duplication and parsing alike
@@ -46,6 +50,7 @@ def normalize(text: str) -> str:
     text = _NUMERAL_BEFORE_UNIT.sub(lambda m: str(chinese_to_int(m.group(1))), text)
     text = text.translate(_DASHES)
     text = _HASH_NUMBER.sub(r"\1号", text)  # 5#楼 → 5号楼
+    text = _LANE_BUILDING_ROOM.sub(r"\1弄\2号\3室", text)
     return text
 
 
@@ -98,9 +103,11 @@ class ParsedAddress:
 _PREFIX = re.compile(r"^(?:中国)?(?:上海市?)?")
 _DISTRICT = re.compile(rf"^({_HAN}{{2,4}}?区)(?!路)")
 _STREET = re.compile(rf"^({_HAN}{{2,6}}?街道|{_HAN}{{2,4}}?镇)(?!路|街|小区)")
+# 5号楼 is a building, but 31号楼道 / 31号楼下 is the stairwell / downstairs of No. 31.
+_NOT_BUILDING = "(?!楼(?![道梯下上顶]))"
 _ROAD_NUMBER = re.compile(
-    rf"({_HAN}{{1,10}}?{ROAD_SUFFIX})[,，、:：·]?(\d+)(?:-(\d+))?(弄|号(?!楼))"
-    rf"(?:(\d+)(?:-(\d+))?号(?!楼))?"
+    rf"({_HAN}{{1,10}}?{ROAD_SUFFIX})[,，、:：·]?(\d+)(?:-(\d+))?(弄|号{_NOT_BUILDING})"
+    rf"(?:(\d+)(?:-(\d+))?号{_NOT_BUILDING})?"
 )
 _BUILDING = re.compile(r"(\d+)(?:号楼|幢|栋|座)")
 _ROOM = re.compile(r"(\d+)室")

@@ -88,6 +88,26 @@ def test_case_file_streets(index):
     assert len(wrong) <= 0.05 * len(checked), "\n".join(wrong)
 
 
+# Hard cases as residents and 12345 operators write them (issue 14, item 5; data/intake/HELDOUT.md): places outside
+# a community, names in shop or road names, the caller's address beside the matter's, look-alike estates, shorthand.
+HARD_SETS = ["address_hard_dev.csv", "address_hard_heldout.csv"]
+
+
+@pytest.mark.parametrize("name", HARD_SETS)
+def test_hard_sets_are_mostly_right_and_never_give_a_wrong_community(index, name):
+    with (CASES.parent / name).open(encoding="utf-8-sig", newline="") as f:
+        cases = list(csv.DictReader(f))
+    assert list(cases[0]) == ["text", "expected_community", "expected_street"]
+    assert len(cases) >= 60 and len({c["text"] for c in cases}) == len(cases)
+    wrong, missed = [], []
+    for case in cases:
+        expected, got = case["expected_community"] or None, index.match(case["text"])
+        if got.community != expected:
+            (wrong if got.community else missed).append(f"{case['text']!r}: expected {expected}, got {got.community}")
+    assert not wrong, "wrong communities:\n" + "\n".join(wrong)
+    assert len(missed) <= 0.05 * len(cases), "no community where one was expected:\n" + "\n".join(missed)
+
+
 # --- behaviours ---------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("text", "community"), [
