@@ -9,8 +9,8 @@ must contain all its pairs, one character must begin a pair. The index narrows t
 then confirms them (the pairs may be in another order). Numbers like a 12345 order number are searched by a
 trigram index on that field alone: digit pairs are in every row.
 
-The pairs are kept in a stored generated column, `search_grams` (PostgreSQL only, added by a migration with
-`column_sql`; the ORM does not know it and SQLite has none), with a GIN index. Stored, not an index on the
+The pairs are kept in a stored column, `search_grams` (PostgreSQL only, added by a migration with `column_sql`
+as a generated column; the ORM does not know it and SQLite has none), with a GIN index. Stored, not an index on the
 expression: PostgreSQL re-evaluates an expression index's expression for every row it confirms, and computing the
 pairs costs a quarter of a millisecond a row (4 s for 14,000 rows of a street-wide search). `matching` builds
 the condition for one word.
@@ -86,7 +86,7 @@ _AS_PG = (("\u0130", "i"), ("\u03a3", "\u03c3"))
 
 
 def lower(value: str) -> str:
-    """`value` lower-cased as PostgreSQL's lower() does it."""
+    """`value` lower-cased as PostgreSQL's lower() does it in a database with a UTF-8 libc LC_CTYPE (C.UTF-8 here)."""
     if not value.isascii():
         for upper, lower_ in _AS_PG:
             if upper in value:
