@@ -9,11 +9,15 @@ must contain all its pairs, one character must begin a pair. The index narrows t
 then confirms them (the pairs may be in another order). Numbers like a 12345 order number are searched by a
 trigram index on that field alone: digit pairs are in every row.
 
-The pairs are kept in a stored generated column, `search_grams` (PostgreSQL only, added by a migration with
-`column_sql`; the ORM does not know it and SQLite has none), with a GIN index. Stored, not an index on the
+The pairs are kept in a stored column, `search_grams` (PostgreSQL only, added by a migration with `column_sql`
+as a generated column; the ORM does not know it and SQLite has none), with a GIN index. Stored, not an index on the
 expression: PostgreSQL re-evaluates an expression index's expression for every row it confirms, and computing the
 pairs costs a quarter of a millisecond a row (4 s for 14,000 rows of a street-wide search). `matching` builds
 the condition for one word.
+
+The complaint's column is a plain one kept by a trigger instead (`trigger_sql`, intake 0013): the 12345 import
+writes the pairs it computed itself (`grams`, in its helper process, parallel to the writer: computing them in
+the database was a third of PostgreSQL's work of an import), every other writer leaves the column to the trigger.
 """
 from django.db import connection
 from django.db.models import BooleanField, Q
@@ -43,6 +47,67 @@ def column_sql(table: str, fields: tuple[str, ...], index_name: str) -> list[str
         f"GENERATED ALWAYS AS (anju_grams({_joined(table, fields)})) STORED",
         f'CREATE INDEX IF NOT EXISTS "{index_name}" ON "{table}" USING gin ("{COLUMN}")',
     ]
+
+
+def trigger_sql(table: str, fields: tuple[str, ...]) -> list[str]:
+    """The statements turning `table`'s generated pair column into a plain one (its values kept: no rewrite) kept
+    by a trigger: on INSERT when the writer gave none (NULL), on UPDATE when it is NULL or when the searched
+    fields changed and the column did not. A writer that gives the column must give `grams(*fields)`."""
+    new, old = (", ".join(f'{side}."{field}"' for field in fields) for side in ("NEW", "OLD"))
+    joined = " || ' ' || ".join(f'NEW."{field}"' for field in fields)
+    function, trigger = f"{table}_{COLUMN}_fill", f"{table}_{COLUMN}"
+    return [
+        f'ALTER TABLE "{table}" ALTER COLUMN "{COLUMN}" DROP EXPRESSION',
+        f'CREATE OR REPLACE FUNCTION "{function}"() RETURNS trigger LANGUAGE plpgsql AS $$ '
+        f'BEGIN NEW."{COLUMN}" := anju_grams({joined}); RETURN NEW; END $$',
+        f'CREATE TRIGGER "{trigger}_insert" BEFORE INSERT ON "{table}" FOR EACH ROW '
+        f'WHEN (NEW."{COLUMN}" IS NULL) EXECUTE FUNCTION "{function}"()',
+        f'CREATE TRIGGER "{trigger}_update" BEFORE UPDATE ON "{table}" FOR EACH ROW '
+        f'WHEN (NEW."{COLUMN}" IS NULL OR (({new}) IS DISTINCT FROM ({old}) '
+        f'AND NEW."{COLUMN}" IS NOT DISTINCT FROM OLD."{COLUMN}")) EXECUTE FUNCTION "{function}"()',
+    ]
+
+
+def untrigger_sql(table: str, fields: tuple[str, ...], index_name: str) -> list[str]:
+    """trigger_sql undone: the generated column again (PostgreSQL before 17 cannot give a column its expression
+    back: it is dropped and added, which rewrites the table and rebuilds its index)."""
+    return [
+        f'DROP TRIGGER IF EXISTS "{table}_{COLUMN}_insert" ON "{table}"',
+        f'DROP TRIGGER IF EXISTS "{table}_{COLUMN}_update" ON "{table}"',
+        f'DROP FUNCTION IF EXISTS "{table}_{COLUMN}_fill"()',
+        f'ALTER TABLE "{table}" DROP COLUMN IF EXISTS "{COLUMN}"',
+        *column_sql(table, fields, index_name),
+    ]
+
+
+# PostgreSQL's lower() maps character by character (towlower; checked for every code point in
+# core/tests/test_search_grams.py); Python's also lowers İ to two characters and Σ at a word's end to ς.
+_AS_PG = (("\u0130", "i"), ("\u03a3", "\u03c3"))
+
+
+def lower(value: str) -> str:
+    """`value` lower-cased as PostgreSQL's lower() does it in a database with a UTF-8 libc LC_CTYPE (C.UTF-8 here)."""
+    if not value.isascii():
+        for upper, lower_ in _AS_PG:
+            if upper in value:
+                value = value.replace(upper, lower_)
+    return value.lower()
+
+
+def grams(*fields: str | None) -> str | None:
+    """`anju_grams(f1 || ' ' || f2 …)` in Python, as tsvector text (cast by PostgreSQL): the lower-cased pairs of
+    the fields joined by a space, a space added at the end, without the pair of two spaces. None if a field is
+    None (the SQL is STRICT and || gives NULL)."""
+    if None in fields:
+        return None
+    value = lower(" ".join(fields) + " ")
+    pairs = {value[i:i + 2] for i in range(len(value) - 1)}
+    pairs.discard("  ")
+    if not pairs:
+        return ""
+    if "'" in value or "\\" in value:
+        return " ".join(map(_quoted, pairs))
+    return "'" + "' '".join(pairs) + "'"
 
 
 def _quoted(gram: str) -> str:

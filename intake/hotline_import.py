@@ -33,6 +33,7 @@ try:
 except ImportError:  # not on Unix
     fcntl = None
 
+from core import search
 from core.errors import ApplicationError
 from intake import routing
 from intake.dedup import matter, spot, text_key
@@ -44,8 +45,10 @@ logger = logging.getLogger(__name__)
 DECIDED_COLUMNS = ("community_id", "street_id", "match_score", "match_evidence", "predicted_type_id",
                    "predicted_department_id", "confidence", "classification_evidence", "violation_type_id",
                    "department_id")
-# … then the route's status and note, and what the import's summary and de-duplication need.
-D_STATUS, D_NOTE, D_TYPE_CODE, D_MATTER, D_KEY, D_SPOT = range(len(DECIDED_COLUMNS), len(DECIDED_COLUMNS) + 6)
+# … then the route's status and note, what the import's summary and de-duplication need, and the search column's
+# character pairs (core.search.grams; None unless the decider's `grams` is set: PostgreSQL).
+D_STATUS, D_NOTE, D_TYPE_CODE, D_MATTER, D_KEY, D_SPOT, D_GRAMS = range(len(DECIDED_COLUMNS),
+                                                                       len(DECIDED_COLUMNS) + 7)
 D_COMMUNITY, D_STREET = 0, 1
 
 
@@ -59,6 +62,7 @@ class RowDecider:
         self.type_ids = type_ids
         self.department_ids = department_ids
         self._addresses: dict = {}  # address → (its Match, its evidence as JSON), within decide() (read only)
+        self.grams = False  # whether decide() computes the search column's pairs (set by the import)
 
     @classmethod
     def of(cls, ctx) -> RowDecider:
@@ -84,16 +88,16 @@ class RowDecider:
                                 confidence=prediction.confidence, has_place=bool(street_id))
         return type_code, department_code, decided
 
-    def decide(self, items: Sequence[tuple[str, str]]) -> list[tuple]:
-        """One decision tuple (DECIDED_COLUMNS, then D_*) per (content, address); evidence as JSON text.
-        The same as place() and route() for each, with each text parsed once."""
-        predictions = self.classifier.predict_many([content for content, _ in items])
+    def decide(self, items: Sequence[tuple[str, str, str]]) -> list[tuple]:
+        """One decision tuple (DECIDED_COLUMNS, then D_*) per (content, address, category hint); evidence as JSON
+        text. The same as place() and route() for each, with each text parsed once."""
+        predictions = self.classifier.predict_many([content for content, _, _ in items])
         type_ids, department_ids, dumps, match = self.type_ids, self.department_ids, json.dumps, self.index.match
-        addresses = self._addresses
+        addresses, grams = self._addresses, search.grams if getattr(self, "grams", False) else None
         if len(addresses) > 20_000:
             addresses.clear()
         out = []
-        for (content, address), prediction in zip(items, predictions, strict=True):
+        for (content, address, hint), prediction in zip(items, predictions, strict=True):
             in_text = parsed_address = None
             if address:
                 known = addresses.get(address)
@@ -126,6 +130,7 @@ class RowDecider:
                        "alternatives": [list(a) for a in getattr(prediction, "alternatives", [])]}),
                 type_id, department_id,
                 str(decided.status), decided.note, type_code, kind, key, where,
+                grams(content, address[:300], hint) if grams else None,  # the columns as stored
             ))
         return out
 
@@ -477,7 +482,8 @@ def _chunk_transaction(connection):
 
 
 def insert_rows(model, names: Sequence[str], rows: Sequence[Sequence], *, fixed: dict | None = None,
-                returning: bool = False, chunk: int = 1000, connection=None) -> list[int]:
+                returning: bool = False, chunk: int = 1000, connection=None,
+                extra: dict[str, str] | None = None) -> list[int]:
     """INSERT rows of values for `model`: `names` are the attnames of each row's values (already adapted for the
     database: datetimes by connection.ops, JSON as JSON text), `fixed` gives other columns one (unadapted) value
     for every row, and the model's remaining columns (other than the primary key) get their defaults. Returns the
@@ -485,7 +491,8 @@ def insert_rows(model, names: Sequence[str], rows: Sequence[Sequence], *, fixed:
     SQLite: INSERT … VALUES (…), (…) RETURNING; PostgreSQL: INSERT … SELECT FROM UNNEST(one array per column),
     as Django's bulk_create does there, with the arrays sent in binary. `connection`: a Django connection (by
     default the thread's own); on SQLite and PostgreSQL only its driver connection is used, so a writing thread
-    may use the importing thread's (Writer)."""
+    may use the importing thread's (Writer). `extra`: {column: SQL type} of columns the model does not know (the
+    search column's pairs: core.search), whose values, as text, end each row (PostgreSQL only)."""
     if connection is None:
         from django.db import connection
 
@@ -497,7 +504,11 @@ def insert_rows(model, names: Sequence[str], rows: Sequence[Sequence], *, fixed:
     fields = [model._meta.get_field(_field_name(model, name)) for name in names]
     fixed_fields = [model._meta.get_field(_field_name(model, name)) for name in fixed]
     fixed_values = [f.get_db_prep_save(v, connection) for f, v in zip(fixed_fields, fixed.values(), strict=True)]
-    columns = ", ".join(ops.quote_name(f.column) for f in fields + fixed_fields)
+    extra = extra or {}
+    if extra and connection.vendor != "postgresql":
+        raise ValueError("extra columns are written on PostgreSQL only")
+    columns = ", ".join([*(ops.quote_name(f.column) for f in fields), *map(ops.quote_name, extra),
+                         *(ops.quote_name(f.column) for f in fixed_fields)])
     head = f"INSERT INTO {ops.quote_name(model._meta.db_table)} ({columns}) "
     tail = f" RETURNING {ops.quote_name(model._meta.pk.column)}" if returning else ""
     ids: list[int] = []
@@ -521,7 +532,7 @@ def insert_rows(model, names: Sequence[str], rows: Sequence[Sequence], *, fixed:
         # A handful of parameters per statement, sent in binary (%b) through a server-side-binding cursor:
         # a VALUES list of 500 rows × 38 columns, or Django's client-side cursor quoting every array element
         # in Python, costs more than PostgreSQL's own work.
-        arrays = ", ".join(cast(f) for f in fields)
+        arrays = ", ".join([*(cast(f) for f in fields), *(f"%b::text[]::{kind}[]" for kind in extra.values())])
         constants = "".join(f", %s::{f.db_type(connection).split('(')[0]}" for f in fixed_fields)
         sql = f"{head}SELECT *{constants} FROM UNNEST({arrays}){tail}"
         if connection.connection is None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from accounts import policy, scope
 from accounts.messages import stored, text, typed
-from core import dates
+from core import dates, search
 from core.busy import retry_when_busy
 from core.errors import ApplicationError
 from core.tabular import RowError, read_table
@@ -28,6 +28,7 @@ from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSo
 from intake.dedup import CONSULTATION_AT, DedupIndex, matter, spot, text_key
 from intake.hotline_import import (
     D_COMMUNITY,
+    D_GRAMS,
     D_KEY,
     D_MATTER,
     D_NOTE,
@@ -423,6 +424,7 @@ DEDUP_COLUMNS = ("status", "routing_note", "duplicate_of_id", "duplicate_score",
 IMPORT_COLUMNS = ORDER_COLUMNS + DECIDED_COLUMNS + DEDUP_COLUMNS
 _DUPLICATE_OF = IMPORT_COLUMNS.index("duplicate_of_id")
 _STATUS = IMPORT_COLUMNS.index("status")
+_HINT = ORDER_COLUMNS.index("category_hint")
 # Each imported complaint's receipt (intake.workflow "receive"): these per row, the rest the same for all.
 RECEIPT_COLUMNS = ("complaint_id", "to_status")
 
@@ -575,8 +577,13 @@ def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatc
     referred, triage = ComplaintStatus.REFERRED.value, ComplaintStatus.NEW.value
 
     starts = range(0, len(fresh), CHUNK)
-    texts = [[(order.content, order.address) for order in fresh[start:start + CHUNK]] for start in starts]
+    texts = [[(order.content, order.address, order.values[_HINT]) for order in fresh[start:start + CHUNK]]
+             for start in starts]
     decider = ctx.decider
+    # PostgreSQL: the search column's pairs computed with the decisions (in the helper process), not by the
+    # database's trigger (core.search)
+    decider.grams = search.uses_grams()
+    grams = {search.COLUMN: "tsvector"} if decider.grams else None
     state = helper_usable(decider) if len(fresh) >= HELPER_MIN_ROWS else None
 
     db = connections[DEFAULT_DB_ALIAS]  # this thread's connection itself (django.db.connection is per thread)
@@ -586,13 +593,13 @@ def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatc
         then the history rows of both."""
         roots, duplicates = job
         ids = insert_rows(Complaint, IMPORT_COLUMNS, [row for row, _, _ in roots], fixed=fixed, returning=True,
-                          connection=db)
+                          connection=db, extra=grams)
         for (_row, holder, _entry), pk in zip(roots, ids, strict=True):
             holder[0] = pk
         for row, primary in duplicates:
             row[_DUPLICATE_OF] = primary.id if primary.id is not None else primary.obj[0]
         ids += insert_rows(Complaint, IMPORT_COLUMNS, [row for row, _ in duplicates], fixed=fixed, returning=True,
-                           connection=db)
+                           connection=db, extra=grams)
         rows = [*(row for row, _, _ in roots), *(row for row, _ in duplicates)]
         receipts = [(pk, row[_STATUS]) for row, pk in zip(rows, ids, strict=True)]
         if not {status for _pk, status in receipts} <= receipt.targets:  # routing and dedup give only these
@@ -630,8 +637,10 @@ def _import_orders(fresh: list[_Order], report: HotlineReport, batch: ImportBatc
                 status = decided[D_STATUS]
                 row = [*order.values, *decided[:len(DECIDED_COLUMNS)], status, decided[D_NOTE], None, None,
                        repeat_count, repeat_count >= CONSULTATION_AT]
+                if grams:
+                    row.append(decided[D_GRAMS])  # the search column (extra), after IMPORT_COLUMNS
                 if found:
-                    row[-6:-2] = duplicate_status, duplicate_note, None, round(found[1] / 100, 4)
+                    row[_STATUS:_STATUS + 4] = duplicate_status, duplicate_note, None, round(found[1] / 100, 4)
                     duplicates.append((row, found[0]))
                     report.duplicates += 1
                 else:
