@@ -58,7 +58,29 @@ DEFAULT_PARAMS = {
     "word_weight": 0.4,      # weights of the two L2-normalised blocks (squares sum to 1)
     "char_weight": 0.9165,
     "min_df": 1,
+    # Structure (issue 14): the title and the resident's request sentence are repeated in the feature text, so their
+    # words weigh more than a wandering body; context terms every resident writes weigh less.
+    "title_repeat": 2,
+    "request_repeat": 1,
+    "context_weight": 0.35,
 }
+
+# Words nearly every resident's post carries whatever the matter: context, not evidence of a type.
+CONTEXT_TERMS = ("物业", "小区", "业主", "物业公司", "居民", "住户", "小区里", "我们小区")
+
+# When a person must look (review_decision); the shipped model carries its own, chosen on out-of-style text.
+DEFAULT_REVIEW = {
+    "confidence": 0.5,      # below: 分类置信度低
+    "margin": 0.0,          # best minus second type probability below this: 两类难分
+    "oov": 0.6,             # share of the text's words the model never saw, above this: 生词多
+    "secondary": 0.0,       # a secondary matter's clause probability above this sends a text with confidence
+    "secondary_conf": 0.0,  # below secondary_conf to review as 一诉多事 (0 = never)
+}
+REVIEW_LOW_CONFIDENCE = "low_confidence"
+REVIEW_LOW_MARGIN = "low_margin"
+REVIEW_SEVERAL_MATTERS = "several_matters"
+REVIEW_OUT_OF_VOCABULARY = "out_of_vocabulary"
+REVIEW_REASONS = (REVIEW_LOW_CONFIDENCE, REVIEW_LOW_MARGIN, REVIEW_SEVERAL_MATTERS, REVIEW_OUT_OF_VOCABULARY)
 
 _WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -93,6 +115,85 @@ def feature_text(text: str) -> str:
 
 def segments(ftext: str) -> list[str]:
     return [s for s in _SEP.split(ftext) if s]
+
+
+_TITLE_PREFIX = re.compile(r"^\s*(?:标题|主题|留言标题)\s*[:：]\s*(.{2,60}?)\s*(?:内容|正文|留言内容|详情)\s*[:：]\s*",
+                           re.S)
+_BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,50})】\s*")
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+_REQUEST = re.compile(r"要求|希望|恳请|请求|诉求|盼|请(?:有关|相关|贵|政府|领导|职能|城管|街道|执法)|麻烦|尽快|望")
+_CLAUSE_MIN = 6  # characters a clause needs to be classified on its own (several matters)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """(title, body) of a post: "标题：… 内容：…", a first line of at most 50 characters followed by more lines, a
+    tab between title and body (`classify` reads one text a line), or a leading 【…】 that is no channel name."""
+    text = text or ""
+    m = _TITLE_PREFIX.match(text)
+    if m:
+        return m.group(1), text[m.end():]
+    for sep in ("\t", "\n"):
+        if sep in text:
+            head, rest = text.split(sep, 1)
+            if head.strip() and rest.strip() and len(head.strip()) <= 50:
+                return head.strip(), rest
+    m = _BRACKET_TITLE.match(text)
+    if m and not re.search(r"留言|12345|热线|随申办|来电|网友", m.group(1)):
+        return m.group(1), text[m.end():]
+    return "", text
+
+
+def clauses(text: str) -> list[str]:
+    return [c for c in (c.strip() for c in _SENTENCE_END.split(text)) if c]
+
+
+def request_sentence(body: str) -> str:
+    """The last sentence that asks for something (要求/希望/恳请 … 处理), when the body has more than one."""
+    parts = clauses(body)
+    if len(parts) < 2:
+        return ""
+    for part in reversed(parts):
+        if _REQUEST.search(part):
+            return part
+    return ""
+
+
+def model_text(text: str, params: dict | None = None) -> str:
+    """The feature text of a complaint: body, then the title and the request sentence repeated (their words weigh
+    more), every part normalised as feature_text; " | " separates parts so no n-gram crosses them."""
+    params = params or DEFAULT_PARAMS
+    title, body = split_title(text or "")
+    fbody = feature_text(body)
+    if not title and not params.get("request_repeat"):
+        return fbody
+    parts = [fbody]
+    if title:
+        ftitle = feature_text(title)
+        parts += [ftitle] * (1 + int(params.get("title_repeat", 0)))
+    req = request_sentence(display_text(body)) if params.get("request_repeat") else ""
+    if req:
+        parts += [_DIGITS.sub(DIGIT, req)] * int(params["request_repeat"])
+    return " | ".join(p for p in parts if p)
+
+
+def review_decision(confidence: float, margin: float, oov: float, secondary_prob: float,
+                    thresholds: dict | None = None) -> str | None:
+    """Whether a person must look before the complaint is routed, and why: the reason code, or None.
+
+    The one decision `classify`, the import, a form's complaint and re-routing all use (through
+    Prediction.review_reason). Thresholds come from the model (chosen on out-of-style text, bench/README.md)."""
+    t = {**DEFAULT_REVIEW, **(thresholds or {})}
+    if oov > t["oov"]:
+        return REVIEW_OUT_OF_VOCABULARY
+    if confidence < t["confidence"]:
+        if margin < t["margin"]:
+            return REVIEW_LOW_MARGIN
+        if t["secondary"] and secondary_prob >= t["secondary"]:
+            return REVIEW_SEVERAL_MATTERS
+        return REVIEW_LOW_CONFIDENCE
+    if t["secondary_conf"] and secondary_prob >= t["secondary"] and confidence < t["secondary_conf"]:
+        return REVIEW_SEVERAL_MATTERS
+    return None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -288,6 +389,15 @@ class Prediction:
     evidence: list[str] = field(default_factory=list)
     department_confidence: float = 0.0
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+    margin: float = 0.0  # best minus second type probability
+    oov: float = 1.0  # share of the text's features the model never saw
+    secondary: list[str] = field(default_factory=list)  # other matters a clause of the text is about
+    secondary_prob: float = 0.0
+    review_reason: str | None = REVIEW_LOW_CONFIDENCE  # why a person must look (review_decision), or None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.review_reason is not None
 
     def as_contract(self) -> dict:
         """The `classify` command's JSON object (CONTRACTS.md)."""
@@ -296,7 +406,13 @@ class Prediction:
             "department": self.department,
             "confidence": round(float(self.confidence), 4),
             "evidence": list(self.evidence),
+            "needs_review": self.needs_review,
         }
+
+    def review_record(self) -> dict:
+        """What is stored on the complaint (classification_evidence["review"]): the decision and its grounds."""
+        return {"needs": self.needs_review, "reason": self.review_reason or "", "margin": round(self.margin, 4),
+                "oov": round(self.oov, 4), "secondary": list(self.secondary)}
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -337,6 +453,13 @@ class ComplaintClassifier:
         self.n_words = len(self.word_vocab)
         self._char_index = {g: self.n_words + j for g, j in self.char_vocab.items()}
         self.idf = np.concatenate([self.word_idf, self.char_idf]).astype(np.float32)
+        context_weight = float(self.params.get("context_weight", 1.0))
+        if context_weight != 1.0:  # context terms (CONTEXT_TERMS) weigh less, words and bigrams alike
+            for term in CONTEXT_TERMS:
+                if term in self.word_vocab:
+                    self.idf[self.word_vocab[term]] *= context_weight
+                if term in self.char_vocab:
+                    self.idf[self.n_words + self.char_vocab[term]] *= context_weight
         self.coef_t = np.ascontiguousarray(self.coef.T)  # (features, labels) for row gathers
         names = [""] * (len(self.word_vocab) + len(self.char_vocab))
         for w, j in self.word_vocab.items():
@@ -364,8 +487,9 @@ class ComplaintClassifier:
         """(words, char n-grams) of a feature text."""
         return analyze(self.segmenter, ftext, self._ngram_range, self._word_ngram, located)
 
-    def _vectorize(self, ftexts: Sequence[str], kept_words: list | None = None):
-        """Sparse rows as (indptr, cols, vals); tf-idf per block, sublinear tf, L2 per block, block weights."""
+    def _vectorize(self, ftexts: Sequence[str], kept_words: list | None = None, unknown: list | None = None):
+        """Sparse rows as (indptr, cols, vals); tf-idf per block, sublinear tf, L2 per block, block weights.
+        With `unknown`, appends each row's share of features outside the vocabulary."""
         wget, cget = self.word_vocab.get, self._char_index.get
         ids: list[int] = []
         per_row: list[int] = []
@@ -381,6 +505,8 @@ class ComplaintClassifier:
             ids += map(wget, words, repeat(-1))
             ids += map(cget, grams, repeat(-1))
             per_row.append(len(ids) - before)
+            if unknown is not None:
+                unknown.append(ids[before:].count(-1) / max(1, len(ids) - before))
         n = len(ftexts)
         n_features = len(self.feature_names)
         ids_a = np.asarray(ids, dtype=np.int64)
@@ -399,9 +525,10 @@ class ComplaintClassifier:
         np.cumsum(np.bincount(rows_u, minlength=n), out=indptr[1:])
         return indptr, cols, vals
 
-    def decision_function(self, ftexts: Sequence[str], kept_words: list | None = None):
+    def decision_function(self, ftexts: Sequence[str], kept_words: list | None = None,
+                          unknown: list | None = None):
         """Linear scores (texts x labels) and the sparse rows they came from."""
-        indptr, cols, vals = self._vectorize(ftexts, kept_words)
+        indptr, cols, vals = self._vectorize(ftexts, kept_words, unknown)
         n = len(ftexts)
         scores = np.zeros((n, len(self.labels)), dtype=np.float32)
         if len(cols):
@@ -423,15 +550,16 @@ class ComplaintClassifier:
         return out
 
     def _predict_batch(self, texts: list[str], with_evidence: bool) -> list[Prediction]:
-        shown = [display_text(t) for t in texts]
-        ftexts = [_DIGITS.sub(DIGIT, s) for s in shown]
+        params = self.params
+        ftexts = [model_text(t, params) for t in texts]
         live = [i for i, f in enumerate(ftexts) if _SEGMENT.search(f)]  # any character a feature is made of
         results: list[Prediction | None] = [None] * len(texts)
         if not live:
             return [Prediction(None, None, 0.0) for _ in texts]
         ftexts_live = [ftexts[i] for i in live]
         words = [] if with_evidence else None
-        scores, (indptr, cols, vals) = self.decision_function(ftexts_live, words)
+        unknown: list[float] = []
+        scores, (indptr, cols, vals) = self.decision_function(ftexts_live, words, unknown)
         probs = _softmax(scores / np.float32(self.temperature))
         type_probs = self._type_probabilities(probs)
         # The decision is the best joint label (what the linear model was trained for); its type's probability
@@ -446,15 +574,22 @@ class ComplaintClassifier:
         is_ne = type_idx == ne if ne is not None else np.zeros(n, dtype=bool)
         dept_conf = np.where(is_ne, probs[rows, chosen_label], enforcement_mass)
         top3 = np.argsort(-type_probs, axis=1)[:, :3].tolist()
+        second = np.sort(type_probs, axis=1)[:, -2] if type_probs.shape[1] > 1 else np.zeros(n, np.float32)
         if with_evidence:
             feature_names, feature_values, bounds = self._top_features(indptr, cols, vals, chosen_label)
         labels, type_list, conf = chosen_label.tolist(), type_idx.tolist(), type_probs.tolist()
+        secondary = self._secondary_matters([texts[i] for i in live], type_list)
+        thresholds = {**DEFAULT_REVIEW, **(self.metadata.get("review") or {})}
         dept_list = dept_conf.tolist()
+        second_list = second.tolist()
         has_features = (np.diff(indptr) > 0).tolist()
         for r, i in enumerate(live):
             if not has_features[r]:  # nothing the model knows: leave it to a person
+                results[i] = Prediction(None, None, 0.0, oov=1.0, review_reason=REVIEW_OUT_OF_VOCABULARY)
                 continue
             k, t = labels[r], type_list[r]
+            margin = conf[r][t] - second_list[r] if second_list[r] < conf[r][t] else 0.0
+            others, other_prob = secondary[r]
             results[i] = Prediction(
                 violation_type=self.label_type[k],
                 department=self.label_dept[k],
@@ -464,8 +599,47 @@ class ComplaintClassifier:
                 department_confidence=dept_list[r],
                 alternatives=[(self.types[j], round(conf[r][j], 4))
                               for j in [t] + [j for j in top3[r] if j != t][:2]],
+                margin=margin, oov=unknown[r], secondary=others, secondary_prob=other_prob,
+                review_reason=review_decision(conf[r][t], margin, unknown[r], other_prob, thresholds),
             )
         return [p if p is not None else Prediction(None, None, 0.0) for p in results]
+
+    SECONDARY_MIN = 0.5  # a clause's type probability for its type to count as a secondary matter
+    SECONDARY_CLAUSES = 8  # clauses of one text looked at, at most
+
+    def _secondary_matters(self, texts: list[str], main_types: list[int]) -> list[tuple[list[str], float]]:
+        """Per text, the other matters (type codes) some clause of it is about, and the best such clause's
+        probability: a post often asks about several things; the main type is the whole text's."""
+        owner: list[int] = []
+        pieces: list[str] = []
+        for r, text in enumerate(texts):
+            title, body = split_title(text)
+            parts = [c for c in clauses(display_text(body)) if len(c) >= _CLAUSE_MIN]
+            if title:
+                parts.insert(0, display_text(title))
+            if len(parts) < 2:
+                continue
+            for c in parts[: self.SECONDARY_CLAUSES]:
+                owner.append(r)
+                pieces.append(_DIGITS.sub(DIGIT, c))
+        out: list[tuple[list[str], float]] = [([], 0.0) for _ in texts]
+        if not pieces:
+            return out
+        scores, (indptr, _, _) = self.decision_function(pieces)
+        tp = self._type_probabilities(_softmax(scores / np.float32(self.temperature)))
+        best = tp.argmax(axis=1).tolist()
+        bestp = tp.max(axis=1).tolist()
+        empty = (np.diff(indptr) == 0).tolist()
+        for j, r in enumerate(owner):
+            t = best[j]
+            if empty[j] or t == main_types[r] or bestp[j] < self.SECONDARY_MIN:
+                continue
+            codes, p = out[r]
+            code = self.types[t]
+            if code not in codes:
+                codes.append(code)
+            out[r] = (codes, max(p, bestp[j]))
+        return out
 
     def _type_probabilities(self, probs: np.ndarray) -> np.ndarray:
         """probs @ type_agg, summed label by label in label order: the same float32 sums as the matrix product
@@ -704,7 +878,7 @@ def fit(rows: Sequence[tuple[str, str, str]], params: dict | None = None, *, tem
     from sklearn.svm import LinearSVC
 
     params = {**DEFAULT_PARAMS, **(params or {})}
-    ftexts = [feature_text(t) for t, _, _ in rows]
+    ftexts = [model_text(t, params) for t, _, _ in rows]
     labels = [joint_label(v, d) for _, v, d in rows]
     segmenter = build_segmenter(ftexts, userdict)
     lo, hi = params["char_ngram"]
@@ -829,7 +1003,7 @@ def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = N
     per_fold = []
     for tr, te in (progress(folds) if progress else folds):
         model = fit([rows[i] for i in tr], params)
-        scores, _ = model.decision_function([feature_text(rows[i][0]) for i in te])
+        scores, _ = model.decision_function([model_text(rows[i][0], model.params) for i in te])
         col = {lab: k for k, lab in enumerate(model.labels)}
         mapped = np.full((len(te), len(classes)), -1e3, dtype=np.float32)
         for c, lab in enumerate(classes):
