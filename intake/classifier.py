@@ -65,6 +65,8 @@ DEFAULT_PARAMS = {
     "context_weight": 0.35,
 }
 
+STRUCTURE_OFF = {"title_repeat": 0, "request_repeat": 0, "context_weight": 1.0}
+
 # Words nearly every resident's post carries whatever the matter: context, not evidence of a type.
 CONTEXT_TERMS = ("物业", "小区", "业主", "物业公司", "居民", "住户", "小区里", "我们小区")
 
@@ -775,7 +777,7 @@ class ComplaintClassifier:
         if state.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported classifier format {state.get('format')!r}")
         seg = Segmenter(state["segmenter"]["freq"], state["segmenter"]["total"])
-        params = dict(state["params"])
+        params = {**STRUCTURE_OFF, **state["params"]}  # a model saved before issue 14 read no structure
         params["char_ngram"] = tuple(params["char_ngram"])
         return cls(segmenter=seg, word_vocab=state["word_vocab"], char_vocab=state["char_vocab"],
                    word_idf=state["word_idf"], char_idf=state["char_idf"], coef=state["coef"],
@@ -873,8 +875,9 @@ def _csr(model: ComplaintClassifier, ftexts: list[str]):
 
 
 def fit(rows: Sequence[tuple[str, str, str]], params: dict | None = None, *, temperature: float = 1.0,
-        userdict: Path | None = None) -> ComplaintClassifier:
-    """Fit vocabularies, idf and the linear model on clean rows (no calibration)."""
+        userdict: Path | None = None, weights: Sequence[float] | None = None) -> ComplaintClassifier:
+    """Fit vocabularies, idf and the linear model on clean rows (no calibration); `weights` per row (a staff
+    correction weighs more than a corpus text)."""
     from sklearn.svm import LinearSVC
 
     params = {**DEFAULT_PARAMS, **(params or {})}
@@ -893,7 +896,7 @@ def fit(rows: Sequence[tuple[str, str, str]], params: dict | None = None, *, tem
                                 temperature=temperature)
     X = _csr(model, ftexts)
     svm = LinearSVC(C=params["C"], class_weight=params["class_weight"], max_iter=5000, random_state=0)
-    svm.fit(X, labels)
+    svm.fit(X, labels, sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
     coef, intercept = svm.coef_, svm.intercept_
     if len(svm.classes_) == 2:  # binary: sklearn keeps one row; make it two
         coef = np.vstack([-coef[0], coef[0]])
@@ -989,7 +992,8 @@ def evaluate(model: ComplaintClassifier, rows: Sequence[tuple[str, str, str]]) -
 
 
 def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = None, *, groups=None,
-                   n_splits: int = 5, seed: int = 0, progress: Callable | None = None) -> dict:
+                   n_splits: int = 5, seed: int = 0, progress: Callable | None = None,
+                   weights: Sequence[float] | None = None) -> dict:
     """Grouped K-fold: accuracy per fold, and the out-of-fold scores (for the temperature)."""
     rows = list(rows)
     if groups is None:
@@ -1002,7 +1006,7 @@ def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = N
     pred_dept = [""] * len(rows)
     per_fold = []
     for tr, te in (progress(folds) if progress else folds):
-        model = fit([rows[i] for i in tr], params)
+        model = fit([rows[i] for i in tr], params, weights=None if weights is None else [weights[i] for i in tr])
         scores, _ = model.decision_function([model_text(rows[i][0], model.params) for i in te])
         col = {lab: k for k, lab in enumerate(model.labels)}
         mapped = np.full((len(te), len(classes)), -1e3, dtype=np.float32)
@@ -1021,6 +1025,8 @@ def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = N
     type_acc = float(np.mean([pred_type[i] == rows[i][1] for i in range(len(rows))]))
     dept_acc = float(np.mean([pred_dept[i] == rows[i][2] for i in range(len(rows))]))
     return {
+        "pred_type": pred_type,
+        "pred_dept": pred_dept,
         "folds": n_splits,
         "groups": int(len(set(np.asarray(groups).tolist()))),
         "type_accuracy": round(type_acc, 4),
@@ -1033,23 +1039,81 @@ def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = N
     }
 
 
+REVIEW_TARGET = 0.97  # of the texts no person looks at, this share must be right (type and department)
+REVIEW_GRID = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999]
+
+
+def choose_review_threshold(confidence: np.ndarray, right: np.ndarray, target: float = REVIEW_TARGET) -> dict:
+    """The lowest confidence threshold whose texts at or above it are right at least `target` of the time
+    (out-of-fold, on out-of-style text), and what it covers."""
+    for t in REVIEW_GRID:
+        kept = confidence >= t
+        if kept.any() and right[kept].mean() >= target:
+            return {"confidence": t, "coverage": round(float(kept.mean()), 4),
+                    "precision": round(float(right[kept].mean()), 4), "n": int(len(right))}
+    t = REVIEW_GRID[-1]
+    kept = confidence >= t
+    return {"confidence": t, "coverage": round(float(kept.mean()), 4),
+            "precision": round(float(right[kept].mean()), 4) if kept.any() else 0.0, "n": int(len(right))}
+
+
 def train(rows: Iterable[Sequence], params: dict | None = None, *, calibrate: bool = True, n_splits: int = 5,
-          groups=None, sources: dict | None = None, progress: Callable | None = None) -> ComplaintClassifier:
+          groups=None, sources: dict | None = None, progress: Callable | None = None,
+          weights: Sequence[float] | None = None, calibrate_on: Sequence[bool] | None = None) -> ComplaintClassifier:
     """Train on all rows; with `calibrate`, first a grouped K-fold cross-validation whose out-of-fold scores set
-    the softmax temperature and whose accuracies go into the metadata."""
+    the softmax temperature and the review threshold, and whose accuracies go into the metadata.
+
+    `calibrate_on` (a flag per row): the rows whose out-of-fold scores calibrate — out-of-style text (residents'
+    posts), not the house style the corpus is written in, where the model is surer than it should be. `weights`:
+    per-row training weight (staff corrections)."""
     import sklearn
 
-    rows, problems = clean_rows(rows)
+    rows = list(rows)
+    if weights is not None or calibrate_on is not None:  # keep the per-row lists aligned with the clean rows
+        kept_rows, kept_w, kept_c = [], [], []
+        for i, row in enumerate(rows):
+            good, _ = clean_rows([row])
+            if good:
+                kept_rows.append(good[0])
+                kept_w.append(1.0 if weights is None else float(weights[i]))
+                kept_c.append(True if calibrate_on is None else bool(calibrate_on[i]))
+        problems = [None] * (len(rows) - len(kept_rows))
+        rows = kept_rows
+        weights = kept_w if weights is not None else None
+        calibrate_on = kept_c if calibrate_on is not None else None
+    else:
+        rows, problems = clean_rows(rows)
     if len({joint_label(v, d) for _, v, d in rows}) < 2:
         raise ValueError("training needs at least two different labels")
     params = {**DEFAULT_PARAMS, **(params or {})}
     started = time.time()
-    temperature, cv_summary = 1.0, None
+    temperature, cv_summary, review = 1.0, None, None
     if calibrate:
-        cv = cross_validate(rows, params, groups=groups, n_splits=n_splits, progress=progress)
-        temperature = fit_temperature(cv["oof_scores"], cv["oof_y"])
-        cv_summary = {k: v for k, v in cv.items() if k not in ("oof_scores", "oof_y", "classes")}
-    model = fit(rows, params, temperature=temperature)
+        cv = cross_validate(rows, params, groups=groups, n_splits=n_splits, progress=progress, weights=weights)
+        mask = np.ones(len(rows), dtype=bool) if calibrate_on is None else np.asarray(calibrate_on, dtype=bool)
+        if not mask.any():
+            mask[:] = True
+        temperature = fit_temperature(cv["oof_scores"][mask], cv["oof_y"][mask])
+        probs = _softmax(cv["oof_scores"][mask].astype(np.float64) / temperature)
+        classes = cv["classes"]
+        ctype = [c.split("|")[0] for c in classes]
+        types = sorted(set(ctype))
+        agg = np.zeros((len(classes), len(types)))
+        for k, t in enumerate(ctype):
+            agg[k, types.index(t)] = 1.0
+        tprobs = probs @ agg
+        idx = np.flatnonzero(mask)
+        right = np.array([cv["pred_type"][i] == rows[i][1] and cv["pred_dept"][i] == rows[i][2] for i in idx])
+        conf = np.array([tprobs[r, types.index(cv["pred_type"][i])] if cv["pred_type"][i] in types else 0.0
+                         for r, i in enumerate(idx)])
+        review = {**DEFAULT_REVIEW, "margin": 0.2, "secondary": 0.5}
+        chosen = choose_review_threshold(conf, right)
+        review["confidence"] = chosen["confidence"]
+        review["chosen_on"] = {**chosen, "rows": "out-of-style" if calibrate_on is not None else "all",
+                               "target": REVIEW_TARGET}
+        cv_summary = {k: v for k, v in cv.items()
+                      if k not in ("oof_scores", "oof_y", "classes", "pred_type", "pred_dept")}
+    model = fit(rows, params, temperature=temperature, weights=weights)
     counts = Counter(joint_label(v, d) for _, v, d in rows)
     model.metadata = {
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -1059,6 +1123,7 @@ def train(rows: Iterable[Sequence], params: dict | None = None, *, calibrate: bo
         "label_counts": dict(sorted(counts.items())),
         "params": {**params, "char_ngram": list(params["char_ngram"])},
         "temperature": round(temperature, 4),
+        "review": review,
         "features": {"words": len(model.word_vocab), "char_ngrams": len(model.char_vocab),
                      "segmenter_words": len(model.segmenter.freq)},
         "cross_validation": cv_summary,
@@ -1066,4 +1131,6 @@ def train(rows: Iterable[Sequence], params: dict | None = None, *, calibrate: bo
         "numpy_version": np.__version__,
         "train_seconds": round(time.time() - started, 1),
     }
+    if review is None:
+        del model.metadata["review"]
     return model
