@@ -72,7 +72,8 @@ CONTEXT_TERMS = ("物业", "小区", "业主", "物业公司", "居民", "住户
 
 # When a person must look (review_decision); the shipped model carries its own, chosen on out-of-style text.
 DEFAULT_REVIEW = {
-    "confidence": 0.5,      # below: 分类置信度低
+    "confidence": 0.5,      # below: 分类置信度低 (a resident's post: a title, or a long text of several sentences)
+    "confidence_short": 0.5,  # the same for a short single-matter text (hotline-operator style)
     "margin": 0.0,          # best minus second type probability below this: 两类难分
     "oov": 0.6,             # share of the text's words the model never saw, above this: 生词多
     "secondary": 0.0,       # a secondary matter's clause probability above this sends a text with confidence
@@ -178,8 +179,18 @@ def model_text(text: str, params: dict | None = None) -> str:
     return " | ".join(p for p in parts if p)
 
 
+POST_MIN_CHARS = 90  # a text this long with several sentences reads as a resident's post
+
+
+def is_post(text: str) -> bool:
+    """A resident's post (a title, or long with several sentences), not a short operator's summary: the two
+    styles are calibrated apart (the model is surer of the house style than it should be of a post)."""
+    title, body = split_title(text or "")
+    return bool(title) or (len(body) >= POST_MIN_CHARS and len(clauses(body)) >= 3)
+
+
 def review_decision(confidence: float, margin: float, oov: float, secondary_prob: float,
-                    thresholds: dict | None = None) -> str | None:
+                    thresholds: dict | None = None, post: bool = True) -> str | None:
     """Whether a person must look before the complaint is routed, and why: the reason code, or None.
 
     The one decision `classify`, the import, a form's complaint and re-routing all use (through
@@ -187,7 +198,7 @@ def review_decision(confidence: float, margin: float, oov: float, secondary_prob
     t = {**DEFAULT_REVIEW, **(thresholds or {})}
     if oov > t["oov"]:
         return REVIEW_OUT_OF_VOCABULARY
-    if confidence < t["confidence"]:
+    if confidence < t["confidence" if post else "confidence_short"]:
         if margin < t["margin"]:
             return REVIEW_LOW_MARGIN
         if t["secondary"] and secondary_prob >= t["secondary"]:
@@ -602,7 +613,8 @@ class ComplaintClassifier:
                 alternatives=[(self.types[j], round(conf[r][j], 4))
                               for j in [t] + [j for j in top3[r] if j != t][:2]],
                 margin=margin, oov=unknown[r], secondary=others, secondary_prob=other_prob,
-                review_reason=review_decision(conf[r][t], margin, unknown[r], other_prob, thresholds),
+                review_reason=review_decision(conf[r][t], margin, unknown[r], other_prob, thresholds,
+                                              is_post(texts[i])),
             )
         return [p if p is not None else Prediction(None, None, 0.0) for p in results]
 
@@ -1111,6 +1123,18 @@ def train(rows: Iterable[Sequence], params: dict | None = None, *, calibrate: bo
         review["confidence"] = chosen["confidence"]
         review["chosen_on"] = {**chosen, "rows": "out-of-style" if calibrate_on is not None else "all",
                                "target": REVIEW_TARGET}
+        # Short single-matter texts (the house style): their own threshold, on their own out-of-fold scores.
+        short = np.array([not mask[i] and not is_post(rows[i][0]) for i in range(len(rows))])
+        if short.any():
+            sprobs = _softmax(cv["oof_scores"][short].astype(np.float64) / temperature) @ agg
+            sidx = np.flatnonzero(short)
+            sright = np.array([cv["pred_type"][i] == rows[i][1] and cv["pred_dept"][i] == rows[i][2]
+                               for i in sidx])
+            sconf = np.array([sprobs[r, types.index(cv["pred_type"][i])] if cv["pred_type"][i] in types else 0.0
+                              for r, i in enumerate(sidx)])
+            schosen = choose_review_threshold(sconf, sright)
+            review["confidence_short"] = schosen["confidence"]
+            review["chosen_on_short"] = {**schosen, "rows": "house-style short texts", "target": REVIEW_TARGET}
         cv_summary = {k: v for k, v in cv.items()
                       if k not in ("oof_scores", "oof_y", "classes", "pred_type", "pred_dept")}
     model = fit(rows, params, temperature=temperature, weights=weights)
