@@ -97,6 +97,9 @@ def test_receive_routes_by_the_same_decision_and_the_queue_says_why(world, clien
     client.force_login(world.alice)
     page = client.get(reverse("intake:queue")).content.decode()
     assert 'data-testid="review-reason"' in page and "一诉多事" in page
+    detail = client.get(reverse("intake:detail", args=[c.pk])).content.decode()
+    assert 'data-testid="secondary-matters"' in detail and "一诉多事" in detail
+    assert 'data-testid="review-reason"' not in client.get(reverse("intake:detail", args=[clear.pk])).content.decode()
 
 
 def test_routing_without_a_stored_decision_keeps_the_old_rule():
