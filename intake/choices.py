@@ -72,3 +72,12 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "SATISFIED", _("满意")
     BASICALLY = "BASICALLY", _("基本满意")
     UNSATISFIED = "UNSATISFIED", _("不满意")
+
+
+# Why a person must look before a complaint is routed (intake.classifier.review_decision's reason codes).
+REVIEW_REASON_LABELS = {
+    "low_confidence": _("置信度低"),
+    "low_margin": _("两类难分"),
+    "several_matters": _("一诉多事"),
+    "out_of_vocabulary": _("生词多"),
+}

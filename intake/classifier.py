@@ -58,7 +58,32 @@ DEFAULT_PARAMS = {
     "word_weight": 0.4,      # weights of the two L2-normalised blocks (squares sum to 1)
     "char_weight": 0.9165,
     "min_df": 1,
+    # Structure (issue 14): the title and the resident's request sentence are repeated in the feature text, so their
+    # words weigh more than a wandering body; context terms every resident writes weigh less.
+    "title_repeat": 2,
+    "request_repeat": 1,
+    "context_weight": 0.35,
 }
+
+STRUCTURE_OFF = {"title_repeat": 0, "request_repeat": 0, "context_weight": 1.0}
+
+# Words nearly every resident's post carries whatever the matter: context, not evidence of a type.
+CONTEXT_TERMS = ("物业", "小区", "业主", "物业公司", "居民", "住户", "小区里", "我们小区")
+
+# When a person must look (review_decision); the shipped model carries its own, chosen on out-of-style text.
+DEFAULT_REVIEW = {
+    "confidence": 0.5,      # below: 分类置信度低 (a resident's post: a title, or a long text of several sentences)
+    "confidence_short": 0.5,  # the same for a short single-matter text (hotline-operator style)
+    "margin": 0.0,          # best minus second type probability below this: 两类难分
+    "oov": 0.6,             # share of the text's words the model never saw, above this: 生词多
+    "secondary": 0.0,       # a secondary matter's clause probability above this sends a text with confidence
+    "secondary_conf": 0.0,  # below secondary_conf to review as 一诉多事 (0 = never)
+}
+REVIEW_LOW_CONFIDENCE = "low_confidence"
+REVIEW_LOW_MARGIN = "low_margin"
+REVIEW_SEVERAL_MATTERS = "several_matters"
+REVIEW_OUT_OF_VOCABULARY = "out_of_vocabulary"
+REVIEW_REASONS = (REVIEW_LOW_CONFIDENCE, REVIEW_LOW_MARGIN, REVIEW_SEVERAL_MATTERS, REVIEW_OUT_OF_VOCABULARY)
 
 _WS = re.compile(r"\s+")
 _DIGITS = re.compile(r"[0-9]+")
@@ -93,6 +118,95 @@ def feature_text(text: str) -> str:
 
 def segments(ftext: str) -> list[str]:
     return [s for s in _SEP.split(ftext) if s]
+
+
+_TITLE_PREFIX = re.compile(r"^\s*(?:标题|主题|留言标题)\s*[:：]\s*(.{2,60}?)\s*(?:内容|正文|留言内容|详情)\s*[:：]\s*",
+                           re.S)
+_BRACKET_TITLE = re.compile(r"^\s*【([^】]{4,50})】\s*")
+_SENTENCE_END = re.compile(r"[。！？；!?;\n]+")
+_REQUEST = re.compile(r"要求|希望|恳请|请求|诉求|盼|请(?:有关|相关|贵|政府|领导|职能|城管|街道|执法)|麻烦|尽快|望")
+_CLAUSE_MIN = 6  # characters a clause needs to be classified on its own (several matters)
+
+
+def split_title(text: str) -> tuple[str, str]:
+    """(title, body) of a post: "标题：… 内容：…", a first line of at most 50 characters followed by more lines, a
+    tab between title and body (`classify` reads one text a line), or a leading 【…】 that is no channel name."""
+    text = text or ""
+    m = _TITLE_PREFIX.match(text)
+    if m:
+        return m.group(1), text[m.end():]
+    for sep in ("\t", "\n"):
+        if sep in text:
+            head, rest = text.split(sep, 1)
+            if head.strip() and rest.strip() and len(head.strip()) <= 50:
+                return head.strip(), rest
+    m = _BRACKET_TITLE.match(text)
+    if m and not re.search(r"留言|12345|热线|随申办|来电|网友", m.group(1)):
+        return m.group(1), text[m.end():]
+    return "", text
+
+
+def clauses(text: str) -> list[str]:
+    return [c for c in (c.strip() for c in _SENTENCE_END.split(text)) if c]
+
+
+def request_sentence(body: str) -> str:
+    """The last sentence that asks for something (要求/希望/恳请 … 处理), when the body has more than one."""
+    parts = clauses(body)
+    if len(parts) < 2:
+        return ""
+    for part in reversed(parts):
+        if _REQUEST.search(part):
+            return part
+    return ""
+
+
+def model_text(text: str, params: dict | None = None) -> str:
+    """The feature text of a complaint: body, then the title and the request sentence repeated (their words weigh
+    more), every part normalised as feature_text; " | " separates parts so no n-gram crosses them."""
+    params = params or DEFAULT_PARAMS
+    title, body = split_title(text or "")
+    fbody = feature_text(body)
+    if not title and not params.get("request_repeat"):
+        return fbody
+    parts = [fbody]
+    if title:
+        ftitle = feature_text(title)
+        parts += [ftitle] * (1 + int(params.get("title_repeat", 0)))
+    req = request_sentence(display_text(body)) if params.get("request_repeat") else ""
+    if req:
+        parts += [_DIGITS.sub(DIGIT, req)] * int(params["request_repeat"])
+    return " | ".join(p for p in parts if p)
+
+
+POST_MIN_CHARS = 90  # a text this long with several sentences reads as a resident's post
+
+
+def is_post(text: str) -> bool:
+    """A resident's post (a title, or long with several sentences), not a short operator's summary: the two
+    styles are calibrated apart (the model is surer of the house style than it should be of a post)."""
+    title, body = split_title(text or "")
+    return bool(title) or (len(body) >= POST_MIN_CHARS and len(clauses(body)) >= 3)
+
+
+def review_decision(confidence: float, margin: float, oov: float, secondary_prob: float,
+                    thresholds: dict | None = None, post: bool = True) -> str | None:
+    """Whether a person must look before the complaint is routed, and why: the reason code, or None.
+
+    The one decision `classify`, the import, a form's complaint and re-routing all use (through
+    Prediction.review_reason). Thresholds come from the model (chosen on out-of-style text, bench/README.md)."""
+    t = {**DEFAULT_REVIEW, **(thresholds or {})}
+    if oov > t["oov"]:
+        return REVIEW_OUT_OF_VOCABULARY
+    if confidence < t["confidence" if post else "confidence_short"]:
+        if margin < t["margin"]:
+            return REVIEW_LOW_MARGIN
+        if t["secondary"] and secondary_prob >= t["secondary"]:
+            return REVIEW_SEVERAL_MATTERS
+        return REVIEW_LOW_CONFIDENCE
+    if t["secondary_conf"] and secondary_prob >= t["secondary"] and confidence < t["secondary_conf"]:
+        return REVIEW_SEVERAL_MATTERS
+    return None
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -288,6 +402,15 @@ class Prediction:
     evidence: list[str] = field(default_factory=list)
     department_confidence: float = 0.0
     alternatives: list[tuple[str, float]] = field(default_factory=list)
+    margin: float = 0.0  # best minus second type probability
+    oov: float = 1.0  # share of the text's features the model never saw
+    secondary: list[str] = field(default_factory=list)  # other matters a clause of the text is about
+    secondary_prob: float = 0.0
+    review_reason: str | None = REVIEW_LOW_CONFIDENCE  # why a person must look (review_decision), or None
+
+    @property
+    def needs_review(self) -> bool:
+        return self.review_reason is not None
 
     def as_contract(self) -> dict:
         """The `classify` command's JSON object (CONTRACTS.md)."""
@@ -296,7 +419,13 @@ class Prediction:
             "department": self.department,
             "confidence": round(float(self.confidence), 4),
             "evidence": list(self.evidence),
+            "needs_review": self.needs_review,
         }
+
+    def review_record(self) -> dict:
+        """What is stored on the complaint (classification_evidence["review"]): the decision and its grounds."""
+        return {"needs": self.needs_review, "reason": self.review_reason or "", "margin": round(self.margin, 4),
+                "oov": round(self.oov, 4), "secondary": list(self.secondary)}
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -337,6 +466,13 @@ class ComplaintClassifier:
         self.n_words = len(self.word_vocab)
         self._char_index = {g: self.n_words + j for g, j in self.char_vocab.items()}
         self.idf = np.concatenate([self.word_idf, self.char_idf]).astype(np.float32)
+        context_weight = float(self.params.get("context_weight", 1.0))
+        if context_weight != 1.0:  # context terms (CONTEXT_TERMS) weigh less, words and bigrams alike
+            for term in CONTEXT_TERMS:
+                if term in self.word_vocab:
+                    self.idf[self.word_vocab[term]] *= context_weight
+                if term in self.char_vocab:
+                    self.idf[self.n_words + self.char_vocab[term]] *= context_weight
         self.coef_t = np.ascontiguousarray(self.coef.T)  # (features, labels) for row gathers
         names = [""] * (len(self.word_vocab) + len(self.char_vocab))
         for w, j in self.word_vocab.items():
@@ -364,8 +500,9 @@ class ComplaintClassifier:
         """(words, char n-grams) of a feature text."""
         return analyze(self.segmenter, ftext, self._ngram_range, self._word_ngram, located)
 
-    def _vectorize(self, ftexts: Sequence[str], kept_words: list | None = None):
-        """Sparse rows as (indptr, cols, vals); tf-idf per block, sublinear tf, L2 per block, block weights."""
+    def _vectorize(self, ftexts: Sequence[str], kept_words: list | None = None, unknown: list | None = None):
+        """Sparse rows as (indptr, cols, vals); tf-idf per block, sublinear tf, L2 per block, block weights.
+        With `unknown`, appends each row's share of features outside the vocabulary."""
         wget, cget = self.word_vocab.get, self._char_index.get
         ids: list[int] = []
         per_row: list[int] = []
@@ -381,6 +518,8 @@ class ComplaintClassifier:
             ids += map(wget, words, repeat(-1))
             ids += map(cget, grams, repeat(-1))
             per_row.append(len(ids) - before)
+            if unknown is not None:
+                unknown.append(ids[before:].count(-1) / max(1, len(ids) - before))
         n = len(ftexts)
         n_features = len(self.feature_names)
         ids_a = np.asarray(ids, dtype=np.int64)
@@ -399,9 +538,10 @@ class ComplaintClassifier:
         np.cumsum(np.bincount(rows_u, minlength=n), out=indptr[1:])
         return indptr, cols, vals
 
-    def decision_function(self, ftexts: Sequence[str], kept_words: list | None = None):
+    def decision_function(self, ftexts: Sequence[str], kept_words: list | None = None,
+                          unknown: list | None = None):
         """Linear scores (texts x labels) and the sparse rows they came from."""
-        indptr, cols, vals = self._vectorize(ftexts, kept_words)
+        indptr, cols, vals = self._vectorize(ftexts, kept_words, unknown)
         n = len(ftexts)
         scores = np.zeros((n, len(self.labels)), dtype=np.float32)
         if len(cols):
@@ -423,15 +563,16 @@ class ComplaintClassifier:
         return out
 
     def _predict_batch(self, texts: list[str], with_evidence: bool) -> list[Prediction]:
-        shown = [display_text(t) for t in texts]
-        ftexts = [_DIGITS.sub(DIGIT, s) for s in shown]
+        params = self.params
+        ftexts = [model_text(t, params) for t in texts]
         live = [i for i, f in enumerate(ftexts) if _SEGMENT.search(f)]  # any character a feature is made of
         results: list[Prediction | None] = [None] * len(texts)
         if not live:
             return [Prediction(None, None, 0.0) for _ in texts]
         ftexts_live = [ftexts[i] for i in live]
         words = [] if with_evidence else None
-        scores, (indptr, cols, vals) = self.decision_function(ftexts_live, words)
+        unknown: list[float] = []
+        scores, (indptr, cols, vals) = self.decision_function(ftexts_live, words, unknown)
         probs = _softmax(scores / np.float32(self.temperature))
         type_probs = self._type_probabilities(probs)
         # The decision is the best joint label (what the linear model was trained for); its type's probability
@@ -446,15 +587,22 @@ class ComplaintClassifier:
         is_ne = type_idx == ne if ne is not None else np.zeros(n, dtype=bool)
         dept_conf = np.where(is_ne, probs[rows, chosen_label], enforcement_mass)
         top3 = np.argsort(-type_probs, axis=1)[:, :3].tolist()
+        second = np.sort(type_probs, axis=1)[:, -2] if type_probs.shape[1] > 1 else np.zeros(n, np.float32)
         if with_evidence:
             feature_names, feature_values, bounds = self._top_features(indptr, cols, vals, chosen_label)
         labels, type_list, conf = chosen_label.tolist(), type_idx.tolist(), type_probs.tolist()
+        secondary = self._secondary_matters([texts[i] for i in live], type_list)
+        thresholds = {**DEFAULT_REVIEW, **(self.metadata.get("review") or {})}
         dept_list = dept_conf.tolist()
+        second_list = second.tolist()
         has_features = (np.diff(indptr) > 0).tolist()
         for r, i in enumerate(live):
             if not has_features[r]:  # nothing the model knows: leave it to a person
+                results[i] = Prediction(None, None, 0.0, oov=1.0, review_reason=REVIEW_OUT_OF_VOCABULARY)
                 continue
             k, t = labels[r], type_list[r]
+            margin = conf[r][t] - second_list[r] if second_list[r] < conf[r][t] else 0.0
+            others, other_prob = secondary[r]
             results[i] = Prediction(
                 violation_type=self.label_type[k],
                 department=self.label_dept[k],
@@ -464,8 +612,48 @@ class ComplaintClassifier:
                 department_confidence=dept_list[r],
                 alternatives=[(self.types[j], round(conf[r][j], 4))
                               for j in [t] + [j for j in top3[r] if j != t][:2]],
+                margin=margin, oov=unknown[r], secondary=others, secondary_prob=other_prob,
+                review_reason=review_decision(conf[r][t], margin, unknown[r], other_prob, thresholds,
+                                              is_post(texts[i])),
             )
         return [p if p is not None else Prediction(None, None, 0.0) for p in results]
+
+    SECONDARY_MIN = 0.5  # a clause's type probability for its type to count as a secondary matter
+    SECONDARY_CLAUSES = 8  # clauses of one text looked at, at most
+
+    def _secondary_matters(self, texts: list[str], main_types: list[int]) -> list[tuple[list[str], float]]:
+        """Per text, the other matters (type codes) some clause of it is about, and the best such clause's
+        probability: a post often asks about several things; the main type is the whole text's."""
+        owner: list[int] = []
+        pieces: list[str] = []
+        for r, text in enumerate(texts):
+            title, body = split_title(text)
+            parts = [c for c in clauses(display_text(body)) if len(c) >= _CLAUSE_MIN]
+            if title:
+                parts.insert(0, display_text(title))
+            if len(parts) < 2:
+                continue
+            for c in parts[: self.SECONDARY_CLAUSES]:
+                owner.append(r)
+                pieces.append(_DIGITS.sub(DIGIT, c))
+        out: list[tuple[list[str], float]] = [([], 0.0) for _ in texts]
+        if not pieces:
+            return out
+        scores, (indptr, _, _) = self.decision_function(pieces)
+        tp = self._type_probabilities(_softmax(scores / np.float32(self.temperature)))
+        best = tp.argmax(axis=1).tolist()
+        bestp = tp.max(axis=1).tolist()
+        empty = (np.diff(indptr) == 0).tolist()
+        for j, r in enumerate(owner):
+            t = best[j]
+            if empty[j] or t == main_types[r] or bestp[j] < self.SECONDARY_MIN:
+                continue
+            codes, p = out[r]
+            code = self.types[t]
+            if code not in codes:
+                codes.append(code)
+            out[r] = (codes, max(p, bestp[j]))
+        return out
 
     def _type_probabilities(self, probs: np.ndarray) -> np.ndarray:
         """probs @ type_agg, summed label by label in label order: the same float32 sums as the matrix product
@@ -601,7 +789,7 @@ class ComplaintClassifier:
         if state.get("format") != FORMAT_VERSION:
             raise ValueError(f"unsupported classifier format {state.get('format')!r}")
         seg = Segmenter(state["segmenter"]["freq"], state["segmenter"]["total"])
-        params = dict(state["params"])
+        params = {**STRUCTURE_OFF, **state["params"]}  # a model saved before issue 14 read no structure
         params["char_ngram"] = tuple(params["char_ngram"])
         return cls(segmenter=seg, word_vocab=state["word_vocab"], char_vocab=state["char_vocab"],
                    word_idf=state["word_idf"], char_idf=state["char_idf"], coef=state["coef"],
@@ -699,12 +887,13 @@ def _csr(model: ComplaintClassifier, ftexts: list[str]):
 
 
 def fit(rows: Sequence[tuple[str, str, str]], params: dict | None = None, *, temperature: float = 1.0,
-        userdict: Path | None = None) -> ComplaintClassifier:
-    """Fit vocabularies, idf and the linear model on clean rows (no calibration)."""
+        userdict: Path | None = None, weights: Sequence[float] | None = None) -> ComplaintClassifier:
+    """Fit vocabularies, idf and the linear model on clean rows (no calibration); `weights` per row (a staff
+    correction weighs more than a corpus text)."""
     from sklearn.svm import LinearSVC
 
     params = {**DEFAULT_PARAMS, **(params or {})}
-    ftexts = [feature_text(t) for t, _, _ in rows]
+    ftexts = [model_text(t, params) for t, _, _ in rows]
     labels = [joint_label(v, d) for _, v, d in rows]
     segmenter = build_segmenter(ftexts, userdict)
     lo, hi = params["char_ngram"]
@@ -719,7 +908,7 @@ def fit(rows: Sequence[tuple[str, str, str]], params: dict | None = None, *, tem
                                 temperature=temperature)
     X = _csr(model, ftexts)
     svm = LinearSVC(C=params["C"], class_weight=params["class_weight"], max_iter=5000, random_state=0)
-    svm.fit(X, labels)
+    svm.fit(X, labels, sample_weight=None if weights is None else np.asarray(weights, dtype=np.float64))
     coef, intercept = svm.coef_, svm.intercept_
     if len(svm.classes_) == 2:  # binary: sklearn keeps one row; make it two
         coef = np.vstack([-coef[0], coef[0]])
@@ -815,7 +1004,8 @@ def evaluate(model: ComplaintClassifier, rows: Sequence[tuple[str, str, str]]) -
 
 
 def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = None, *, groups=None,
-                   n_splits: int = 5, seed: int = 0, progress: Callable | None = None) -> dict:
+                   n_splits: int = 5, seed: int = 0, progress: Callable | None = None,
+                   weights: Sequence[float] | None = None) -> dict:
     """Grouped K-fold: accuracy per fold, and the out-of-fold scores (for the temperature)."""
     rows = list(rows)
     if groups is None:
@@ -828,8 +1018,8 @@ def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = N
     pred_dept = [""] * len(rows)
     per_fold = []
     for tr, te in (progress(folds) if progress else folds):
-        model = fit([rows[i] for i in tr], params)
-        scores, _ = model.decision_function([feature_text(rows[i][0]) for i in te])
+        model = fit([rows[i] for i in tr], params, weights=None if weights is None else [weights[i] for i in tr])
+        scores, _ = model.decision_function([model_text(rows[i][0], model.params) for i in te])
         col = {lab: k for k, lab in enumerate(model.labels)}
         mapped = np.full((len(te), len(classes)), -1e3, dtype=np.float32)
         for c, lab in enumerate(classes):
@@ -847,6 +1037,8 @@ def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = N
     type_acc = float(np.mean([pred_type[i] == rows[i][1] for i in range(len(rows))]))
     dept_acc = float(np.mean([pred_dept[i] == rows[i][2] for i in range(len(rows))]))
     return {
+        "pred_type": pred_type,
+        "pred_dept": pred_dept,
         "folds": n_splits,
         "groups": int(len(set(np.asarray(groups).tolist()))),
         "type_accuracy": round(type_acc, 4),
@@ -859,23 +1051,93 @@ def cross_validate(rows: Sequence[tuple[str, str, str]], params: dict | None = N
     }
 
 
+REVIEW_TARGET = 0.97  # of the texts no person looks at, this share must be right (type and department)
+REVIEW_GRID = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999]
+
+
+def choose_review_threshold(confidence: np.ndarray, right: np.ndarray, target: float = REVIEW_TARGET) -> dict:
+    """The lowest confidence threshold whose texts at or above it are right at least `target` of the time
+    (out-of-fold, on out-of-style text), and what it covers."""
+    for t in REVIEW_GRID:
+        kept = confidence >= t
+        if kept.any() and right[kept].mean() >= target:
+            return {"confidence": t, "coverage": round(float(kept.mean()), 4),
+                    "precision": round(float(right[kept].mean()), 4), "n": int(len(right))}
+    t = REVIEW_GRID[-1]
+    kept = confidence >= t
+    return {"confidence": t, "coverage": round(float(kept.mean()), 4),
+            "precision": round(float(right[kept].mean()), 4) if kept.any() else 0.0, "n": int(len(right))}
+
+
 def train(rows: Iterable[Sequence], params: dict | None = None, *, calibrate: bool = True, n_splits: int = 5,
-          groups=None, sources: dict | None = None, progress: Callable | None = None) -> ComplaintClassifier:
+          groups=None, sources: dict | None = None, progress: Callable | None = None,
+          weights: Sequence[float] | None = None, calibrate_on: Sequence[bool] | None = None) -> ComplaintClassifier:
     """Train on all rows; with `calibrate`, first a grouped K-fold cross-validation whose out-of-fold scores set
-    the softmax temperature and whose accuracies go into the metadata."""
+    the softmax temperature and the review threshold, and whose accuracies go into the metadata.
+
+    `calibrate_on` (a flag per row): the rows whose out-of-fold scores calibrate — out-of-style text (residents'
+    posts), not the house style the corpus is written in, where the model is surer than it should be. `weights`:
+    per-row training weight (staff corrections)."""
     import sklearn
 
-    rows, problems = clean_rows(rows)
+    rows = list(rows)
+    if weights is not None or calibrate_on is not None:  # keep the per-row lists aligned with the clean rows
+        kept_rows, kept_w, kept_c = [], [], []
+        for i, row in enumerate(rows):
+            good, _ = clean_rows([row])
+            if good:
+                kept_rows.append(good[0])
+                kept_w.append(1.0 if weights is None else float(weights[i]))
+                kept_c.append(True if calibrate_on is None else bool(calibrate_on[i]))
+        problems = [None] * (len(rows) - len(kept_rows))
+        rows = kept_rows
+        weights = kept_w if weights is not None else None
+        calibrate_on = kept_c if calibrate_on is not None else None
+    else:
+        rows, problems = clean_rows(rows)
     if len({joint_label(v, d) for _, v, d in rows}) < 2:
         raise ValueError("training needs at least two different labels")
     params = {**DEFAULT_PARAMS, **(params or {})}
     started = time.time()
-    temperature, cv_summary = 1.0, None
+    temperature, cv_summary, review = 1.0, None, None
     if calibrate:
-        cv = cross_validate(rows, params, groups=groups, n_splits=n_splits, progress=progress)
-        temperature = fit_temperature(cv["oof_scores"], cv["oof_y"])
-        cv_summary = {k: v for k, v in cv.items() if k not in ("oof_scores", "oof_y", "classes")}
-    model = fit(rows, params, temperature=temperature)
+        cv = cross_validate(rows, params, groups=groups, n_splits=n_splits, progress=progress, weights=weights)
+        mask = np.ones(len(rows), dtype=bool) if calibrate_on is None else np.asarray(calibrate_on, dtype=bool)
+        if not mask.any():
+            mask[:] = True
+        temperature = fit_temperature(cv["oof_scores"][mask], cv["oof_y"][mask])
+        probs = _softmax(cv["oof_scores"][mask].astype(np.float64) / temperature)
+        classes = cv["classes"]
+        ctype = [c.split("|")[0] for c in classes]
+        types = sorted(set(ctype))
+        agg = np.zeros((len(classes), len(types)))
+        for k, t in enumerate(ctype):
+            agg[k, types.index(t)] = 1.0
+        tprobs = probs @ agg
+        idx = np.flatnonzero(mask)
+        right = np.array([cv["pred_type"][i] == rows[i][1] and cv["pred_dept"][i] == rows[i][2] for i in idx])
+        conf = np.array([tprobs[r, types.index(cv["pred_type"][i])] if cv["pred_type"][i] in types else 0.0
+                         for r, i in enumerate(idx)])
+        review = {**DEFAULT_REVIEW, "margin": 0.2, "secondary": 0.5}
+        chosen = choose_review_threshold(conf, right)
+        review["confidence"] = chosen["confidence"]
+        review["chosen_on"] = {**chosen, "rows": "out-of-style" if calibrate_on is not None else "all",
+                               "target": REVIEW_TARGET}
+        # Short single-matter texts (the house style): their own threshold, on their own out-of-fold scores.
+        short = np.array([not mask[i] and not is_post(rows[i][0]) for i in range(len(rows))])
+        if short.any():
+            sprobs = _softmax(cv["oof_scores"][short].astype(np.float64) / temperature) @ agg
+            sidx = np.flatnonzero(short)
+            sright = np.array([cv["pred_type"][i] == rows[i][1] and cv["pred_dept"][i] == rows[i][2]
+                               for i in sidx])
+            sconf = np.array([sprobs[r, types.index(cv["pred_type"][i])] if cv["pred_type"][i] in types else 0.0
+                              for r, i in enumerate(sidx)])
+            schosen = choose_review_threshold(sconf, sright)
+            review["confidence_short"] = schosen["confidence"]
+            review["chosen_on_short"] = {**schosen, "rows": "house-style short texts", "target": REVIEW_TARGET}
+        cv_summary = {k: v for k, v in cv.items()
+                      if k not in ("oof_scores", "oof_y", "classes", "pred_type", "pred_dept")}
+    model = fit(rows, params, temperature=temperature, weights=weights)
     counts = Counter(joint_label(v, d) for _, v, d in rows)
     model.metadata = {
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -885,6 +1147,7 @@ def train(rows: Iterable[Sequence], params: dict | None = None, *, calibrate: bo
         "label_counts": dict(sorted(counts.items())),
         "params": {**params, "char_ngram": list(params["char_ngram"])},
         "temperature": round(temperature, 4),
+        "review": review,
         "features": {"words": len(model.word_vocab), "char_ngrams": len(model.char_vocab),
                      "segmenter_words": len(model.segmenter.freq)},
         "cross_validation": cv_summary,
@@ -892,4 +1155,6 @@ def train(rows: Iterable[Sequence], params: dict | None = None, *, calibrate: bo
         "numpy_version": np.__version__,
         "train_seconds": round(time.time() - started, 1),
     }
+    if review is None:
+        del model.metadata["review"]
     return model

@@ -52,6 +52,24 @@ D_STATUS, D_NOTE, D_TYPE_CODE, D_MATTER, D_KEY, D_SPOT, D_GRAMS = range(len(DECI
 D_COMMUNITY, D_STREET = 0, 1
 
 
+def review_reason_of(prediction):
+    """The classifier's review decision (intake.classifier.review_decision); a stand-in prediction without one
+    (a test's fake) is judged by confidence alone, as before."""
+    if hasattr(prediction, "review_reason"):
+        return prediction.review_reason
+    return "low_confidence" if (prediction.confidence or 0) < routing.TRIAGE_BELOW else None
+
+
+def evidence_record(prediction) -> dict:
+    """classification_evidence: the deciding terms, the alternatives, and the review decision with its grounds
+    (shown in the queue)."""
+    record = {"terms": list(prediction.evidence),
+              "alternatives": [list(a) for a in getattr(prediction, "alternatives", [])]}
+    if hasattr(prediction, "review_record"):
+        record["review"] = prediction.review_record()
+    return record
+
+
 class RowDecider:
     """The decisions about one complaint that depend on its own text only (no database, no other complaint).
     Picklable, so a helper process can make them."""
@@ -85,7 +103,8 @@ class RowDecider:
         type_code = prediction.violation_type if prediction.violation_type in self.type_ids else None
         department_code = prediction.department if prediction.department in self.department_ids else None
         decided = routing.route(type_code=type_code, department_code=department_code,
-                                confidence=prediction.confidence, has_place=bool(street_id))
+                                confidence=prediction.confidence, has_place=bool(street_id),
+                                review_reason=review_reason_of(prediction))
         return type_code, department_code, decided
 
     def decide(self, items: Sequence[tuple[str, str, str]]) -> list[tuple]:
@@ -126,8 +145,7 @@ class RowDecider:
             out.append((
                 found.community_id, found.street_id, found.score, evidence,
                 type_id, department_ids.get(department_code), round(float(prediction.confidence), 4),
-                dumps({"terms": list(prediction.evidence),
-                       "alternatives": [list(a) for a in getattr(prediction, "alternatives", [])]}),
+                dumps(evidence_record(prediction)),
                 type_id, department_id,
                 str(decided.status), decided.note, type_code, kind, key, where,
                 grams(content, address[:300], hint) if grams else None,  # the columns as stored

@@ -11,7 +11,15 @@ from accounts.models import RecordedMove
 from core.models import TimeStampedModel
 from core.querysets import RestrictedManager
 from core.uploads import StoredPath
-from intake.choices import Channel, ComplaintStatus, CorrectionField, DecisionSource, HotlineResult, Satisfaction
+from intake.choices import (
+    REVIEW_REASON_LABELS,
+    Channel,
+    ComplaintStatus,
+    CorrectionField,
+    DecisionSource,
+    HotlineResult,
+    Satisfaction,
+)
 
 
 class ImportBatch(TimeStampedModel):
@@ -148,6 +156,20 @@ class Complaint(TimeStampedModel):
     @classmethod
     def scope_q(cls, user, action="view"):
         return scope.complaint_q(user, action)
+
+    @property
+    def review_reason(self) -> str:
+        """Why the classifier wants a person to look (a label), or "" (classification_evidence["review"])."""
+        review = (self.classification_evidence or {}).get("review")
+        if not isinstance(review, dict) or not review.get("needs"):
+            return ""
+        return str(REVIEW_REASON_LABELS.get(review.get("reason"), review.get("reason") or ""))
+
+    @property
+    def secondary_matters(self) -> list[str]:
+        """Other matters the classifier found in the text (type codes), kept beside the main type."""
+        review = (self.classification_evidence or {}).get("review")
+        return list(review.get("secondary") or []) if isinstance(review, dict) else []
 
     @property
     def is_enforcement(self) -> bool:

@@ -41,6 +41,7 @@ from intake.hotline_import import (
     RowDecider,
     Writer,
     bulk_session,
+    evidence_record,
     helper_usable,
     history_of,
     insert_rows,
@@ -145,10 +146,7 @@ def _decide(data: ComplaintInput, prediction, ctx: Context) -> Complaint:
         predicted_type=vtype,
         predicted_department=predicted_department,
         confidence=round(float(prediction.confidence), 4),
-        classification_evidence={
-            "terms": list(prediction.evidence),
-            "alternatives": [list(a) for a in getattr(prediction, "alternatives", [])],
-        },
+        classification_evidence=evidence_record(prediction),
         violation_type=vtype,
         type_source=DecisionSource.MODEL,
         department=ctx.departments.get(decided.department_code),
@@ -754,8 +752,10 @@ def _reroute(complaint: Complaint, *, confirmed: bool):
         dept = None
     elif dept is None and complaint.predicted_department:
         dept = complaint.predicted_department.code
+    review = (complaint.classification_evidence or {}).get("review")
+    reason = {"review_reason": review.get("reason") or None} if isinstance(review, dict) else {}
     decided = routing.route(type_code=code, department_code=dept, confidence=complaint.confidence,
-                            has_place=bool(complaint.street_id), confirmed=confirmed)
+                            has_place=bool(complaint.street_id), confirmed=confirmed, **reason)
     complaint.department = Department.objects.filter(code=decided.department_code).first()
     complaint.status = decided.status
     complaint.routing_note = decided.note

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from intake import classifier as clf
 
 CORPUS = Path(settings.BASE_DIR) / "data" / "intake" / "corpus.csv"
-CONTRACT_KEYS = {"violation_type", "department", "confidence", "evidence"}
+CONTRACT_KEYS = {"violation_type", "department", "confidence", "evidence", "needs_review"}
 
 # Written for this test, not taken from the training corpus (checked below).
 CLEAR_TEXTS = [
@@ -94,7 +94,8 @@ def test_predict_many_matches_predict_and_handles_empty_texts(model):
         assert (p.violation_type, p.evidence) == (single.violation_type, single.evidence)
         assert p.confidence == pytest.approx(single.confidence, abs=1e-5)
     for p in many[-3:]:
-        assert p.as_contract() == {"violation_type": None, "department": None, "confidence": 0.0, "evidence": []}
+        assert p.as_contract() == {"violation_type": None, "department": None, "confidence": 0.0, "evidence": [],
+                                   "needs_review": True}
 
 
 def test_segmenter_cuts_like_jieba():
@@ -131,7 +132,9 @@ def test_classify_command_one_json_object_per_line_aligned(monkeypatch):
     assert (objs[2]["violation_type"], objs[2]["department"]) == ("NON_ENFORCEMENT", "HOUSING")
     assert objs[4]["violation_type"] == "EBIKE_PARKING"
     for blank in (objs[1], objs[3]):
-        assert blank == {"violation_type": None, "department": None, "confidence": 0.0, "evidence": []}
+        assert blank == {"violation_type": None, "department": None, "confidence": 0.0, "evidence": [],
+                         "needs_review": True}
+    assert all(isinstance(obj["needs_review"], bool) for obj in objs)
     assert "承重墙" in "".join(objs[0]["evidence"])
     assert "\\u" not in out[0]  # Chinese printed as is (ensure_ascii=False)
 

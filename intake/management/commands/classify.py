@@ -1,9 +1,12 @@
 """`manage.py classify`: complaint texts on stdin, one per line; one JSON object per line on stdout (CONTRACTS.md).
 
-    {"violation_type": CODE, "department": CODE, "confidence": 0..1, "evidence": [strings]}
+    {"violation_type": CODE, "department": CODE, "confidence": 0..1, "evidence": [strings], "needs_review": bool}
 
-Output line N answers input line N: a blank line gets {"violation_type": null, "department": null,
-"confidence": 0.0, "evidence": []}. Needs no database (no system checks, no queries); lines are classified in
+`needs_review`: a person must look before the complaint is routed (intake.classifier.review_decision, the same
+decision the import and routing make); `--details` adds why (review_reason) and the secondary matters. A tab in a
+line separates a post's title from its body. Output line N answers input line N: a blank line gets
+{"violation_type": null, "department": null, "confidence": 0.0, "evidence": [], "needs_review": true}.
+Needs no database (no system checks, no queries); lines are classified in
 batches and each batch is flushed as it is done.
 """
 import json
@@ -51,6 +54,8 @@ class Command(BaseCommand):
             if details:
                 obj["department_confidence"] = round(prediction.department_confidence, 4)
                 obj["alternatives"] = [[code, prob] for code, prob in prediction.alternatives]
+                obj["review_reason"] = prediction.review_reason
+                obj["secondary"] = list(prediction.secondary)
             out.append(json.dumps(obj, ensure_ascii=False))
         self.stdout.write("\n".join(out))
         self.stdout.flush()

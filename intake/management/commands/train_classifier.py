@@ -13,8 +13,22 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-DEFAULT_CORPORA = ["data/intake/corpus.csv", "data/intake/corpus_extra.csv"]
+DEFAULT_CORPORA = ["data/intake/corpus.csv", "data/intake/corpus_extra.csv",
+                   "data/intake/resident/resident_train.csv", "data/intake/resident/resident_generated.csv"]
+# Out-of-style text (not the corpus's house style): its out-of-fold scores calibrate the confidence and choose the
+# review threshold (bench/README.md, "Classifier"). Staff corrections count as such too: they are real traffic.
+OUT_OF_STYLE = ("data/intake/resident/resident_train.csv",)  # hand-written; the generated posts are too regular
 HELDOUT_SHARE = 0.15
+# Staff corrections together weigh this share of the corpus (each at least 1, at most CORRECTION_MAX_WEIGHT), so a
+# few hundred of the bureau's own decisions move a model trained on thousands of written texts.
+CORRECTION_SHARE = 0.5
+CORRECTION_MAX_WEIGHT = 25.0
+
+
+def correction_weight(n_corpus: int, n_corrections: int) -> float:
+    if not n_corrections:
+        return 1.0
+    return max(1.0, min(CORRECTION_MAX_WEIGHT, CORRECTION_SHARE * n_corpus / n_corrections))
 
 
 def read_rows(path: Path) -> list[tuple[str, str, str]]:
@@ -116,30 +130,45 @@ class Command(BaseCommand):
             paths = [base / p for p in DEFAULT_CORPORA if (base / p).exists()]
             if not paths:
                 raise CommandError(f"no corpus found at {base / DEFAULT_CORPORA[0]}")
-        sources, rows = {}, []
+        sources, rows, flags = {}, [], []  # flags: (weight, out of style) per row
         for path in paths:
             if not path.exists():
                 raise CommandError(f"corpus not found: {path}")
             part = read_rows(path)
-            sources[str(path.relative_to(base) if path.is_relative_to(base) else path)] = len(part)
+            name = str(path.relative_to(base) if path.is_relative_to(base) else path)
+            sources[name] = len(part)
             rows.extend(part)
+            flags += [(1.0, name.startswith(OUT_OF_STYLE))] * len(part)
             self._say(f"corpus {path}: {len(part)} rows")
         if not options["no_corrections"]:
             corrections = self._corrections()
             if corrections:
+                weight = correction_weight(len(rows), len(corrections))
                 sources["staff corrections"] = len(corrections)
+                sources["staff correction weight"] = round(weight, 2)
+                self._say(f"staff corrections weigh {weight:.1f} each")
                 rows.extend(corrections)
-        rows, problems = clf.clean_rows(rows)
+                flags += [(weight, True)] * len(corrections)
+        kept = []
+        problems = []
+        for row, flag in zip(rows, flags, strict=True):
+            good, bad = clf.clean_rows([row])
+            if good:
+                kept.append((good[0], flag))
+            else:
+                problems += bad
         if problems:
             self._say(f"{len(problems)} row(s) ignored, e.g. {problems[0]}")
-        if len(rows) < 20:
-            raise CommandError(f"only {len(rows)} usable rows; need at least 20")
+        if len(kept) < 20:
+            raise CommandError(f"only {len(kept)} usable rows; need at least 20")
         # A text labelled twice keeps its last label (a staff correction comes after the corpus).
         dedup = {}
-        for text, vtype, dept in rows:
-            dedup[text.strip()] = (text, vtype, dept)
-        rows = list(dedup.values())
-        self._say(f"training rows: {len(rows)}")
+        for (text, vtype, dept), flag in kept:
+            dedup[text.strip()] = ((text, vtype, dept), flag)
+        rows = [r for r, _ in dedup.values()]
+        weights = [f[0] for _, f in dedup.values()]
+        out_of_style = [f[1] for _, f in dedup.values()]
+        self._say(f"training rows: {len(rows)} ({sum(out_of_style)} out of the house style)")
 
         # (1) grouped hold-out
         started = time.time()
@@ -149,7 +178,7 @@ class Command(BaseCommand):
         train_idx, test_idx = clf.grouped_folds(groups, labels, n_splits, seed=options["seed"])[0]
         self._say(f"grouped hold-out: {len(test_idx)} of {len(rows)} rows "
                   f"({len(set(groups.tolist()))} near-duplicate groups) held out")
-        model = clf.fit([rows[i] for i in train_idx])
+        model = clf.fit([rows[i] for i in train_idx], weights=[weights[i] for i in train_idx])
         holdout = clf.evaluate(model, [rows[i] for i in test_idx])
         self._print_evaluation("grouped hold-out (part of the training data never seen by this model)", holdout)
         if heldout_rows is not None:
@@ -160,13 +189,19 @@ class Command(BaseCommand):
 
         # (2) cross-validation + calibration, (3) the final model on everything
         self._say(f"\ntraining on all {len(rows)} rows with grouped {options['folds']}-fold calibration …")
-        model = clf.train(rows, n_splits=options["folds"], groups=groups, sources=sources, progress=progress)
+        model = clf.train(rows, n_splits=options["folds"], groups=groups, sources=sources, progress=progress,
+                          weights=weights, calibrate_on=out_of_style if any(out_of_style) else None)
         model.metadata["holdout"] = {k: holdout[k] for k in ("n", "type_accuracy", "department_accuracy",
                                                               "type_macro_f1", "per_type_f1")}
         cv = model.metadata.get("cross_validation") or {}
         self._say(f"cross-validation ({cv.get('folds')} grouped folds): type accuracy {cv.get('type_accuracy')}, "
                   f"department accuracy {cv.get('department_accuracy')}; softmax temperature "
                   f"{model.metadata['temperature']}")
+        review = model.metadata.get("review") or {}
+        chosen = review.get("chosen_on") or {}
+        self._say(f"review threshold: confidence >= {review.get('confidence')} needs no person "
+                  f"(out-of-fold on {chosen.get('rows')} rows: {chosen.get('coverage')} covered, "
+                  f"{chosen.get('precision')} right)")
         path = model.save(output)
         clf.reset_cache()
         self._say(f"saved {path} ({path.stat().st_size / 1e6:.1f} MB) in {time.time() - started:.0f} s")
