@@ -93,3 +93,14 @@ def test_the_daily_task_tells_each_officer_once_per_deadline(world):
     EnforcementCase.objects.filter(pk=late.pk).update(state_due=today - timedelta(days=1))
     assert reminders.inbox_due(today)[InboxKind.OVERDUE] == 1
     assert only(InboxKind.OVERDUE) == [("owen", late.pk), ("owen", late.pk)]
+
+
+def test_the_inbox_and_sms_pages_in_english(client, world):
+    from tests.test_i18n import chinese_interface, english
+
+    case = open_case(world, "ILLEGAL_CONSTRUCTION")
+    services.supervision_issue(case=case, actor=world.alice, instruction="尽快处置")
+    html = english(client, world.oscar, reverse("accounts:inbox"))
+    assert f"Supervision order: case {case.number}" in html and "Mark all as read" in html
+    assert chinese_interface(html) == []
+    assert chinese_interface(english(client, world.oscar, reverse("accounts:sms"))) == []
