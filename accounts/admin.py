@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import User
+from accounts.models import SmsMessage, User
 
 
 @admin.register(User)
@@ -16,3 +16,18 @@ class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
                                       "department", "property_company")}),
     )
     filter_horizontal = ["streets", "groups", "user_permissions"]
+
+
+@admin.register(SmsMessage)
+class SmsMessageAdmin(admin.ModelAdmin):
+    """短信发送记录: read only, it is the log of what was sent."""
+
+    list_display = ["created_at", "user", "phone", "status", "backend", "text"]
+    list_filter = ["status", "backend"]
+    search_fields = ["phone", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

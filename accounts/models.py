@@ -4,7 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.choices import Role
+from accounts.choices import InboxKind, Role
+from core.querysets import RestrictedManager
 
 
 class User(AbstractUser):
@@ -117,3 +118,87 @@ class RecordedMove(models.Model):
         from accounts.messages import shown
 
         return shown(self.reason_parts, self.reason)
+
+
+class InboxItem(models.Model):
+    """One thing that needs one user now (待办提醒, R3.8), pushed by the service that causes it
+    (accounts.inbox.notify). `key` names the event, so the same event never makes two items for a user."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="inbox_items", verbose_name=_("接收人"))
+    kind = models.CharField(_("类别"), max_length=20, choices=InboxKind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    # the same title as accounts.messages parts, rendered again in the reader's language
+    title_parts = models.JSONField(_("标题（多语言）"), default=list, blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    # what it is about, as plain (app_label.model, pk): accounts sits below the apps whose objects these are
+    about_model = models.CharField(_("关联对象类型"), max_length=60, blank=True)
+    about_pk = models.BigIntegerField(_("关联对象编号"), null=True, blank=True)
+    key = models.CharField(_("事件标识"), max_length=120)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("待办提醒")
+        verbose_name_plural = _("待办提醒")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="inbox_item_once_per_event")]
+        # the navigation bar's unread count and the list, per user, newest first
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="inbox_user_unread_idx")]
+
+    def __str__(self):
+        return self.title
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        """A user only ever sees and marks their own items."""
+        if not getattr(user, "is_authenticated", False):
+            return models.Q(pk__in=[])
+        return models.Q(user_id=user.pk)
+
+    def shown_title(self) -> str:
+        from accounts.messages import shown
+
+        return shown(self.title_parts, self.title)
+
+
+class SmsPreference(models.Model):
+    """The kinds a user also wants by SMS (短信提醒), chosen by the user; none by default."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="sms_preference",
+                                verbose_name=_("用户"))
+    kinds = models.JSONField(_("短信提醒类别"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("短信提醒设置")
+        verbose_name_plural = _("短信提醒设置")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class SmsMessage(models.Model):
+    """Every SMS the platform tried to send, with its outcome (短信发送记录)."""
+
+    class Status(models.TextChoices):
+        SENT = "SENT", _("已发送")
+        FAILED = "FAILED", _("发送失败")
+        NO_PHONE = "NO_PHONE", _("无手机号")
+
+    user = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("接收人"))
+    item = models.ForeignKey(InboxItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="sms",
+                             verbose_name=_("待办提醒"))
+    phone = models.CharField(_("手机"), max_length=20, blank=True)
+    text = models.CharField(_("短信内容"), max_length=300)
+    backend = models.CharField(_("发送通道"), max_length=120)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices)
+    error = models.CharField(_("错误信息"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("短信发送记录")
+        verbose_name_plural = _("短信发送记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.phone} {self.get_status_display()}"

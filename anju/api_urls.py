@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.renderers import JSONRenderer
 from rest_framework.routers import DefaultRouter
 
+from accounts import api as accounts_api
 from analytics import api as analytics_api
 from cases import api as cases_api
 from core.api import api_not_found
@@ -30,6 +31,7 @@ intake_api.register(router)
 router.register("cases", cases_api.CaseViewSet)
 credit_api.register(router)
 programme_api.register(router)
+router.register("inbox", accounts_api.InboxViewSet, basename="inbox")
 
 urlpatterns = [
     # Signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the docs page sends a visitor to the login.

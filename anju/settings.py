@@ -240,6 +240,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# SMS reminders (accounts.sms): off by default; "accounts.sms.ConsoleBackend" logs them (development); a government
+# gateway is a subclass of accounts.sms.SmsBackend named here. Users choose the kinds they want by SMS.
+SMS_BACKEND = env.str("ANJU_SMS_BACKEND", default="") or None
+
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -247,6 +251,8 @@ CELERY_TIMEZONE = TIME_ZONE
 # `celery -A anju beat` runs these (with a broker; without one, run `manage.py purge_exports` from cron)
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-exports": {"task": "core.purge_exports", "schedule": crontab(hour=3, minute=15)},
+    # 即将到期 / 已超期 in each officer's inbox, once a day (cases.tasks.inbox_due; or `manage.py inbox_due` from cron)
+    "inbox-due": {"task": "cases.inbox_due", "schedule": crontab(hour=6, minute=30)},
 }
 
 # Redis cache in production keeps the web tier stateless; local memory otherwise.

@@ -3,9 +3,13 @@ handles it and answers (反馈) within the deadline; overdue referrals reach sup
 from datetime import date
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
-from accounts import policy
+from accounts import inbox, policy
+from accounts.choices import InboxKind, Role
+from accounts.messages import text
 from cases.choices import REFERRAL_ENDED, ReferralStatus
 from cases.models import Referral
 from core import calendar
@@ -28,10 +32,47 @@ def referral_send(*, department, matter: str, actor, complaint=None, case=None, 
         status__in=REFERRAL_ENDED).first() if (complaint or case) else None
     if existing:
         return existing
-    return Referral.objects.create(
+    referral = Referral.objects.create(
         complaint=complaint, case=case, department=department, street_id=street_id, matter=matter[:4000],
         sent_by=actor, due=answer_due(timezone.localdate(), days),
     )
+    _notify_received(referral)
+    return referral
+
+
+def _subject(referral) -> str:
+    if referral.case_id:
+        return referral.case.number
+    if referral.complaint_id:
+        return str(referral.complaint)
+    return f"#{referral.pk}"
+
+
+def _notify_received(referral):
+    """收到移交: every user of the receiving department (any of them signs for it)."""
+    from accounts.models import User
+
+    users = User.objects.filter(role=Role.DEPARTMENT, department_id=referral.department_id).values_list("pk",
+                                                                                                       flat=True)
+    inbox.notify(list(users), InboxKind.REFERRAL_RECEIVED,
+                 text(gettext_noop("收到移交：{subject}，请于 {due} 前反馈"), subject=_subject(referral),
+                      due=referral.due),
+                 reverse("cases:inbox"), about=referral)
+
+
+def _notify_answered(referral, template: str):
+    """移交已反馈 (or returned): the one who sent it, where the matter is."""
+    if referral.sent_by_id is None:
+        return
+    if referral.case_id:
+        link = reverse("cases:detail", args=[referral.case_id])
+    elif referral.complaint_id:
+        link = reverse("intake:detail", args=[referral.complaint_id])
+    else:
+        link = ""
+    inbox.notify([referral.sent_by_id], InboxKind.REFERRAL_ANSWERED,
+                 text(template, department=referral.department.name, subject=_subject(referral)), link,
+                 about=referral, key=inbox.event_key(InboxKind.REFERRAL_ANSWERED, referral, referral.status))
 
 
 def _for_department(referral, actor):
@@ -63,6 +104,7 @@ def referral_answer(*, referral, actor, answer: str):
     referral.status, referral.answer = ReferralStatus.ANSWERED, answer.strip()
     referral.answered_by, referral.answered_at = actor, timezone.now()
     referral.save()
+    _notify_answered(referral, gettext_noop("{department}已反馈移交：{subject}"))
     _complaint_follows(referral, actor)
     return referral
 
@@ -79,6 +121,7 @@ def referral_return(*, referral, actor, reason: str):
     referral.status, referral.answer = ReferralStatus.RETURNED, f"退回：{reason.strip()}"
     referral.answered_by, referral.answered_at = actor, timezone.now()
     referral.save()
+    _notify_answered(referral, gettext_noop("{department}退回移交：{subject}"))
     _complaint_follows(referral, actor)
     return referral
 

@@ -7,8 +7,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from accounts import policy
-from accounts.choices import Role
+from accounts import inbox, policy
+from accounts.choices import InboxKind, Role
 from accounts.messages import stored, text
 from accounts.policy import may
 from accounts.scope import role_of
@@ -306,9 +306,24 @@ def supervision_issue(*, case: EnforcementCase, actor, instruction: str,
         raise ApplicationError("只有区局领导/督察可以督办", "only supervisors issue supervision orders")
     if not instruction.strip():
         raise ApplicationError("请填写督办要求", "write the instruction")
-    return SupervisionOrder.objects.create(
+    order = SupervisionOrder.objects.create(
         case=case, issued_by=actor, instruction=instruction.strip(),
         response_due=supervision_response_due(timezone.localdate(), response_days))
+    _notify_supervision(order)
+    return order
+
+
+def _notify_supervision(order):
+    """收到督办: the case's officer answers the order (accounts.policy SUPERVISION_RESPOND), so it is theirs; a
+    case with no officer yet tells its street's officers."""
+    from django.urls import reverse
+
+    case = order.case
+    users = [case.officer_id] if case.officer_id else list(assignable_officers(case).values_list("pk", flat=True))
+    inbox.notify(users, InboxKind.SUPERVISION,
+                 text(gettext_noop("督办：案件 {number}，请于 {due} 前回复"), number=case.number,
+                      due=order.response_due),
+                 reverse("cases:detail", args=[case.pk]), about=order)
 
 
 @retry_when_busy
@@ -448,9 +463,12 @@ def _notify_assigned(case: EnforcementCase, *, officer, actor, reason: str):
                 actor=str(actor))
     if reason:
         body += text(gettext_noop("；理由：")) + typed(reason[:1000])
-    notification_send(user=officer, kind="case_assigned", title=text(gettext_noop("新分派案件 {number}"),
-                                                                     number=case.number),
-                      body=body, link=reverse("cases:detail", args=[case.pk]))
+    title = text(gettext_noop("新分派案件 {number}"), number=case.number)
+    link = reverse("cases:detail", args=[case.pk])
+    notification_send(user=officer, kind="case_assigned", title=title, body=body, link=link)
+    # the version tells this assignment from an earlier one of the same officer to the same case
+    inbox.notify([officer], InboxKind.ASSIGNED, title, link, about=case,
+                 key=inbox.event_key(InboxKind.ASSIGNED, case, officer.pk, case.version))
 
 
 @transaction.atomic

@@ -19,8 +19,9 @@ from django.db.models import Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from accounts import inbox
 from accounts import services as account_services
-from accounts.choices import Role
+from accounts.choices import InboxKind, Role
 from accounts.messages import render, text, typed
 from accounts.policy import CREDIT_DECIDE, CREDIT_DISPUTE, DUTY_CHECK_ANSWER, DUTY_CHECK_DECIDE, may
 from accounts.scope import role_of
@@ -174,6 +175,12 @@ def duty_check_open(*, case, actor) -> DutyCheck | None:
               + (text(gettext_noop("平台已关联贵司 {day} 的物业报告。"),
                       day=timezone.localtime(prior.received_at).date()) if prior else [])),
         link=selectors.duty_check_url(check))
+    # 履职检查 addressed to the company: in each of its users' inbox until they answer
+    inbox.notify([user.pk for user in _company_users(company)], InboxKind.DUTY_CHECK,
+                 text(gettext_noop("履职检查：{community} {type}（{number}），请于 {due} 前说明"),
+                      community=community.name, type=case.violation_type.name, number=case.number,
+                      due=check.answer_due),
+                 selectors.duty_check_url(check), about=check)
     return check
 
 

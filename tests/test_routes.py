@@ -181,6 +181,15 @@ ROUTES: dict[str, Row] = {
     "credit:listing-remove": page("listing", post={OK: "bureau hana", 403: "companies officers others sam city lena"}),
     "credit:listings": page(get={200: "handlers hana city", 403: "others sam lena", 302: "companies"}),  # sam: 403, as the ranking
     "credit:mine": page(get={302: "handlers hana city", 403: "others sam lena", 200: "companies"}),
+    # the inbox (issue 15): everyone has their own; another user's item is 404 (it is oscar's)
+    "accounts:inbox": page(get={200: "*"}),
+    "accounts:inbox-open": page("inbox_item", get={302: "oscar", 404: "*"}),
+    "accounts:inbox-read-all": page(post={OK: "*"}),
+    "accounts:sms": page(get={200: "*"}, post={OK: "*"}),
+    "inbox-list": api(get={200: "*"}),
+    "inbox-detail": api("inbox_item", get={200: "oscar", 404: "*"}),
+    "inbox-read": api("inbox_item", post={OK: "oscar", 404: "*"}),
+    "inbox-read-all": api(post={OK: "*"}),
     "credit:notification-dismiss": page("notification", post={OK: "alice", 404: "departments companies officers ada sam city lena"}),
     "credit:ranking": page(get={200: "handlers hana city", 403: "others sam lena", 302: "companies"}),  # sam: 403 (street staff passed sees_all_credit, the menu hid it)
     "creditdispute-decide": api("dispute", post={OK: "bureau hana", 403: "officers others sam paul city lena", 404: "carl"}),
@@ -288,7 +297,7 @@ def objects(world, settings, tmp_path):
     """One of each record a route names, in 曹杨 (oscar's street) and of company A (paul's)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from accounts.models import Notification
+    from accounts.models import InboxItem, Notification
     from cases import services as case_services
     from cases.models import Document, Evidence, Fine
     from cases.referrals import referral_send
@@ -335,6 +344,7 @@ def objects(world, settings, tmp_path):
         "document": Document.objects.filter(case=case).first(), "referral": referral, "check": check,
         "attachment": attachment, "record": record, "dispute": dispute, "listing": listing,
         "notification": Notification.objects.create(user=world.alice, kind="test", title="通知"),
+        "inbox_item": InboxItem.objects.create(user=world.oscar, kind="HOTSPOT", title="提醒", key="test:1"),
         "bulletin": bulletin, "export_job": _export_job(world), "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
         "department": Department.objects.get(code="HOUSING"), "rule": CreditRule.objects.order_by("pk").first(),
     }
