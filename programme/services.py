@@ -646,7 +646,7 @@ def problems_compile(*, campaign, actor, today: date | None = None) -> dict:
         problem.compiled_at = now
         problem._history_user = actor
         problem.save()
-        ProblemEvidence.objects.bulk_create(ProblemEvidence(problem=problem, kind=kind, **{field_: pk})
+        ProblemEvidence.objects.bulk_create(ProblemEvidence(problem=problem, kind=kind, **{f"{field_}_id": pk})
                                             for kind, field_, pk in evidence)
     counts["stale"] = (Problem.objects.filter(campaign=campaign).exclude(key="")
                        .exclude(key__in=[f["key"] for f in found]).count())
