@@ -139,6 +139,11 @@ class Campaign(TimeStampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("programme:campaign-detail", args=[self.pk])
+
     @classmethod
     def scope_q(cls, user, action="view"):
         return scope.campaign_q(user, action)
