@@ -167,7 +167,7 @@ TASK_COLUMNS = [  # (中文, English, accessor)
     ("进度（%）", "progress", "progress"),
     ("状态", "status", "get_status_display"),
     ("完成日期", "done_on", "done_on"),
-    ("超期", "overdue", lambda t: "是" if t.is_overdue(timezone.localdate()) else ""),
+    ("超期", "overdue", lambda t: _("是") if t.is_overdue(timezone.localdate()) else ""),
     ("关联案件", "cases", lambda t: "、".join(c.number for c in t.cases.all())),
     ("进展情况", "note", "progress_note"),
 ]

@@ -95,3 +95,22 @@ def test_the_bureau_compiles_sets_phases_and_gives_tasks_a_street_records_its_fi
         "title": "两个责任方", "owner_street": world.changfeng.pk, "owner_department": 1,
         "starts_on": timezone.localdate().isoformat(), "working_days": 5})
     assert both.status_code == 400 and not Task.objects.filter(title="两个责任方").exists()
+
+
+def test_the_campaign_pages_in_english(client, world):
+    from tests.test_i18n import chinese_interface, english
+
+    action, street_task, housing_task, bureau_task = tasks(world)
+    from programme import services
+
+    services.problems_compile(campaign=action, actor=world.alice)
+    services.problem_add(campaign=action, actor=world.alice, title="楼道堆物", street=world.caoyang,
+                         community=world.caoyang_a)
+    for url in (reverse("programme:campaign-list"), action.get_absolute_url(),
+                reverse("programme:task-detail", args=[street_task.pk]), reverse("programme:my-tasks"),
+                reverse("programme:task-create", args=[action.pk])):
+        html = english(client, world.alice, url)
+        assert chinese_interface(html) == [], url
+    confirm = client.post(reverse("programme:task-detail", args=[street_task.pk]), {"progress": 30})
+    assert "Please confirm the update" in confirm.content.decode()
+    assert chinese_interface(confirm.content.decode()) == []
