@@ -114,3 +114,13 @@ def test_the_campaign_pages_in_english(client, world):
     confirm = client.post(reverse("programme:task-detail", args=[street_task.pk]), {"progress": 30})
     assert "Please confirm the update" in confirm.content.decode()
     assert chinese_interface(confirm.content.decode()) == []
+
+
+def test_the_administrator_sets_up_campaigns_in_the_admin(client, world):
+    action = campaign(world)
+    client.force_login(world.ada)
+    assert client.get(reverse("admin:programme_campaign_changelist")).status_code == 200
+    assert client.get(reverse("admin:programme_campaign_change", args=[action.pk])).status_code == 200
+    assert client.get(reverse("admin:programme_task_changelist")).status_code == 200
+    client.force_login(world.alice)
+    assert client.get(reverse("admin:programme_campaign_changelist")).status_code == 302  # not staff: login
