@@ -22,6 +22,8 @@ MENU = [
     ("credit:ranking", _("物业信用排名"), "bar-chart-steps", p.CREDIT_OVERVIEW),
     ("credit:mine", _("本企业履职与信用"), "shield-check", p.CREDIT_MINE),
     ("programme:inventory", _("存量违建台账"), "bricks", p.INVENTORY_LIST),
+    ("programme:campaign-list", _("专项行动"), "flag", p.CAMPAIGN_LIST),
+    ("programme:my-tasks", _("我的任务"), "list-check", p.CAMPAIGN_MY_TASKS),
     ("analytics:city", _("全市各区"), "buildings-fill", p.CITY_OVERVIEW),
     ("analytics:overview", _("数据分析"), "graph-up", p.ANALYTICS_VIEW),
     ("analytics:wall", _("指挥大屏"), "display", p.ANALYTICS_WALL),

@@ -83,6 +83,12 @@ CREDIT_DECIDE = "credit.decide"                # disputes and removals from the 
 INVENTORY_LIST = "inventory.list"
 INVENTORY_CHANGE = "inventory.change"          # register, import, edit, status, link a case
 
+CAMPAIGN_LIST = "campaign.list"                # 专项行动: the campaigns, their phases and three lists (scoped)
+CAMPAIGN_MANAGE = "campaign.manage"            # phases' status, compile the problem list, tasks, responsibilities
+CAMPAIGN_SURVEY = "campaign.survey"            # record a survey finding (排摸发现) in the problem list
+CAMPAIGN_TASK_UPDATE = "campaign.task_update"  # progress, note, linked cases of a task the user owns
+CAMPAIGN_MY_TASKS = "campaign.my_tasks"        # 我的任务: the open tasks addressed to the user
+
 ANALYTICS_VIEW = "analytics.view"              # dashboards, metrics API (a street sees its street and the district)
 ANALYTICS_WALL = "analytics.wall"              # 大屏, the duty room's wall
 POPULATION_CHANGE = "registry.populations"     # street populations (import_populations, the admin page)
@@ -156,6 +162,12 @@ POLICY: dict[str, Rule] = {
 
     INVENTORY_LIST: Rule(ALL),
     INVENTORY_CHANGE: Rule(STAFF, scope="change", doc="streets and officers in their streets, the bureau all"),
+
+    CAMPAIGN_LIST: Rule(ALL - {PROPERTY}, doc="streets and departments read the campaigns they carry tasks of"),
+    CAMPAIGN_MANAGE: Rule(SUPERVISORS, scope="change", doc="the bureau runs the campaign"),
+    CAMPAIGN_SURVEY: Rule(STAFF, doc="the bureau and the streets' staff and officers in their streets"),
+    CAMPAIGN_TASK_UPDATE: Rule(STAFF | {DEPARTMENT}, scope="change", doc="the task's owner, the bureau any"),
+    CAMPAIGN_MY_TASKS: Rule(STAFF | {DEPARTMENT}),
 
     ANALYTICS_VIEW: Rule(ALL - {PROPERTY}, doc="figures only, no personal data; a street its own and the district"),
     ANALYTICS_WALL: Rule(SUPERVISORS, doc="the duty room's wall screen"),

@@ -428,3 +428,67 @@ def reroute_street_q(user, prefix: str = "") -> Q:
     if role_of(user) in {Role.ADMIN, Role.LEAD, Role.OFFICER}:
         return _in_district(user, f"{prefix}pk")
     return NOTHING
+
+
+# --- campaigns and their lists (programme: 专项行动, 问题清单, 任务清单) -------------------------------------
+
+def campaign_in_district(user, prefix: str = "") -> Q:
+    """A campaign of the user's district, or one of no district (the installation's, e.g. the city's)."""
+    ids = district_streets(user)
+    if ids is None:
+        return Q()
+    districts = _streets(user).filter(pk__in=ids).values("district_id")
+    return Q(**{f"{prefix}district__isnull": True}) | Q(**{f"{prefix}district_id__in": districts})
+
+
+def campaign_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Campaigns (专项行动 / 工作方案): every role of the district but the property companies reads them (the
+    streets and departments carry their tasks); the bureau's supervisors change them; the city reads all."""
+    role = role_of(user)
+    if role is None or role == Role.PROPERTY:
+        return NOTHING
+    if _city_reads(role, action):
+        return Q()
+    if action == "view" and role in DISTRICT_WIDE_VIEW | STREET_SCOPED:
+        return campaign_in_district(user, prefix)
+    if role in {Role.ADMIN, Role.LEAD}:
+        return campaign_in_district(user, prefix)
+    return NOTHING
+
+
+def campaign_task_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Tasks (任务清单): the bureau's supervisors all of their district's; officers and street staff their
+    streets' tasks; a department its own tasks; each of them updates what it sees. The city reads all."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role in {Role.ADMIN, Role.LEAD}:
+        return campaign_in_district(user, f"{prefix}campaign__")
+    if _city_reads(role, action):
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        return Q(**{f"{prefix}owner_street_id__in": ids}) if ids else NOTHING
+    if role == Role.DEPARTMENT and user.department_id:
+        return (Q(**{f"{prefix}owner_department_id": user.department_id})
+                & campaign_in_district(user, f"{prefix}campaign__"))
+    return NOTHING
+
+
+def campaign_problem_q(user, action: str = "view", prefix: str = "") -> Q:
+    """Problems (问题清单): the bureau's supervisors all of their district's; officers and street staff their
+    streets' (they record survey findings there); a department reads the problems named for it."""
+    role = role_of(user)
+    if role is None:
+        return NOTHING
+    if role in {Role.ADMIN, Role.LEAD}:
+        return campaign_in_district(user, f"{prefix}campaign__")
+    if _city_reads(role, action):
+        return Q()
+    if role in STREET_SCOPED:
+        ids = street_ids(user)
+        return Q(**{f"{prefix}street_id__in": ids}) if ids else NOTHING
+    if role == Role.DEPARTMENT and user.department_id and action == "view":
+        return (Q(**{f"{prefix}department_id": user.department_id})
+                & campaign_in_district(user, f"{prefix}campaign__"))
+    return NOTHING

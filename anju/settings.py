@@ -274,17 +274,5 @@ LOGGING = {
 ANJU_DISTRICT_NAME = env.str("ANJU_DISTRICT_NAME", default="普陀区")
 ANJU_VERBOSE_NAME = _("安居 · 住宅小区违法行为综合治理平台")
 
-# 存量违建清库清零 (programme): the burn-down's target line runs from the campaign's start (default: 1 January of
-# this year) to zero at its end (YYYY-MM-DD; default: the latest 计划完成日期 on the ledger).
-def _env_date(name: str):
-    import datetime
-
-    value = env.str(name, default="").strip()
-    try:
-        return datetime.date.fromisoformat(value) if value else None
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a date YYYY-MM-DD / {name} 应为日期 YYYY-MM-DD") from None
-
-
-INVENTORY_CAMPAIGN_START = _env_date("INVENTORY_CAMPAIGN_START")
-INVENTORY_CAMPAIGN_END = _env_date("INVENTORY_CAMPAIGN_END")
+# 存量违建清库清零 (programme): the burn-down reads its campaign's dates from the campaign record (a Campaign of
+# kind INVENTORY, programme.selectors.inventory_campaign), no longer from the environment.

@@ -10,6 +10,12 @@ community (which goes 在办), any other case registers the structure it found, 
 
 Deterministic (random.Random with a fixed seed) and idempotent: the items are written through
 programme.services with their ledger numbers, and a second run finds them all and writes nothing.
+
+Then the campaigns (专项行动, `seed_campaigns`): both seeds' plans with their real dates — the city's 2022 special
+action (沪城管执〔2022〕52号: 调查排摸 early July, 执法整治 mid-July to October, 总结提升 November) and Putuo's work
+plan (普府办〔2024〕18号: three phases to Q1 2025) — their tasks done, owned as seed 000 §六 says, and the 清零
+campaign of the inventory's year, whose dates the burn-down reads, with a task per street at the street's own
+progress and its problem list compiled from the data. A campaign found by name is left as it is.
 """
 import random
 from datetime import date, timedelta
@@ -126,6 +132,134 @@ def plan(communities, today: date) -> list[dict]:
     return rows
 
 
+CITY_2022 = "2022年本市住宅小区环境专项执法行动"
+PUTUO_2024 = "普陀区住宅小区违法行为综合治理工作方案"
+# 52号 §二: the three classes of problems it targets
+TYPES_2022 = ["ILLEGAL_CONSTRUCTION", "STRUCTURE_DAMAGE", "EBIKE_PARKING", "USE_CHANGE", "FACADE_DAMAGE",
+              "GROUP_RENTING", "HOUSEHOLD_WASTE", "GREEN_DAMAGE", "PROPERTY_NEGLIGENCE"]
+
+
+def _phase(name, start, end, text, today):
+    status = "DONE" if end < today else "ACTIVE" if start <= today else "PLANNED"
+    return {"name": name, "starts_on": start, "ends_on": end, "tasks_text": text, "status": status}
+
+
+def _task(campaign, title, *, owner, start, end, phase, assisting=(), progress=None, today, detail=""):
+    """A task due on the phase's end (its working days counted from the start), done on time when its phase is
+    over, else at `progress`."""
+    from core.calendar import working_days_between
+    from programme import services
+
+    field = "owner_department" if owner._meta.model_name == "department" else "owner_street"
+    task = services.task_create(campaign=campaign, actor=None, title=title, detail=detail, starts_on=start,
+                                working_days=max(1, working_days_between(start, end)), phase=phase,
+                                assisting=assisting, **{field: owner})
+    done = 100 if phase.ends_on < today else progress
+    if done:
+        services.task_progress(task=task, actor=None, progress=done, today=min(task.due_on, today),
+                               note="按期完成" if done == 100 else "")
+    return task
+
+
+def seed_campaigns(*, tally, now=None):
+    from programme import services
+    from programme.models import Campaign, IllegalStructure
+    from registry.models import Department, District, Street, ViolationType
+
+    kind = "专项行动 campaigns"
+    today = timezone.localdate(now)
+    district = District.objects.order_by("pk").first()
+    streets = list(Street.objects.filter(district=district).order_by("code", "name"))
+    if district is None or not streets:
+        return
+    dept = {d.code: d for d in Department.objects.all()}
+    others = [dept[c] for c in ("HOUSING", "GREENING", "PLANNING", "JUSTICE", "FIRE", "SPORTS", "POLICE") if c in dept]
+
+    def wanted(name):
+        if Campaign.objects.filter(name=name).exists():
+            tally.add(kind, "unchanged")
+            return False
+        tally.add(kind, "created")
+        return True
+
+    if wanted(CITY_2022):
+        action = services.campaign_create(
+            actor=None, name=CITY_2022, kind="SPECIAL_ACTION", level="CITY", document_no="沪城管执〔2022〕52号",
+            issuer="上海市城市管理行政执法局", starts_on=date(2022, 7, 1), ends_on=date(2022, 11, 30),
+            violation_types=ViolationType.objects.filter(code__in=TYPES_2022),
+            goals="依法从严查处危及安全、破坏环境秩序、物业违规三类小区环境问题，推动存量违建清库清零。",
+            phases=[_phase("调查排摸", date(2022, 7, 1), date(2022, 7, 10),
+                           "听取居民意见，梳理12345诉件，实地排摸；制定问题清单、任务清单和责任清单", today),
+                    _phase("执法整治", date(2022, 7, 11), date(2022, 10, 31),
+                           "集中查处危及公共安全、破坏环境秩序、物业管理缺位等问题", today),
+                    _phase("总结提升", date(2022, 11, 1), date(2022, 11, 30), "巩固成果，建立常态长效机制", today)])
+        survey, enforcement, review = action.phases.order_by("order")
+        services.problems_compile(campaign=action, actor=None, today=survey.ends_on)
+        for street in streets:
+            _task(action, f"{street.name}：调查排摸", owner=street, start=survey.starts_on, end=survey.ends_on,
+                  phase=survey, today=today, detail="听取居民意见，梳理12345诉件，实地排摸小区突出问题")
+        _task(action, "制定问题、任务、责任三张清单", owner=dept["CHENGGUAN"], start=survey.starts_on,
+              end=survey.ends_on, phase=survey, today=today, assisting=[dept["HOUSING"]])
+        _task(action, "依法查处危及安全行为，推动存量违建清库清零", owner=dept["CHENGGUAN"],
+              start=enforcement.starts_on, end=enforcement.ends_on, phase=enforcement, today=today,
+              assisting=[dept["HOUSING"], dept["PLANNING"]])
+        _task(action, "同步检查物业企业履职，对未履职企业实施信用惩戒", owner=dept["HOUSING"],
+              start=enforcement.starts_on, end=enforcement.ends_on, phase=enforcement, today=today,
+              assisting=[dept["CHENGGUAN"]])
+        _task(action, "总结提升，建立小区环境综合治理长效机制", owner=dept["CHENGGUAN"], start=review.starts_on,
+              end=review.ends_on, phase=review, today=today)
+
+    if wanted(PUTUO_2024):
+        plan_ = services.campaign_create(
+            actor=None, name=PUTUO_2024, kind="WORK_PLAN", level="DISTRICT", document_no="普府办〔2024〕18号",
+            issuer="上海市普陀区人民政府办公室", district=district, starts_on=date(2024, 8, 26),
+            ends_on=date(2025, 3, 31),
+            goals="住宅小区城管类违法行为投诉万人比总量降低；执法实效提升，违法行为明显下降。",
+            phases=[_phase("第一阶段：建章立制", date(2024, 8, 26), date(2024, 9, 30),
+                           "建立协作会商工作机制，制定制度性文件；梳理相关法律、法规及其他文件规范", today),
+                    _phase("第二阶段：试点推进", date(2024, 10, 1), date(2024, 12, 31),
+                           "遴选10至20个住宅小区先行先试；总结经验，细化调整各项工作要求", today),
+                    _phase("第三阶段：全区推广", date(2025, 1, 1), date(2025, 3, 31),
+                           "在全区范围内推进工作方案落实；纳入年度常态化考核", today)])
+        one, two, three = plan_.phases.order_by("order")
+        _task(plan_, "建立协作会商工作机制，制定制度性文件", owner=dept["CHENGGUAN"], start=one.starts_on,
+              end=one.ends_on, phase=one, today=today, assisting=others)
+        _task(plan_, "梳理住宅小区治理相关法律、法规及规范", owner=dept["CHENGGUAN"], start=one.starts_on,
+              end=one.ends_on, phase=one, today=today, assisting=[dept["JUSTICE"]])
+        _task(plan_, "遴选10至20个住宅小区先行先试", owner=dept["CHENGGUAN"], start=two.starts_on, end=two.ends_on,
+              phase=two, today=today, assisting=[dept["HOUSING"], dept["GREENING"], *streets])
+        _task(plan_, "总结试点经验，细化调整工作要求", owner=dept["CHENGGUAN"], start=two.starts_on,
+              end=two.ends_on, phase=two, today=today)
+        for street in streets:
+            _task(plan_, f"{street.name}：全区推广落实", owner=street, start=three.starts_on, end=three.ends_on,
+                  phase=three, today=today, detail="落实住宅小区常态化管理巡查和综合执法工作")
+        _task(plan_, "将综合治理工作纳入年度常态化考核", owner=dept["CHENGGUAN"], start=three.starts_on,
+              end=three.ends_on, phase=three, today=today)
+
+    year = campaign_year(today)
+    name = f"{year}年存量违建清库清零"
+    if wanted(name):
+        end_of_year = date(year, 12, 31)
+        clearance = services.campaign_create(
+            actor=None, name=name, kind="INVENTORY", level="DISTRICT", district=district,
+            starts_on=date(year, 1, 1), ends_on=end_of_year,
+            violation_types=ViolationType.objects.filter(code="ILLEGAL_CONSTRUCTION"),
+            goals="存量违建清库清零：各街镇按季度计划销项，年底前清零（沪城管执〔2022〕52号 二(一)）。",
+            phases=[_phase("摸底建账", date(year, 1, 1), date(year, 1, 31), "核对台账，明确计划完成日期", today),
+                    _phase("集中销项", date(year, 2, 1), date(year, 11, 30), "拆除、注记、恢复原状，逐项销项", today),
+                    _phase("验收清零", date(year, 12, 1), end_of_year, "逐街镇验收，台账清零", today)])
+        work = clearance.phases.get(order=2)
+        for street in streets:
+            items = IllegalStructure.objects.filter(street=street, found_on__lte=end_of_year).exclude(
+                cleared_on__lt=clearance.starts_on)
+            total = items.count()
+            cleared = items.filter(cleared_on__isnull=False).count()
+            share = min(99, round(100 * cleared / total)) if total else 0
+            _task(clearance, f"{street.name}：存量违建销项", owner=street, start=clearance.starts_on,
+                  end=work.ends_on, phase=work, today=today, progress=share, assisting=[dept["CHENGGUAN"]])
+        services.problems_compile(campaign=clearance, actor=None, today=today)
+
+
 def seed(*, tally, progress, now=None):
     from cases.models import EnforcementCase
     from programme import services
@@ -172,3 +306,4 @@ def seed(*, tally, progress, now=None):
         except ApplicationError:
             continue  # e.g. a case dismissed as 不属实: nothing to put on the ledger
         tally.add(kind, "updated" if waiting is not None else "created")
+    seed_campaigns(tally=tally, now=now)

@@ -18,13 +18,13 @@ from rest_framework.response import Response
 from accounts import policy
 from accounts.choices import Role
 from accounts.models import User
-from accounts.policy import may
+from accounts.policy import MayPermission, may
 from cases.models import EnforcementCase
 from core.api import BoundedDateField, IdField, IdFilter, RestrictedReadOnlyViewSet, object_or_404
 from programme import selectors, services
 from programme.choices import StructureKind, StructureMaterial, StructureStatus
 from programme.forms import STATUS_GROUPS
-from programme.models import IllegalStructure
+from programme.models import Campaign, CampaignPhase, IllegalStructure, Problem, ProblemEvidence, Task
 from registry.choices import Measure
 from registry.models import Community
 
@@ -231,6 +231,140 @@ class StructureViewSet(RestrictedReadOnlyViewSet):
                          "streets": [s.as_dict() for s in streets], "burndown": chart})
 
 
+# --- campaigns 专项行动 and their lists -----------------------------------------------------------------
+# /api/v1/campaigns/ (with phases), /api/v1/campaign-problems/ and /api/v1/campaign-tasks/ (?campaign=ID):
+# read in the user's scope like the pages (a street its street's problems and tasks, a department its own tasks,
+# the bureau all, companies nothing: 403); POST campaign-tasks/{id}/progress/ by the task's owner or the bureau;
+# GET campaign-tasks/mine/ the open tasks addressed to the user (what a future inbox reads).
+
+class PhaseSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = CampaignPhase
+        fields = ["id", "order", "name", "starts_on", "ends_on", "status", "status_label", "tasks_text"]
+        read_only_fields = fields
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    phases = PhaseSerializer(many=True, read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = ["id", "name", "kind", "kind_label", "level", "document_no", "issuer", "district", "streets",
+                  "violation_types", "starts_on", "ends_on", "goals", "compiled_at", "phases"]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProblemEvidence
+        fields = ["kind", "complaint", "community", "structure", "duty_check"]
+        read_only_fields = fields
+
+
+class ProblemSerializer(serializers.ModelSerializer):
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    source_label = serializers.CharField(source="get_source_display", read_only=True)
+    street_name = serializers.CharField(source="street.name", read_only=True)
+
+    class Meta:
+        model = Problem
+        fields = ["id", "campaign", "source", "source_label", "key", "title", "detail", "street", "street_name",
+                  "community", "violation_type", "department", "weight", "status", "compiled_at", "evidence"]
+        read_only_fields = fields
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    owner = serializers.SerializerMethodField(help_text="责任部门或街镇的名称")
+    overdue = serializers.SerializerMethodField(help_text="未完成且已过完成期限")
+    case_numbers = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Task
+        fields = ["id", "campaign", "phase", "problem", "title", "detail", "owner_department", "owner_street",
+                  "owner", "starts_on", "working_days", "due_on", "progress", "status", "done_on", "progress_note",
+                  "overdue", "case_numbers"]
+        read_only_fields = fields
+
+    def get_owner(self, obj) -> str:
+        return str(obj.owner)
+
+    def get_overdue(self, obj) -> bool:
+        return obj.is_overdue(self.context.setdefault("_today", timezone.localdate()))
+
+    def get_case_numbers(self, obj) -> list[str]:
+        return [c.number for c in obj.cases.all()]
+
+
+class ProgressInput(serializers.Serializer):
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    cases = serializers.ListField(child=serializers.CharField(max_length=32), required=False,
+                                  help_text="案件编号；给出时替换关联案件")
+
+
+class CampaignFilter(django_filters.FilterSet):
+    campaign = django_filters.NumberFilter(field_name="campaign_id")
+
+
+class CampaignViewSet(RestrictedReadOnlyViewSet):
+    queryset = Campaign.objects.prefetch_related("phases", "streets", "violation_types").order_by("-starts_on", "pk")
+    serializer_class = CampaignSerializer
+    permission_classes = [MayPermission.of(policy.CAMPAIGN_LIST)]
+
+
+class ProblemViewSet(RestrictedReadOnlyViewSet):
+    queryset = Problem.objects.select_related("street").prefetch_related("evidence").order_by("campaign", "pk")
+    serializer_class = ProblemSerializer
+    filterset_class = CampaignFilter
+    permission_classes = [MayPermission.of(policy.CAMPAIGN_LIST)]
+
+
+class TaskViewSet(RestrictedReadOnlyViewSet):
+    queryset = Task.objects.select_related("owner_department", "owner_street").prefetch_related("cases").order_by(
+        "due_on", "pk")
+    serializer_class = TaskSerializer
+    filterset_class = CampaignFilter
+    permission_classes = [MayPermission.of(policy.CAMPAIGN_LIST)]
+
+    @extend_schema(request=ProgressInput, responses={200: TaskSerializer})
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        """The task's progress (0–100; 100 completes it), its note and, when `cases` is given, its linked cases."""
+        task = object_or_404(Task.objects.restrict(request.user, "view"), pk)
+        if not may(request.user, policy.CAMPAIGN_TASK_UPDATE, task):
+            raise PermissionDenied("您只能查看该任务 / you may read this task but not update it")
+        v = ProgressInput(data=request.data)
+        v.is_valid(raise_exception=True)
+        cases = None
+        if "cases" in v.validated_data:
+            numbers = v.validated_data["cases"]
+            found = {c.number: c for c in EnforcementCase.objects.restrict(request.user, "view")
+                     .filter(number__in=numbers)}
+            if missing := [n for n in numbers if n not in found]:
+                raise serializers.ValidationError(
+                    {"cases": [f"找不到案件或不在您的范围内：{'、'.join(missing)} / cases not found"]})
+            cases = list(found.values())
+        services.task_progress(task=task, actor=request.user, progress=v.validated_data["progress"],
+                               note=v.validated_data["note"], cases=cases)
+        return Response(TaskSerializer(Task.objects.get(pk=task.pk), context=self.get_serializer_context()).data)
+
+    @extend_schema(responses={200: TaskSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def mine(self, request):
+        """我的任务: the open tasks addressed to the user, soonest due first."""
+        if not may(request.user, policy.CAMPAIGN_MY_TASKS):
+            raise PermissionDenied()
+        tasks = selectors.open_tasks_for(request.user).prefetch_related("cases")
+        page = self.paginate_queryset(tasks)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
 def register(router):
     """Add this app's viewsets to the API router."""
     router.register("inventory", StructureViewSet, basename="inventory")
+    router.register("campaigns", CampaignViewSet, basename="campaign")
+    router.register("campaign-problems", ProblemViewSet, basename="campaign-problem")
+    router.register("campaign-tasks", TaskViewSet, basename="campaign-task")

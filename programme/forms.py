@@ -161,3 +161,80 @@ class OpenCaseForm(forms.Form):
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("台账文件（CSV 或 XLSX）"))
+
+
+# --- campaigns 专项行动 ------------------------------------------------------------------------------------
+
+class TaskForm(forms.Form):
+    """A new task: one owner, a department or a street of the campaign."""
+
+    title = forms.CharField(label=_("任务"), max_length=200)
+    detail = forms.CharField(label=_("要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    owner_department = forms.ModelChoiceField(label=_("责任部门"), queryset=None, required=False)
+    owner_street = forms.ModelChoiceField(label=_("责任街镇"), queryset=None, required=False)
+    assisting = forms.ModelMultipleChoiceField(label=_("配合部门"), queryset=None, required=False,
+                                               widget=forms.SelectMultiple(attrs={"size": 4}))
+    phase = forms.ModelChoiceField(label=_("阶段"), queryset=None, required=False)
+    problem = forms.ModelChoiceField(label=_("对应问题"), queryset=None, required=False)
+    starts_on = BusinessDateField(label=_("开始日期"), kind=dates.DUE, label_en="start date")
+    working_days = forms.IntegerField(label=_("时限（工作日）"), min_value=1, max_value=1000,
+                                      help_text=_("完成期限按工作日计算，节假日不计"))
+
+    def __init__(self, *args, campaign, user, **kwargs):
+        from programme import services
+        from registry.models import Department
+
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.exclude(code="STREET").order_by("pk")
+        self.fields["owner_department"].queryset = departments
+        self.fields["assisting"].queryset = departments
+        self.fields["owner_street"].queryset = Street.objects.filter(
+            pk__in=[s.pk for s in services.campaign_streets(campaign)]).order_by("code", "name")
+        self.fields["phase"].queryset = campaign.phases.order_by("order")
+        self.fields["problem"].queryset = selectors.problem_list(user=user, campaign=campaign)
+        bootstrap(self)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("owner_department")) == bool(data.get("owner_street")):
+            raise forms.ValidationError(_("请指定一个责任部门或一个责任街镇"))
+        return data
+
+
+class ProblemForm(forms.Form):
+    """A survey finding (排摸发现) entered by hand."""
+
+    title = forms.CharField(label=_("问题"), max_length=200)
+    detail = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    street = forms.ModelChoiceField(label=_("街镇"), queryset=None)
+    community = forms.ModelChoiceField(label=_("小区"), queryset=None, required=False)
+
+    def __init__(self, *args, campaign, user, **kwargs):
+        from programme import services
+
+        super().__init__(*args, **kwargs)
+        streets = [s.pk for s in services.campaign_streets(campaign)]
+        if scope.role_of(user) in scope.STREET_SCOPED:
+            streets = [pk for pk in streets if pk in scope.street_ids(user)]
+        self.fields["street"].queryset = Street.objects.filter(pk__in=streets).order_by("code", "name")
+        self.fields["community"].queryset = Community.objects.filter(street_id__in=streets).order_by("name")
+        bootstrap(self)
+
+
+class ProgressForm(forms.Form):
+    """A task's progress, its note and its linked cases (numbers, one a line or separated by commas)."""
+
+    progress = forms.IntegerField(label=_("进度（%）"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("进展情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    case_numbers = forms.CharField(label=_("关联案件"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                                   help_text=_("案件编号，每行一个或以逗号分隔"))
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+    def numbers(self) -> list[str]:
+        import re
+
+        return [n for n in re.split(r"[\s,，、]+", self.cleaned_data.get("case_numbers") or "") if n]

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import scope
+from accounts.choices import Role
 from accounts.scope import personal_view
 from programme.choices import CLEARED, StructureKind, StructureStatus
 from programme.models import IllegalStructure
@@ -218,10 +220,23 @@ def total_label(user) -> str:
     return settings.ANJU_DISTRICT_NAME if role_of(user) in DISTRICT_WIDE_VIEW else str(_("合计（本人范围）"))
 
 
-def campaign_dates(items, today: date) -> tuple[date, date | None]:
-    """(start, end) of the 清零 campaign: the settings, or 1 January of this year and the latest planned date."""
-    start = settings.INVENTORY_CAMPAIGN_START or date(today.year, 1, 1)
-    end = settings.INVENTORY_CAMPAIGN_END or items.aggregate(end=Max("target_date"))["end"]
+def inventory_campaign(user, today: date):
+    """The 清零 campaign (a Campaign of kind INVENTORY) of the user's district: the latest begun by today, else
+    the next to begin; None when there is none. Its dates are no secret: every role's burn-down reads them."""
+    from programme.choices import CampaignKind
+    from programme.models import Campaign
+
+    campaigns = Campaign.objects.filter(scope.campaign_in_district(user), kind=CampaignKind.INVENTORY)
+    return (campaigns.filter(starts_on__lte=today).order_by("-starts_on", "-pk").first()
+            or campaigns.order_by("starts_on", "pk").first())
+
+
+def campaign_dates(items, today: date, user=None) -> tuple[date, date | None]:
+    """(start, end) of the 清零 campaign: the inventory campaign's record; without one (or without its end),
+    1 January of this year and the latest planned date."""
+    campaign = inventory_campaign(user, today) if user is not None else None
+    start = campaign.starts_on if campaign else date(today.year, 1, 1)
+    end = (campaign.ends_on if campaign else None) or items.aggregate(end=Max("target_date"))["end"]
     return start, end
 
 
@@ -237,7 +252,7 @@ def burndown(*, user, period: str = "", today: date | None = None, queryset=None
     items = queryset if queryset is not None else IllegalStructure.objects.restrict(user, "view")
     items = items.order_by()
     bounds = items.aggregate(first=Min("found_on"))
-    start, end = campaign_dates(items, today)
+    start, end = campaign_dates(items, today, user)
     if bounds["first"] is None:
         return {"period": period or "month", "dates": [], "campaign": {"start": start, "end": end}, "series": {}}
     first = bounds["first"]
@@ -321,3 +336,122 @@ def community_panel(user, community) -> dict | None:
         "rows": rows, "more_url": f"{reverse('programme:inventory')}?community={community.pk}",
         "empty": _("该小区没有登记的违建"),
     }
+
+
+# --- campaigns 专项行动 and their three lists ---------------------------------------------------------------
+
+def campaign_list(*, user):
+    from programme.models import Campaign
+
+    return (Campaign.objects.restrict(user, "view").prefetch_related("phases", "streets", "violation_types")
+            .order_by("-starts_on", "pk"))
+
+
+def campaign_get(*, user, pk: int, action: str = "view"):
+    from programme.models import Campaign
+
+    return get_object_or_404(Campaign.objects.restrict(user, action), pk=pk)
+
+
+def campaign_phase_now(campaign, today: date):
+    """The phase whose dates hold today (the timeline's marker), or None."""
+    return next((p for p in campaign.phases.all() if p.starts_on <= today <= p.ends_on), None)
+
+
+def problem_list(*, user, campaign):
+    from programme.models import Problem
+
+    return (Problem.objects.restrict(user, "view").filter(campaign=campaign)
+            .select_related("street", "community", "violation_type", "department", "campaign")
+            .prefetch_related("evidence__complaint", "evidence__community", "evidence__structure",
+                              "evidence__duty_check", "tasks")
+            .order_by("source", "-weight", "pk"))
+
+
+def task_list(*, user, campaign=None):
+    from programme.models import Task
+
+    tasks = Task.objects.restrict(user, "view")
+    if campaign is not None:
+        tasks = tasks.filter(campaign=campaign)
+    return (tasks.select_related("campaign", "phase", "problem", "owner_department", "owner_street")
+            .prefetch_related("cases").order_by("due_on", "pk"))
+
+
+def task_get(*, user, pk: int, action: str = "view"):
+    from programme.models import Task
+
+    return get_object_or_404(Task.objects.restrict(user, action).select_related(
+        "campaign", "phase", "problem", "owner_department", "owner_street"), pk=pk)
+
+
+def open_tasks_for(user):
+    """我的任务: the open tasks addressed to the user — a street's staff and officers their streets' tasks, a
+    department its own, the bureau's supervisors the bureau's (区城管执法局). What a future inbox reads."""
+    from programme.choices import TaskStatus
+    from programme.models import Task
+
+    role = scope.role_of(user)
+    if role not in {Role.ADMIN, Role.LEAD, Role.OFFICER, Role.STREET, Role.DEPARTMENT}:
+        return Task.objects.none()
+    tasks = Task.objects.restrict(user, "change").exclude(status=TaskStatus.DONE)
+    if role in {Role.ADMIN, Role.LEAD}:
+        tasks = tasks.filter(owner_department__code="CHENGGUAN")
+    return tasks.select_related("campaign", "phase", "owner_department", "owner_street").order_by("due_on", "pk")
+
+
+@dataclass
+class TaskTally:
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    progress: float | None = None  # mean progress, percent
+
+    @property
+    def percent_done(self) -> float | None:
+        return clearance_rate(self.done, self.total)
+
+
+def task_tally(tasks, today: date) -> TaskTally:
+    """How far a set of tasks has come: done, overdue (open past its due date) and the mean progress."""
+    from django.db.models import Avg
+
+    from programme.choices import TaskStatus
+
+    row = tasks.order_by().aggregate(total=Count("pk"), done=Count("pk", filter=Q(status=TaskStatus.DONE)),
+                                     overdue=Count("pk", filter=~Q(status=TaskStatus.DONE) & Q(due_on__lt=today)),
+                                     progress=Avg("progress"))
+    mean = None if row["progress"] is None else round(float(row["progress"]), 1)
+    return TaskTally(total=row["total"], done=row["done"], overdue=row["overdue"], progress=mean)
+
+
+@dataclass
+class Matrix:
+    """责任清单 as a matrix: columns (departments, then streets), rows (the standing duties, then each task),
+    a cell the role (牵头 / 配合) or ""."""
+
+    columns: list
+    rows: list  # [(label, task or None, [cell…])]
+
+
+def responsibility_matrix(*, user, campaign) -> Matrix:
+    """Rows: the standing duties and the tasks the user sees; columns: every party named in them."""
+    from programme.models import Responsibility
+
+    visible = set(task_list(user=user, campaign=campaign).values_list("pk", flat=True))
+    cells = [r for r in Responsibility.objects.filter(campaign=campaign).select_related("department", "street",
+                                                                                         "task")
+             if r.task_id is None or r.task_id in visible]
+    departments = sorted({r.department for r in cells if r.department_id}, key=lambda d: d.pk)
+    streets = sorted({r.street for r in cells if r.street_id}, key=lambda s: (s.code, s.name))
+    columns = [*departments, *streets]
+    index = {(type(c).__name__, c.pk): i for i, c in enumerate(columns)}
+    by_row: dict = {}
+    for r in cells:
+        party = r.department or r.street
+        row = by_row.setdefault(r.task_id, [None] * len(columns))
+        row[index[(type(party).__name__, party.pk)]] = r
+    rows = [(str(_("常设职责")), None, by_row[None])] if None in by_row else []
+    tasks = {t.pk: t for t in task_list(user=user, campaign=campaign)}
+    rows += [(t.title, t, by_row[pk]) for pk, t in tasks.items() if pk in by_row]
+    return Matrix(columns=columns, rows=rows)

@@ -434,3 +434,324 @@ def structures_follow_case(*, case, move, actor=None) -> int:
         item._history_user, item._change_reason = actor, reason
         item.save()
     return len(items)
+
+
+# --- campaigns 专项行动 and their three lists (R6.1, R6.2) -----------------------------------------------
+
+WINDOW_DAYS = 90      # the problem list reads the 90 days up to the compile day (or the campaign's end)
+HOTSPOT_MIN = 5       # a community with at least this many residents' complaints in the window …
+HOTSPOT_TOP = 10      # … and among the ten with most is a hotspot (投诉集中小区)
+EVIDENCE_MAX = 50     # complaints or items linked to one problem; its count (件数) says how many there were
+
+
+def _may_manage(actor, campaign) -> None:
+    from accounts.policy import CAMPAIGN_MANAGE
+
+    if actor is not None and not may(actor, CAMPAIGN_MANAGE, campaign):
+        raise OutOfScope("您不能管理该专项行动", "you may not manage this campaign")
+
+
+def _check_dates(start, end, what: str, what_en: str) -> None:
+    if start is None or (end is not None and end < start):
+        raise ApplicationError(f"{what}的结束日期早于开始日期", f"{what_en} ends before it starts")
+
+
+@transaction.atomic
+def campaign_create(*, actor, name: str, starts_on: date, ends_on: date | None = None, kind: str = "SPECIAL_ACTION",
+                    level: str = "DISTRICT", document_no: str = "", issuer: str = "", district=None, streets=(),
+                    violation_types=(), goals: str = "", phases=()):
+    """A campaign with its phases ({name, starts_on, ends_on, tasks_text}); the standing duties of its
+    responsibility list are filled from the departments' duties (seed 000 §六)."""
+    from accounts.policy import CAMPAIGN_MANAGE
+    from programme.models import Campaign
+
+    if actor is not None and not may(actor, CAMPAIGN_MANAGE):
+        raise OutOfScope("您不能设立专项行动", "you may not set up a campaign")
+    if not (name or "").strip():
+        raise ApplicationError("请填写名称", "name is required")
+    _check_dates(starts_on, ends_on, "专项行动", "the campaign")
+    for day in (starts_on, ends_on):
+        dates.date_check(day, kind=dates.DUE, label="日期", label_en="date")
+    campaign = Campaign.objects.create(name=name.strip(), kind=kind, level=level, document_no=document_no,
+                                       issuer=issuer, district=district, starts_on=starts_on, ends_on=ends_on,
+                                       goals=goals)
+    campaign.streets.set(streets)
+    campaign.violation_types.set(violation_types)
+    for order, phase in enumerate(phases, start=1):
+        _check_dates(phase["starts_on"], phase["ends_on"], phase["name"], "a phase")
+        campaign.phases.create(order=order, **phase)
+    responsibilities_standing(campaign=campaign)
+    return campaign
+
+
+def phase_set_status(*, phase, status: str, actor, today: date | None = None):
+    """进行中 / 已完成 only once the phase has begun; back to 未开始 at any time."""
+    from programme.choices import PhaseStatus
+
+    _may_manage(actor, phase.campaign)
+    today = today or timezone.localdate()
+    if status not in PhaseStatus.values:
+        raise ApplicationError("状态无效", "invalid status")
+    if status != PhaseStatus.PLANNED and phase.starts_on > today:
+        raise ApplicationError(f"{phase.name}尚未开始（{phase.starts_on}），不能标为{PhaseStatus(status).label}",
+                               f"{phase.name} has not begun ({phase.starts_on})")
+    phase.status = status
+    phase._history_user = actor
+    phase.save(update_fields=["status"])
+    return phase
+
+
+def responsibilities_standing(*, campaign) -> int:
+    """The standing duties (no task) of each department (seed 000 §六, registry.Department.duties) and of each
+    street in scope; idempotent: a party that has its row keeps it."""
+    from programme.models import Responsibility
+    from registry.models import Department
+
+    have = set(Responsibility.objects.filter(campaign=campaign, task=None).values_list("department_id", "street_id"))
+    street_duty = Department.objects.filter(code="STREET").values_list("duties", flat=True).first() or ""
+    rows = [Responsibility(campaign=campaign, department=d, role="LEAD" if d.code == "CHENGGUAN" else "ASSIST",
+                           duty=d.duties)
+            for d in Department.objects.exclude(code="STREET").order_by("pk") if (d.pk, None) not in have]
+    rows += [Responsibility(campaign=campaign, street=s, role="ASSIST", duty=street_duty)
+             for s in campaign_streets(campaign) if (None, s.pk) not in have]
+    Responsibility.objects.bulk_create(rows)
+    return len(rows)
+
+
+def campaign_streets(campaign):
+    """The streets a campaign covers: its own list, or its district's, or every street."""
+    from registry.models import Street
+
+    chosen = list(campaign.streets.order_by("code", "name"))
+    if chosen:
+        return chosen
+    streets = Street.objects.order_by("code", "name")
+    return list(streets.filter(district=campaign.district_id) if campaign.district_id else streets)
+
+
+def compile_window(campaign, today: date) -> tuple[date, date]:
+    from datetime import timedelta
+
+    end = min(today, campaign.ends_on) if campaign.ends_on else today
+    return end - timedelta(days=WINDOW_DAYS - 1), end
+
+
+def _found_problems(campaign, today: date) -> list[dict]:
+    """Each problem the data shows: {key, source, title, detail, street_id, community_id, violation_type_id,
+    department_id, weight, evidence: [(kind, field, id)…]}."""
+    from datetime import datetime, time, timedelta
+
+    from django.db.models import Count, Q
+
+    from credit.models import DutyCheck
+    from intake.choices import RESIDENT_CHANNELS
+    from intake.models import Complaint
+    from registry.models import Community, Department, ViolationType
+
+    start, end = compile_window(campaign, today)
+    streets = [s.pk for s in campaign_streets(campaign)]
+    types = list(campaign.violation_types.values_list("pk", flat=True))
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    complaints = Complaint.objects.filter(street_id__in=streets, community__isnull=False, received_at__gte=since,
+                                          received_at__lt=until, channel__in=sorted(RESIDENT_CHANNELS),
+                                          duplicate_of__isnull=True)
+    if types:
+        complaints = complaints.filter(violation_type_id__in=types)
+    names = {}
+
+    def community(pk):
+        if pk not in names:
+            names[pk] = Community.objects.select_related("street").get(pk=pk)
+        return names[pk]
+
+    def latest(queryset):
+        return list(queryset.order_by("-received_at", "-pk").values_list("pk", flat=True)[:EVIDENCE_MAX])
+
+    found = []
+    hot = (complaints.order_by().values("community_id").annotate(n=Count("pk")).filter(n__gte=HOTSPOT_MIN)
+           .order_by("-n", "community_id")[:HOTSPOT_TOP])
+    for row in hot:
+        c = community(row["community_id"])
+        found.append({"key": f"hotspot:{c.pk}", "source": "HOTSPOT", "street_id": c.street_id, "community_id": c.pk,
+                      "title": f"{c.name}：{start}至{end}居民投诉{row['n']}件", "weight": row["n"],
+                      "evidence": [("COMMUNITY", "community", c.pk)]
+                      + [("COMPLAINT", "complaint", pk) for pk in latest(complaints.filter(community_id=c.pk))]})
+    repeats = (complaints.filter(needs_consultation=True, violation_type__isnull=False).order_by()
+               .values("community_id", "violation_type_id").annotate(n=Count("pk"))
+               .order_by("-n", "community_id", "violation_type_id"))
+    kinds = {t.pk: t for t in ViolationType.objects.all()}
+    for row in repeats:
+        c, vt = community(row["community_id"]), kinds[row["violation_type_id"]]
+        found.append({"key": f"repeat:{c.pk}:{vt.pk}", "source": "REPEATED", "street_id": c.street_id,
+                      "community_id": c.pk, "violation_type_id": vt.pk, "weight": row["n"],
+                      "title": f"{c.name}：{vt.name}重复投诉{row['n']}件",
+                      "evidence": [("COMPLAINT", "complaint", pk) for pk in latest(
+                          complaints.filter(needs_consultation=True, community_id=c.pk, violation_type_id=vt.pk))]})
+    construction = ViolationType.objects.filter(code="ILLEGAL_CONSTRUCTION").values_list("pk", flat=True).first()
+    if not types or construction in types:
+        remaining = IllegalStructure.objects.filter(street_id__in=streets, found_on__lte=end).filter(
+            Q(cleared_on__isnull=True) | Q(cleared_on__gt=end))
+        for row in (remaining.order_by().values("community_id").annotate(n=Count("pk"))
+                    .order_by("-n", "community_id")):
+            c = community(row["community_id"])
+            items = remaining.filter(community_id=c.pk).order_by("found_on", "pk").values_list("pk", flat=True)
+            found.append({"key": f"inventory:{c.pk}", "source": "INVENTORY", "street_id": c.street_id,
+                          "community_id": c.pk, "violation_type_id": construction, "weight": row["n"],
+                          "title": f"{c.name}：存量违建{row['n']}处未销项（截至{end}）",
+                          "evidence": [("STRUCTURE", "structure", pk) for pk in items[:EVIDENCE_MAX]]})
+    housing = Department.objects.filter(code="HOUSING").values_list("pk", flat=True).first()
+    failed = DutyCheck.objects.filter(outcome="FAILED", street_id__in=streets, decided_at__gte=since,
+                                      decided_at__lt=until)
+    for row in (failed.order_by().values("community_id", "company_id", "company__name").annotate(n=Count("pk"))
+                .order_by("-n", "community_id", "company_id")):
+        c = community(row["community_id"])
+        checks = failed.filter(community_id=c.pk, company_id=row["company_id"]).order_by("-decided_at", "-pk")
+        found.append({"key": f"duty:{c.pk}:{row['company_id']}", "source": "DUTY_CHECK", "street_id": c.street_id,
+                      "community_id": c.pk, "department_id": housing, "weight": row["n"],
+                      "title": f"{c.name}：物业（{row['company__name']}）未履职{row['n']}次",
+                      "evidence": [("DUTY_CHECK", "duty_check", pk)
+                                   for pk in checks.values_list("pk", flat=True)[:EVIDENCE_MAX]]})
+    return found
+
+
+@transaction.atomic
+def problems_compile(*, campaign, actor, today: date | None = None) -> dict:
+    """问题清单 from the data: hotspot communities, repeated complaints, open inventory items and failed duty
+    checks in the campaign's streets and types, over the window of `compile_window`. Re-runnable: a problem
+    is found again by its key and updated (its status and tasks kept), its evidence replaced; a problem the
+    data no longer shows stays, marked by its older compile time. Survey findings are never touched."""
+    from programme.models import Problem, ProblemEvidence
+
+    _may_manage(actor, campaign)
+    today = today or timezone.localdate()
+    now = timezone.now()
+    found = _found_problems(campaign, today)
+    existing = {p.key: p for p in Problem.objects.filter(campaign=campaign, key__in=[f["key"] for f in found])}
+    counts = {"created": 0, "updated": 0}
+    for values in found:
+        evidence = values.pop("evidence")
+        values.setdefault("violation_type_id", None)
+        values.setdefault("department_id", None)
+        problem = existing.get(values["key"])
+        if problem is None:
+            problem = Problem(campaign=campaign, created_by=actor, **values)
+            counts["created"] += 1
+        else:
+            for name, value in values.items():
+                setattr(problem, name, value)
+            counts["updated"] += 1
+            problem.evidence.all().delete()
+        problem.compiled_at = now
+        problem._history_user = actor
+        problem.save()
+        ProblemEvidence.objects.bulk_create(ProblemEvidence(problem=problem, kind=kind, **{f"{field_}_id": pk})
+                                            for kind, field_, pk in evidence)
+    counts["stale"] = (Problem.objects.filter(campaign=campaign).exclude(key="")
+                       .exclude(key__in=[f["key"] for f in found]).count())
+    campaign.compiled_at = now
+    campaign.save(update_fields=["compiled_at"])
+    return counts
+
+
+def problem_add(*, campaign, actor, title: str, street, detail: str = "", community=None, violation_type=None,
+                department=None):
+    """A survey finding (排摸发现) entered by hand: the bureau anywhere in the campaign, officers and street
+    staff in their own streets; evidence: the community when one is named."""
+    from accounts.policy import CAMPAIGN_SURVEY
+    from programme.models import Problem, ProblemEvidence
+
+    if actor is not None:
+        if not may(actor, CAMPAIGN_SURVEY) or not type(campaign).objects.restrict(actor, "view").filter(
+                pk=campaign.pk).exists():
+            raise OutOfScope("您不能在该专项行动中录入问题", "you may not add problems to this campaign")
+        if scope.role_of(actor) in scope.STREET_SCOPED and street.pk not in scope.street_ids(actor):
+            raise OutOfScope("只能录入本街镇的问题", "only problems of your own street")
+    if not (title or "").strip():
+        raise ApplicationError("请填写问题", "the problem is required")
+    if street.pk not in {s.pk for s in campaign_streets(campaign)}:
+        raise ApplicationError(f"{street.name}不在该专项行动范围内", f"{street.name} is outside the campaign")
+    if community is not None and community.street_id != street.pk:
+        raise ApplicationError("小区不属于所选街镇", "the community is not in the chosen street")
+    problem = Problem(campaign=campaign, source="SURVEY", title=title.strip(), detail=detail, street=street,
+                      community=community, violation_type=violation_type, department=department,
+                      weight=1, created_by=actor)
+    problem._history_user = actor
+    problem.save()
+    if community is not None:
+        ProblemEvidence.objects.create(problem=problem, kind="COMMUNITY", community=community)
+    return problem
+
+
+def _responsible(task, party, role: str) -> None:
+    from programme.models import Responsibility
+
+    field_ = "department" if party._meta.model_name == "department" else "street"
+    Responsibility.objects.update_or_create(campaign=task.campaign, task=task, **{field_: party},
+                                            defaults={"role": role})
+
+
+@transaction.atomic
+def task_create(*, campaign, actor, title: str, starts_on: date, working_days: int, owner_department=None,
+                owner_street=None, phase=None, problem=None, detail: str = "", assisting=()):
+    """A task of the task list: one owner (a department or a street), due `working_days` working days after
+    its start (core.calendar, holidays included); its owner is 牵头 in the responsibility list, the parties in
+    `assisting` (departments or streets) 配合."""
+    from core.calendar import add_working_days
+    from programme.models import Task
+
+    _may_manage(actor, campaign)
+    if (owner_department is None) == (owner_street is None):
+        raise ApplicationError("请指定一个责任部门或一个责任街镇", "name one owner: a department or a street")
+    if not (title or "").strip():
+        raise ApplicationError("请填写任务", "the task is required")
+    if working_days is None or int(working_days) < 1 or int(working_days) > 1000:
+        raise ApplicationError("时限应为 1 至 1000 个工作日", "the time limit is 1 to 1000 working days")
+    if owner_street is not None and owner_street.pk not in {s.pk for s in campaign_streets(campaign)}:
+        raise ApplicationError(f"{owner_street.name}不在该专项行动范围内",
+                               f"{owner_street.name} is outside the campaign")
+    for part in (phase, problem):
+        if part is not None and part.campaign_id != campaign.pk:
+            raise ApplicationError("阶段或问题不属于该专项行动", "the phase or problem is of another campaign")
+    dates.date_check(starts_on, kind=dates.DUE, label="开始日期", label_en="start date")
+    task = Task(campaign=campaign, phase=phase, problem=problem, title=title.strip(), detail=detail,
+                owner_department=owner_department, owner_street=owner_street, starts_on=starts_on,
+                working_days=int(working_days), due_on=add_working_days(starts_on, int(working_days)))
+    task._history_user = actor
+    task.save()
+    _responsible(task, task.owner, "LEAD")
+    for party in assisting:
+        if party != task.owner:
+            _responsible(task, party, "ASSIST")
+    return task
+
+
+@transaction.atomic
+def task_progress(*, task, actor, progress: int, note: str = "", cases=None, today: date | None = None):
+    """Progress of a task by its owner (or the bureau): 0 未开始, 1–99 推进中, 100 已完成 (dated today);
+    `cases` (already scoped by the caller) replaces the linked cases when given."""
+    from accounts.policy import CAMPAIGN_TASK_UPDATE
+    from programme.choices import TaskStatus
+    from programme.models import Task
+
+    if actor is not None and not may(actor, CAMPAIGN_TASK_UPDATE, task):
+        raise OutOfScope("您不能更新该任务", "you may not update this task")
+    try:
+        progress = int(progress)
+    except (TypeError, ValueError):
+        progress = -1
+    if not 0 <= progress <= 100:
+        raise ApplicationError("进度应为 0 至 100", "progress is 0 to 100")
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    today = today or timezone.localdate()
+    task.progress = progress
+    task.status = TaskStatus.DONE if progress == 100 else TaskStatus.ACTIVE if progress else TaskStatus.OPEN
+    task.done_on = (task.done_on or today) if progress == 100 else None
+    if note:
+        task.progress_note = note
+    task._history_user = actor
+    task.save()
+    if cases is not None:
+        task.cases.set(cases)
+    return task

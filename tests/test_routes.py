@@ -238,6 +238,14 @@ ROUTES: dict[str, Row] = {
     "intake:property-report": page(get={403: "staff departments city lena", 200: "companies"}),
     "intake:queue": page(get={200: "staff departments city lena", 302: "companies"}),
     "intake:unmark-duplicate": page("complaint", post={OK: "bureau oscar otis", 404: "owen sam", 403: "departments companies city lena"}),
+    "campaign-list": api(get={200: "staff departments city lena", 403: "companies"}),
+    "campaign-detail": api("campaign", get={200: "staff departments city lena", 403: "companies"}),
+    "campaign-problem-list": api(get={200: "staff departments city lena", 403: "companies"}),
+    "campaign-problem-detail": api("problem", get={200: "bureau oscar otis city", 404: "owen sam departments lena", 403: "companies"}),
+    "campaign-task-list": api(get={200: "staff departments city lena", 403: "companies"}),
+    "campaign-task-detail": api("task", get={200: "bureau oscar otis city", 404: "owen sam departments lena", 403: "companies"}),
+    "campaign-task-progress": api("task", post={OK: "bureau oscar otis", 404: "owen sam departments lena", 403: "companies city"}),
+    "campaign-task-mine": api(get={200: "staff departments", 403: "companies city lena"}),
     "inventory-detail": api("structure", get={200: "departments bureau oscar otis paul city", 404: "owen sam carl lena"}),
     "inventory-link-case": api("structure", post={OK: "bureau oscar otis", 404: "owen sam carl lena", 403: "departments paul city"}),
     "inventory-list": api(get={200: "*"}, post={OK: "staff", 403: "departments companies city lena"}),  # POST departments, companies: 403 (their empty body reached validation: 400)
@@ -246,6 +254,18 @@ ROUTES: dict[str, Row] = {
     "inventory-set-status": api("structure", post={OK: "bureau oscar otis", 404: "owen sam carl lena", 403: "departments paul city"}),
     "login": page(get={200: "* anon"}),
     "logout": page(post={OK: "*"}),
+    # campaigns (专项行动, issue 16): companies never; a task of 曹杨 is the bureau's, 曹杨's officers' and the city's
+    # to read, and the city changes nothing; only the bureau compiles, sets phases and gives tasks
+    "programme:campaign-list": page(get={200: "staff departments city lena", 403: "companies"}),
+    "programme:campaign-detail": page("campaign", get={200: "staff departments city lena", 403: "companies"}),
+    "programme:campaign-compile": page("campaign", post={OK: "bureau", 403: "officers sam departments city lena", 404: "companies"}),
+    "programme:problem-create": page("campaign", get={200: "staff", 403: "departments city lena", 404: "companies"}),
+    "programme:task-create": page("campaign", get={200: "bureau", 403: "officers sam departments city lena", 404: "companies"}),
+    "programme:task-export": page("campaign", get={200: "staff departments city lena", 403: "companies"}),
+    "programme:phase-status": page("phase", post={OK: "bureau", 403: "officers sam departments city lena", 404: "companies"}),
+    "programme:my-tasks": page(get={200: "staff departments", 403: "companies city lena"}),
+    "programme:task-detail": page("task", get={200: "bureau oscar otis city", 404: "owen sam departments companies lena"},
+                                  post={OK: "bureau oscar otis", 403: "city", 404: "owen sam departments companies lena"}),
     "programme:inventory": page(get={200: "*"}),
     "programme:progress": page(get={200: "*"}),
     "programme:structure-create": page(get={200: "staff", 403: "departments companies city lena"}),
@@ -338,6 +358,14 @@ def objects(world, settings, tmp_path):
     bulletin = _bulletin(world)
     structure = programme_services.structure_create(actor=world.oscar, community=world.caoyang_a,
                                                     location="5号楼 屋顶", found_on=today, area_m2="12")
+    campaign = programme_services.campaign_create(
+        actor=world.alice, name="住宅小区环境专项执法行动", starts_on=today - timedelta(days=10),
+        ends_on=today + timedelta(days=60), phases=[{"name": "执法整治", "starts_on": today - timedelta(days=10),
+                                                     "ends_on": today + timedelta(days=60)}])
+    task = programme_services.task_create(campaign=campaign, actor=world.alice, title="曹杨排摸",
+                                          owner_street=world.caoyang, starts_on=today, working_days=5)
+    problem = programme_services.problem_add(campaign=campaign, actor=world.oscar, title="楼道堆物",
+                                             street=world.caoyang)
     return {
         "case": case, "complaint": complaint, "case_complaint": owner.complaints.first(), "order": order,
         "fine": Fine.objects.get(pk=fine.pk), "evidence": Evidence.objects.filter(case=case).first(),
@@ -345,7 +373,9 @@ def objects(world, settings, tmp_path):
         "attachment": attachment, "record": record, "dispute": dispute, "listing": listing,
         "notification": Notification.objects.create(user=world.alice, kind="test", title="通知"),
         "inbox_item": InboxItem.objects.create(user=world.oscar, kind="HOTSPOT", title="提醒", key="test:1"),
-        "bulletin": bulletin, "export_job": _export_job(world), "structure": structure, "photo": photo, "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
+        "bulletin": bulletin, "export_job": _export_job(world), "structure": structure, "photo": photo,
+        "campaign": campaign, "task": task, "problem": problem, "phase": campaign.phases.get(),
+        "community": world.caoyang_a, "company": world.company_a, "street": world.caoyang,
         "department": Department.objects.get(code="HOUSING"), "rule": CreditRule.objects.order_by("pk").first(),
     }
 

@@ -4,18 +4,24 @@ from decimal import Decimal
 
 import pytest
 
-from programme import selectors
+from programme import selectors, services
 from programme.choices import StructureStatus as S
+from programme.models import Campaign
 from programme.tests.helpers import item
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 3, 15)
 
 
+def inventory_campaign(start, end):
+    """The 清零 campaign's record, whose dates the burn-down reads."""
+    return services.campaign_create(actor=None, name="存量违建清库清零", kind="INVENTORY", starts_on=start,
+                                    ends_on=end)
+
+
 @pytest.fixture
-def ledger(world, settings):
-    settings.INVENTORY_CAMPAIGN_START = date(2025, 1, 1)
-    settings.INVENTORY_CAMPAIGN_END = date(2025, 6, 30)
+def ledger(world):
+    world.clearance = inventory_campaign(date(2025, 1, 1), date(2025, 6, 30))
     item(world, location="1号楼 屋顶", found_on=date(2024, 11, 10), status=S.DEMOLISHED, cleared_on=date(2025, 2, 10))
     item(world, location="2号楼 屋顶", found_on=date(2024, 12, 5), target_date=date(2025, 3, 1), area_m2="30")
     item(world, community=world.changfeng_b, location="3号楼 天井", found_on=date(2025, 1, 20), status=S.RECTIFIED,
@@ -66,8 +72,8 @@ def test_the_weekly_burndown_sees_a_new_structure_come_and_go(ledger):
     assert (new["2025-02-09"], new["2025-02-16"], new["2025-02-23"]) == (0, 1, 0)
 
 
-def test_without_a_campaign_end_the_latest_planned_date_is_the_target(ledger, settings):
-    settings.INVENTORY_CAMPAIGN_END = None
+def test_without_a_campaign_end_the_latest_planned_date_is_the_target(ledger):
+    Campaign.objects.filter(pk=ledger.clearance.pk).update(ends_on=None)
     chart = selectors.burndown(user=ledger.alice, today=TODAY)
     assert chart["campaign"]["end"] == date(2025, 6, 30)
     assert chart["series"]["district"]["target"][-1] == ["2025-06-30", 0]
