@@ -25,3 +25,4 @@ class InboxKind(models.TextChoices):
     DUTY_CHECK = "DUTY_CHECK", _("履职检查")
     RECHECK_DUE = "RECHECK_DUE", _("复查到期")
     HOTSPOT = "HOTSPOT", _("热点预警")
+    CAMPAIGN_TASK = "CAMPAIGN_TASK", _("专项任务")

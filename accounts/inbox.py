@@ -1,9 +1,10 @@
 """The inbox (待办提醒, R3.8): what needs each user now, pushed by the service that causes it.
 
-Producers call `notify` inside their own transaction: cases (assignment, 督办, referrals), credit (duty checks), and
-the daily deadline task (cases.tasks.inbox_due). Re-check and hotspot alerts use the same call with
-InboxKind.RECHECK_DUE / InboxKind.HOTSPOT. accounts sits below every domain app, so any of them may push here
-without importing upward; the object an item is about is kept as plain (app_label.model, pk).
+Producers call `notify` inside their own transaction: cases (assignment, 督办, referrals), credit (duty checks),
+programme (a campaign's new task, to its owners) and the daily deadline task (cases.tasks.inbox_due). Re-check and
+hotspot alerts use the same call with InboxKind.RECHECK_DUE / InboxKind.HOTSPOT. accounts sits below every domain
+app, so any of them may push here without importing upward; the object an item is about is kept as plain
+(app_label.model, pk).
 
 An item is keyed by its event: notifying the same users of the same event again makes nothing new (nor a second
 SMS). Users who opted in for the kind also get an SMS, sent after the transaction commits, when settings.SMS_BACKEND

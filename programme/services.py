@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -724,7 +725,38 @@ def task_create(*, campaign, actor, title: str, starts_on: date, working_days: i
     for party in assisting:
         if party != task.owner:
             _responsible(task, party, "ASSIST")
+    _notify_owner(task)
     return task
+
+
+def _owner_users(task) -> list[int]:
+    """Who answers for a task (任务清单的责任人): a street's staff; a department's users; for the bureau's own tasks
+    (区城管执法局), the leads of the campaign's district."""
+    from accounts.models import User
+
+    users = User.objects.filter(is_active=True)
+    if task.owner_street_id:
+        users = users.filter(role=Role.STREET, streets=task.owner_street_id)
+    elif task.owner_department.code == "CHENGGUAN":
+        users = users.filter(role=Role.LEAD)
+        if task.campaign.district_id:
+            users = users.filter(Q(district_id=task.campaign.district_id) | Q(district__isnull=True))
+    else:
+        users = users.filter(role=Role.DEPARTMENT, department_id=task.owner_department_id)
+    return list(users.values_list("pk", flat=True).distinct())
+
+
+def _notify_owner(task):
+    """A new task reaches its owners' inboxes (待办提醒), with its due date."""
+    from django.urls import reverse
+
+    from accounts import inbox
+    from accounts.choices import InboxKind
+
+    inbox.notify(_owner_users(task), InboxKind.CAMPAIGN_TASK,
+                 text(gettext_noop("专项任务：{title}（{campaign}），请于 {due} 前完成"), title=task.title[:60],
+                      campaign=task.campaign.name, due=task.due_on),
+                 reverse("programme:task-detail", args=[task.pk]), about=task)
 
 
 @transaction.atomic

@@ -192,3 +192,22 @@ def test_campaigns_are_read_by_the_district_not_by_companies(world):
     for name in ("alice", "oscar", "sam", "hana", "lena", "cyrus"):
         assert list(selectors.campaign_list(user=getattr(world, name))) == [action], name
     assert list(selectors.campaign_list(user=world.paul)) == []
+
+
+def test_a_new_task_reaches_its_owners_inboxes_and_no_one_elses(world):
+    from accounts.models import InboxItem
+
+    action = campaign(world)
+    today = timezone.localdate()
+    street_task = services.task_create(campaign=action, actor=world.alice, title="长风排摸",
+                                       owner_street=world.changfeng, starts_on=today, working_days=5)
+    services.task_create(campaign=action, actor=world.alice, title="物业督促",
+                         owner_department=Department.objects.get(code="HOUSING"), starts_on=today, working_days=10)
+    services.task_create(campaign=action, actor=world.alice, title="建章立制",
+                         owner_department=Department.objects.get(code="CHENGGUAN"), starts_on=today, working_days=10)
+    got = {(item.user.username, item.url.rstrip("/").rsplit("/", 1)[-1]) for item in
+           InboxItem.objects.filter(kind="CAMPAIGN_TASK").select_related("user")}
+    assert {username for username, _ in got} == {"sam", "hana", "alice"}
+    assert ("sam", str(street_task.pk)) in got
+    sam_item = InboxItem.objects.get(user=world.sam, kind="CAMPAIGN_TASK")
+    assert "长风排摸" in sam_item.title and str(street_task.due_on) in sam_item.title
