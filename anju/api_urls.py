@@ -28,6 +28,7 @@ router = DefaultRouter()
 registry_api.register(router)
 intake_api.register(router)
 router.register("cases", cases_api.CaseViewSet)
+router.register("rechecks", cases_api.ReCheckViewSet)
 credit_api.register(router)
 programme_api.register(router)
 
