@@ -37,15 +37,6 @@ def party_keys(parties) -> tuple[set[str], set[tuple[str, str]]]:
     return ids, pairs
 
 
-def party_q(ids, pairs, prefix: str = "") -> Q | None:
-    q = Q()
-    for value in ids:
-        q |= Q(**{f"{prefix}id_number__iexact": value})
-    for name, phone in pairs:
-        q |= Q(**{f"{prefix}name": name, f"{prefix}phone__contains": phone})
-    return q or None
-
-
 def flat_of(address: str) -> tuple[str, str] | None:
     """(building, room) of an address, or None when it names no room. The building is a 号楼/幢 or, inside a
     弄, the 号 (铜川路123弄5号601室)."""
@@ -65,12 +56,24 @@ def case_flats(case, parties=None) -> set[tuple[str, str]]:
 
 
 def _same_party_cases(cases, case, parties):
+    """Cases among `cases` (not `case`) with a party of the same ID number, or of the same name and phone when it
+    has no ID number (phones compared by their digits, however they were typed)."""
     from cases.models import Party
 
-    q = party_q(*party_keys(parties))
-    if q is None:
+    ids, pairs = party_keys(parties)
+    if not ids and not pairs:
         return set()
-    return set(Party.objects.filter(q, case__in=cases).exclude(case=case).values_list("case_id", flat=True))
+    q = Q()
+    for value in ids:
+        q |= Q(id_number__iexact=value)
+    if pairs:
+        q |= Q(name__in={name for name, _phone in pairs})
+    found = set()
+    for case_id, id_number, name, phone in (Party.objects.filter(q, case__in=cases).exclude(case=case)
+                                            .values_list("case_id", "id_number", "name", "phone")):
+        if id_key(id_number) in ids or (not id_key(id_number) and (name.strip(), phone_key(phone)) in pairs):
+            found.add(case_id)
+    return found
 
 
 def _same_flat_cases(cases, case, flats):
