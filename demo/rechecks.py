@@ -60,7 +60,7 @@ def _reopenings_found() -> int:
                  .order_by("-closed_at", "due").first())
         if found is not None:
             stamps.stamp(ReCheck, found.pk, status=ReCheckStatus.DONE, result=ReCheckResult.RECURRED, done_at=at,
-                         done_by_id=actor_id, note=reason, follow_up_id=case_id)
+                         done_by=actor_id, note=reason, follow_up=case_id)
     made = len(stamps)
     stamps.apply()
     return made
@@ -145,7 +145,7 @@ def _clean(rng, now: datetime) -> int:
         done = datetime.combine(due + timedelta(days=rng.randint(1, 5)), datetime.min.time(), tzinfo=tz) \
             + timedelta(hours=rng.randint(9, 16))
         stamps.stamp(ReCheck, pk, status=ReCheckStatus.DONE, result=ReCheckResult.CLEAN,
-                     done_at=min(done, now - timedelta(hours=2)), done_by_id=officer_id)
+                     done_at=min(done, now - timedelta(hours=2)), done_by=officer_id)
     made = len(stamps)
     stamps.apply()
     return made
