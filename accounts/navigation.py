@@ -17,6 +17,7 @@ MENU = [
     ("cases:list", _("待法制审核"), "clipboard2-check", p.CASE_LEGAL_REVIEW, "?state=LEGAL_REVIEW"),
     ("cases:list", _("案件办理"), "folder2-open", p.CASE_LIST),
     ("cases:board", _("督办看板"), "alarm", p.CASE_BOARD),
+    ("cases:rechecks", _("回头看"), "arrow-repeat", p.RECHECK_LIST),
     ("cases:inbox", _("移交收件箱"), "envelope-paper", p.REFERRAL_INBOX),
     ("credit:duty-checks", _("物业履职检查"), "clipboard-check", p.DUTY_CHECK_LIST),
     ("credit:ranking", _("物业信用排名"), "bar-chart-steps", p.CREDIT_OVERVIEW),

@@ -68,6 +68,8 @@ CASE_ASSIGN = "case.assign"
 CASE_CLAIM = "case.claim"
 CASE_SUPERVISE = "case.supervise"              # 督办
 CASE_LEGAL_REVIEW = "case.legal_review"        # 法制审核 of a penalty before the decision
+RECHECK_LIST = "case.rechecks"                 # 回头看: the re-checks of closed cases (the officer's, the street's)
+RECHECK_RECORD = "case.recheck_record"         # record a re-check's photos and result (回潮 reopens or links)
 SUPERVISION_RESPOND = "case.supervision_respond"
 REFERRAL_INBOX = "referral.inbox"
 REFERRAL_HANDLE = "referral.handle"            # 签收, 反馈, 退回
@@ -147,6 +149,8 @@ POLICY: dict[str, Rule] = {
     CASE_CLAIM: Rule(frozenset({OFFICER}), scope="change"),
     CASE_SUPERVISE: Rule(SUPERVISORS, scope="view"),
     CASE_LEGAL_REVIEW: Rule(LEGAL_REVIEWERS, scope="change"),
+    RECHECK_LIST: Rule(STAFF, doc="the bureau, officers and streets follow the re-checks of their cases"),
+    RECHECK_RECORD: Rule(HANDLERS, scope="change", of="case", doc="those who run cases go back to the site"),
     SUPERVISION_RESPOND: Rule(frozenset({OFFICER}), scope="change", of="case", check="own_case",
                               doc="the case's officer (any officer of the street while it has none)"),
     REFERRAL_INBOX: Rule(frozenset({DEPARTMENT})),

@@ -31,6 +31,8 @@ DailyCaseCount (每日案件统计) cells (day, street, kind) are recounted from
   closed_recurred cells of the closed cases it may make 回潮 (same community and type, closed in the 90 days
   before it); the 12345 import's batch and `rebuild(start, end)`: every closed_recurred cell of the cases closed
   from 90 days before `start` to `end`;
+- a 回头看 (cases.ReCheck) saved: the closed_recurred cell of its case's closing day (a re-check that found 回潮
+  makes the case recurred, cases.indicators.recurred_q; one that reopened it moved the case's cells already);
 - bulk writes: `rebuild_case_counts()` (part of `rebuild()` without dates).
 """
 import time as _time
@@ -323,8 +325,9 @@ def recount_case_cells(cells) -> None:
             recount_case_cell(cell)
 
 
-def rebuild_case_counts() -> int:
-    """Every cell from the cases (after bulk writes); returns the rows written."""
+def rebuild_case_counts(rechecks: bool = True) -> int:
+    """Every cell from the cases (after bulk writes); returns the rows written. `rechecks=False`: before the
+    re-checks' table exists (analytics 0004 on a new database)."""
     from cases import indicators
     from cases.choices import CaseState
     from cases.indicators import OPEN_STATES
@@ -336,7 +339,7 @@ def rebuild_case_counts() -> int:
         (DailyCaseCount.FILED, cases.annotate(d=TruncDate("created_at", tzinfo=TZ))),
         (DailyCaseCount.CLOSED, closed.annotate(d=TruncDate("closed_at", tzinfo=TZ))),
         (DailyCaseCount.CLOSED_LATE, closed.filter(late_exit()).annotate(d=TruncDate("closed_at", tzinfo=TZ))),
-        (DailyCaseCount.CLOSED_RECURRED, closed.filter(indicators.recurred_q(_recurrence_window()))
+        (DailyCaseCount.CLOSED_RECURRED, closed.filter(indicators.recurred_q(_recurrence_window(), rechecks))
          .annotate(d=TruncDate("closed_at", tzinfo=TZ))),
         (DailyCaseCount.OPEN_DUE, cases.filter(state__in=OPEN_STATES, state_due__isnull=False)
          .annotate(d=F("state_due"))),
@@ -442,6 +445,17 @@ def case_post_save(sender, instance, created=False, raw=False, **kwargs):
         recount_case_cells(_with_late(before | case_cells(new)))
         return
     recount_case_cells(_with_late(before ^ case_cells(new)))
+
+
+def recheck_post_save(sender, instance, raw=False, **kwargs):
+    """A re-check's result feeds 回潮 (cases.indicators.recurred_q): its case's closed_recurred cell is recounted."""
+    from cases.models import EnforcementCase
+
+    if raw or not instance.result:
+        return
+    case = EnforcementCase.objects.filter(pk=instance.case_id).values("closed_at", "street_id").first()
+    if case and case["closed_at"] is not None:
+        recount_case_cells({(day_of(case["closed_at"]), case["street_id"], DailyCaseCount.CLOSED_RECURRED)})
 
 
 def case_post_delete(sender, instance, **kwargs):

@@ -21,7 +21,7 @@ class AnalyticsConfig(AppConfig):
         post_save.connect(aggregates.batch_post_save, sender=ImportBatch, dispatch_uid="analytics_batch")
 
         # CaseStageExit follows every input of cases.indicators.stage_exits, DailyCaseCount every case (aggregates)
-        from cases.models import CaseTransition, EnforcementCase
+        from cases.models import CaseTransition, EnforcementCase, ReCheck
         from core.models import Holiday
         from registry.models import ViolationType
 
@@ -31,6 +31,8 @@ class AnalyticsConfig(AppConfig):
         pre_save.connect(aggregates.case_pre_save, sender=EnforcementCase, dispatch_uid="analytics_case_pre")
         post_save.connect(aggregates.case_post_save, sender=EnforcementCase, dispatch_uid="analytics_case_post")
         post_delete.connect(aggregates.case_post_delete, sender=EnforcementCase, dispatch_uid="analytics_case_del")
+        # 回潮 found by a 回头看 counts in the recurrence figures (cases.indicators.recurred_q)
+        post_save.connect(aggregates.recheck_post_save, sender=ReCheck, dispatch_uid="analytics_recheck")
         post_save.connect(aggregates.violation_type_post_save, sender=ViolationType, dispatch_uid="analytics_type")
         pre_save.connect(aggregates.holiday_pre_save, sender=Holiday, dispatch_uid="analytics_holiday_pre")
         post_save.connect(aggregates.holiday_changed, sender=Holiday, dispatch_uid="analytics_holiday")

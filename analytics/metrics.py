@@ -152,9 +152,12 @@ DEFINITIONS: dict[str, Definition] = dict([
        "Reviews in the period that found the problem put right (closed as rectified) ÷ all reviews concluded in "
        "the period (rectified + not rectified and escalated).", "percent"),
     _d("recurrence_rate", "回潮率", "Recurrence rate",
-       "本期结案的案件中，结案后90日内同一小区、同一违法类型又收到诉件或线索的案件所占比例（近期结案的案件观察期未满）。",
+       "本期结案的案件中，结案后90日内同一小区、同一违法类型又收到诉件或线索，或回头看发现回潮的案件所占比例"
+       "（近期结案的案件观察期未满；回头看发现回潮而重新打开的案件，再次结案后计入）。",
        "Of the cases closed in the period, the share after whose closing a complaint or clue of the same type in "
-       "the same community came within 90 days (recently closed cases have not had their 90 days yet).", "percent"),
+       "the same community came within 90 days, or whose re-check (回头看) found the violation again (recently "
+       "closed cases have not had their 90 days yet; a case reopened by a re-check counts once closed again).",
+       "percent"),
     _d("repeated_complaints", "重复投诉", "Repeated complaints",
        "本期受理的诉件中被认定为同一事项重复反映（重复件）的件数；分母为本期受理数。",
        "Complaints received in the period found to repeat an earlier one (duplicates), of all received.",

@@ -98,3 +98,25 @@ class ReferralAdmin(SimpleHistoryAdmin):
     list_display = ["pk", "department", "street", "status", "due", "created_at"]
     list_filter = ["status", "department"]
     raw_id_fields = ["case", "complaint", "letter"]
+
+
+@admin.register(models.ReCheckRule)
+class ReCheckRuleAdmin(SimpleHistoryAdmin):
+    """回头看 intervals and the 回潮 reopening window per violation type: the administrator edits them."""
+
+    list_display = ["violation_type", "intervals", "reopen_window_days"]
+    list_select_related = ["violation_type"]
+
+
+@admin.register(models.ReCheck)
+class ReCheckAdmin(admin.ModelAdmin):
+    """Re-checks are scheduled by closing a case and recorded on their page (cases.services.recheck_record)."""
+
+    list_display = ["case", "round", "due", "status", "result", "done_at", "done_by"]
+    list_filter = ["status", "result"]
+    search_fields = ["case__number"]
+    readonly_fields = ["case", "closed_at", "round", "due", "status", "result", "note", "done_at", "done_by",
+                       "follow_up"]
+
+    def has_add_permission(self, request):
+        return False

@@ -16,15 +16,16 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts import policy
 from accounts.models import User
-from accounts.policy import may
+from accounts.policy import MayPermission, may
 from accounts.scope import serializer_view
 from cases import fines, indicators, selectors, services, workflow
-from cases.choices import CaseState, PartyKind, PartyRole, ReviewResult, ServiceManner
-from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, SupervisionOrder
+from cases.choices import CaseState, PartyKind, PartyRole, ReCheckResult, ReviewResult, ServiceManner
+from cases.models import CaseTransition, EnforcementCase, Evidence, Fine, Party, ReCheck, SupervisionOrder
 from core.api import (
     ID_MAX,
     BoundedDateField,
@@ -220,6 +221,45 @@ class CaseDetailSerializer(CaseSerializer):
         return None if view is None else PenaltySerializer(view).data
 
 
+class RepeatCaseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    violation_type = serializers.CharField()
+    state = serializers.CharField()
+    same_party = serializers.BooleanField()
+    same_flat = serializers.BooleanField()
+
+
+class RepeatComplaintSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+
+
+class RepeatSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="此前的案件数（仅本人范围内）")
+    cases = RepeatCaseSerializer(many=True)
+    complaints = RepeatComplaintSerializer(many=True)
+
+
+class ReCheckSerializer(serializers.ModelSerializer):
+    case_number = serializers.CharField(source="case.number")
+    violation_type = serializers.CharField(source="case.violation_type.code")
+    status_label = serializers.CharField(source="get_status_display")
+    result_label = serializers.CharField(source="get_result_display")
+    overdue = serializers.SerializerMethodField()
+    done_by_name = serializers.CharField(source="done_by", default=None)
+
+    class Meta:
+        model = ReCheck
+        fields = ["id", "case", "case_number", "violation_type", "closed_at", "round", "due", "status",
+                  "status_label", "overdue", "result", "result_label", "note", "done_at", "done_by", "done_by_name",
+                  "follow_up"]
+        read_only_fields = fields
+
+    def get_overdue(self, obj) -> bool:
+        return obj.status == "DUE" and obj.due < self.context.setdefault("_today", timezone.localdate())
+
+
 # --- input -------------------------------------------------------------------------------------
 
 class PenaltyInput(serializers.Serializer):
@@ -326,6 +366,19 @@ class PartyInput(serializers.Serializer):
 class EvidenceInput(serializers.Serializer):
     file = serializers.FileField()
     description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class ReCheckInput(serializers.Serializer):
+    result = serializers.ChoiceField(choices=ReCheckResult.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=20,
+                                  help_text="现场照片（至少一张）")
+    confirm = serializers.BooleanField(help_text="确认提交（提交后不能更改）；须为 true")
+
+    def validate_confirm(self, value):
+        if not value:
+            raise serializers.ValidationError("请确认提交（提交后不能更改） / confirm the submission")
+        return value
 
 
 class OpenInput(serializers.Serializer):
@@ -630,6 +683,21 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
 
     # reads
 
+    @extend_schema(responses=RepeatSerializer)
+    @action(detail=True, methods=["get"])
+    def repeat(self, request, pk=None):
+        """此户/此人：此前的案件 (the same party or flat) and the same flat's complaints — only those in the user's
+        scope (cases.repeat)."""
+        case = self._visible(pk)
+        found = selectors.repeat_offences(request.user, case)
+        return Response(RepeatSerializer({
+            "count": len(found["cases"]),
+            "cases": [{"id": c.pk, "number": c.number, "violation_type": c.violation_type.code, "state": c.state,
+                       "same_party": c.pk in found["party"], "same_flat": c.pk in found["flat"]}
+                      for c in found["cases"]],
+            "complaints": [{"id": c.pk, "received_at": c.received_at} for c in found["complaints"]],
+        }).data)
+
     @extend_schema(parameters=[PeriodInput], responses=inline_serializer("IndicatorRows", {
         "by": serializers.CharField(), "start": serializers.DateField(), "end": serializers.DateField(),
         "rows": serializers.ListField(child=serializers.DictField())}))
@@ -640,3 +708,46 @@ class CaseViewSet(RestrictedReadOnlyViewSet):
         rows = (indicators.officer_rows if v["by"] == "officer" else indicators.street_rows)(
             request.user, v["start"], v["end"])
         return Response({"by": v["by"], "start": v["start"], "end": v["end"], "rows": rows})
+
+
+# --- 回头看 (R3.6) ---------------------------------------------------------------------------------------
+
+class ReCheckApiFilter(django_filters.FilterSet):
+    show = django_filters.ChoiceFilter(choices=[("due", "due"), ("overdue", "overdue"), ("done", "done")],
+                                       method="by_show", help_text="due（待回头看）、overdue（已逾期）、done（已完成）")
+    case = IdFilter(field_name="case_id")
+
+    class Meta:
+        model = ReCheck
+        fields = []
+
+    def by_show(self, queryset, name, value):
+        return selectors.rechecks(user=self.request.user, show=value).filter(pk__in=queryset.values("pk"))
+
+
+class ReCheckViewSet(RestrictedReadOnlyViewSet):
+    """回头看: the re-checks of the user's cases (same permission as the page: policy RECHECK_LIST), and one POST
+    to record a result through cases.services.recheck_record (回潮 reopens the case or opens a linked one)."""
+
+    queryset = ReCheck.objects.select_related("case", "case__violation_type", "done_by")
+    serializer_class = ReCheckSerializer
+    filterset_class = ReCheckApiFilter
+    permission_classes = [IsAuthenticated, MayPermission.of(policy.RECHECK_LIST)]
+    ordering = ["due", "pk"]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request={"multipart/form-data": ReCheckInput}, responses={200: ReCheckSerializer, 400: None,
+                                                                            403: None})
+    @action(detail=True, methods=["post"])
+    def record(self, request, pk=None):
+        """Record the result with photos (at least one); a case outside the scope is 404, one the user may see but
+        not handle 403."""
+        recheck = object_or_404(ReCheck.objects.restrict(request.user, "view"), pk)
+        if not may(request.user, policy.RECHECK_RECORD, recheck):
+            raise PermissionDenied(CANNOT_HANDLE)
+        serializer = ReCheckInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        v = serializer.validated_data
+        recheck = services.recheck_record(recheck=recheck, actor=request.user, result=v["result"], note=v["note"],
+                                          files=v["files"])
+        return Response(ReCheckSerializer(recheck, context=self.get_serializer_context()).data)

@@ -102,3 +102,16 @@ class ReviewResult(models.TextChoices):
     ACCEPTED = "ACCEPTED", _("采纳")
     PARTLY = "PARTLY", _("部分采纳")
     REJECTED = "REJECTED", _("不予采纳")
+
+
+class ReCheckStatus(models.TextChoices):
+    """回头看: a re-check of a closed case's site (R3.6)."""
+
+    DUE = "DUE", _("待回头看")
+    DONE = "DONE", _("已回头看")
+    CANCELLED = "CANCELLED", _("已取消（案件重新打开）")
+
+
+class ReCheckResult(models.TextChoices):
+    CLEAN = "CLEAN", _("未回潮")
+    RECURRED = "RECURRED", _("回潮")

@@ -176,6 +176,32 @@ def reopen(step: Step):
     step.case.closed_at, step.case.closing_reason = None, ""
 
 
+@effect("reopen", when="after")
+def reopen_cancels_rechecks(step: Step):
+    """The re-checks still due after the earlier closing are void: the case is being handled again, and its next
+    closing schedules its own."""
+    from cases.choices import ReCheckStatus
+    from cases.models import ReCheck
+
+    ReCheck.objects.filter(case=step.case, status=ReCheckStatus.DUE).update(status=ReCheckStatus.CANCELLED)
+
+
+@effect("schedule_rechecks", when="after")
+def schedule_rechecks(step: Step):
+    """回头看 (R3.6): a closed case's site is checked again after the days its type's rule names
+    (cases.rules.recheck_intervals, edited in the admin as cases.ReCheckRule)."""
+    from cases import rules
+    from cases.models import ReCheck
+
+    case = step.case
+    closed_on = timezone.localtime(case.closed_at).date()
+    days = rules.recheck_intervals(case.violation_type)
+    ReCheck.objects.bulk_create([ReCheck(case=case, closed_at=case.closed_at, round=d,
+                                         due=closed_on + timedelta(days=d)) for d in days])
+    if days:
+        step.payload["rechecks"] = [(closed_on + timedelta(days=d)).isoformat() for d in days]
+
+
 # --- the general procedure ------------------------------------------------------------------------------------
 
 @effect("propose_penalty")

@@ -18,6 +18,7 @@ from cases.choices import (
     PartyKind,
     PartyRole,
     PaymentStatus,
+    ReCheckResult,
     ReviewResult,
     Satisfaction,
     ServiceManner,
@@ -621,3 +622,34 @@ def _has_reply(complaint) -> bool:
         return complaint.reply is not None
     except HotlineReply.DoesNotExist:
         return False
+
+
+# --- 回头看 (R3.6) -----------------------------------------------------------------------------------------
+
+RECHECK_SHOW = [("", _("全部")), ("due", _("待回头看")), ("overdue", _("已逾期")), ("done", _("已完成"))]
+
+
+class ReCheckFilterForm(forms.Form):
+    show = forms.ChoiceField(label=_("状态"), choices=RECHECK_SHOW, required=False)
+    mine = forms.BooleanField(label=_("仅我的案件"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class ReCheckForm(forms.Form):
+    """回头看的结果: photos of the site (their real type and size checked by core.uploads in the service), what was
+    found, and the confirmation of a step that cannot be undone."""
+
+    result = forms.ChoiceField(label=_("回头看结果"), choices=ReCheckResult.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("现场情况"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}), help_text=_("回潮的须写明现场情况"))
+    files = MultipleFileField(label=_("现场照片"), required=True, max_files=MAX_FILES,
+                              help_text=_("照片、视频、PDF 或 Office 文件，可多选"))
+    confirm = forms.BooleanField(label=_("我已核实现场情况，确认提交（提交后不能更改）"), required=True)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_recheck_%s")
+        super().__init__(*args, **kwargs)
+        bootstrap(self)

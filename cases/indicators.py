@@ -10,6 +10,8 @@ Definitions (a case counts for the officer it is assigned to and for its street)
 - open_now: cases not closed or referred, today.
 - overdue (慢作为): open cases past their stage deadline (`state_due`) that someone has started working on,
   i.e. not in REGISTERED — an untouched clue counts under 不作为 instead, never twice.
+- overdue_rechecks (慢作为): 回头看 re-checks still not done after their due day (cases.ReCheck), counted for the
+  case's officer and street; slow_action = overdue + overdue_rechecks.
 - untouched_cases (不作为): cases still REGISTERED after their verification deadline.
 - untouched_complaints (不作为, per street only): complaints ROUTED to the street more than
   UNTOUCHED_COMPLAINT_DAYS working days ago with no case opened and no other decision taken.
@@ -34,7 +36,7 @@ OPEN_STATES = [s for s in CaseState.values if s not in TERMINAL]
 OVERDUE, DUE_SOON = "overdue", "due_soon"
 
 METRICS = ("opened", "open_now", "closed", "overdue", "untouched_cases", "untouched_complaints",
-           "closed_without_evidence", "reversed", "reopened_90")
+           "closed_without_evidence", "reversed", "reopened_90", "overdue_rechecks")
 
 
 # --- 临期 / 超期 ---------------------------------------------------------------------------------
@@ -95,16 +97,31 @@ def overdue_at_q(day: date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}state__in": OPEN_STATES, f"{prefix}state_due__lte": day})
 
 
-def recurred_q(window: timedelta = REOPEN_WINDOW) -> Q:
+def recurred_q(window: timedelta = REOPEN_WINDOW, rechecks: bool = True) -> Q:
     """回潮: a closed case after whose closing a complaint or clue of the same violation type in the same
-    community came within `window` (not one of the case's own complaints)."""
+    community came within `window` (not one of the case's own complaints), or whose 回头看 found the violation
+    again (cases.ReCheck, result RECURRED: a case reopened by it counts once it is closed again; the old case of a
+    new linked one counts as it stands)."""
+    from cases.choices import ReCheckResult
+    from cases.models import ReCheck
     from intake.models import Complaint
 
     again = Complaint.objects.filter(
         community_id=OuterRef("community_id"), violation_type_id=OuterRef("violation_type_id"),
         received_at__gt=OuterRef("closed_at"), received_at__lte=OuterRef("closed_at") + window,
     ).exclude(case_id=OuterRef("pk"))
-    return Q(state=CaseState.CLOSED, community__isnull=False) & Q(Exists(again))
+    complained = Q(community__isnull=False) & Q(Exists(again))
+    if not rechecks:   # a migration run before the re-checks' table exists (analytics 0004)
+        return Q(state=CaseState.CLOSED) & complained
+    rechecked = ReCheck.objects.filter(case_id=OuterRef("pk"), result=ReCheckResult.RECURRED)
+    return Q(state=CaseState.CLOSED) & (complained | Q(Exists(rechecked)))
+
+
+def recheck_overdue_q(today: date | None = None, prefix: str = "") -> Q:
+    """A 回头看 not done after its due day (慢作为)."""
+    from cases.choices import ReCheckStatus
+
+    return Q(**{f"{prefix}status": ReCheckStatus.DUE, f"{prefix}due__lt": today or timezone.localdate()})
 
 
 def stage_exits(case_ids) -> dict[int, list[tuple[str, date, date | None]]]:
@@ -191,6 +208,13 @@ def _transition_counts(user, key: str, start: date, end: date):
     )
 
 
+def _recheck_counts(user, key: str, today: date):
+    from cases.models import ReCheck
+
+    return (ReCheck.objects.restrict(user, "view").filter(recheck_overdue_q(today))
+            .order_by().values(f"case__{key}").annotate(overdue_rechecks=Count("pk")))
+
+
 def untouched_complaints_q(today: date | None = None) -> Q:
     """Complaints routed to a street and left: no case, still ROUTED, received more than
     UNTOUCHED_COMPLAINT_DAYS working days ago."""
@@ -221,7 +245,7 @@ def _collect(rows, key: str, table: dict):
 def _finish(row: dict) -> dict:
     row["untouched"] = row["untouched_cases"] + row["untouched_complaints"]
     row["inaction"] = row["untouched"]                                      # 不作为
-    row["slow_action"] = row["overdue"]                                     # 慢作为
+    row["slow_action"] = row["overdue"] + row["overdue_rechecks"]          # 慢作为 (re-checks late too)
     row["wrongful_action"] = row["closed_without_evidence"] + row["reversed"]  # 乱作为 (reopenings are in reversed)
     return row
 
@@ -234,6 +258,7 @@ def officer_rows(user, start: date, end: date, today: date | None = None) -> lis
     table: dict = {}
     _collect(_case_counts(user, "officer_id", start, end, today), "officer_id", table)
     _collect(_transition_counts(user, "officer_id", start, end), "case__officer_id", table)
+    _collect(_recheck_counts(user, "officer_id", today), "case__officer_id", table)
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[pk for pk in table if pk])}
     rows = [_finish({"officer_id": pk, "officer": names.get(pk, "（未分派）"), **counts})
             for pk, counts in table.items()]
@@ -249,6 +274,7 @@ def street_rows(user, start: date, end: date, today: date | None = None) -> list
     table: dict = {pk: dict.fromkeys(METRICS, 0) for pk, _ in streets}
     _collect(_case_counts(user, "street_id", start, end, today), "street_id", table)
     _collect(_transition_counts(user, "street_id", start, end), "case__street_id", table)
+    _collect(_recheck_counts(user, "street_id", today), "case__street_id", table)
     _collect(_complaint_counts(user, today), "street_id", table)
     names = dict(streets)
     return [_finish({"street_id": pk, "street": names.get(pk, ""), **table[pk]}) for pk in

@@ -16,6 +16,8 @@ from cases.choices import (
     PartyRole,
     PaymentStatus,
     Procedure,
+    ReCheckResult,
+    ReCheckStatus,
     ReferralStatus,
     ReviewResult,
     ServiceManner,
@@ -154,6 +156,9 @@ class Evidence(models.Model):
     stage = models.CharField(_("阶段"), max_length=16, choices=CaseState.choices)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("上传人"))
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    # the 回头看 whose photos these are (taken after the case closed)
+    recheck = models.ForeignKey("ReCheck", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence",
+                                verbose_name=_("回头看"))
     objects = RestrictedManager()
 
     class Meta:
@@ -417,3 +422,66 @@ class Referral(TimeStampedModel):
     @classmethod
     def scope_q(cls, user, action="view"):
         return scope.referral_q(user, action)
+
+
+class ReCheckRule(models.Model):
+    """回头看间隔: after how many days a closed case's site is checked again, and for how long after the closing a
+    回潮 reopens the case (beyond it a new case is opened and linked), per violation type. Edited in the admin;
+    a type without a row uses cases.rules.RECHECK_DEFAULTS."""
+
+    violation_type = models.OneToOneField("registry.ViolationType", on_delete=models.CASCADE,
+                                          related_name="recheck_rule", verbose_name=_("违法类型"))
+    intervals = models.JSONField(_("回头看间隔（天）"), default=list, blank=True,
+                                 help_text=_("结案后第几天回头看，如 [30, 90]；留空则不安排回头看"))
+    reopen_window_days = models.PositiveSmallIntegerField(
+        _("回潮重新打开期限（天）"), default=90,
+        help_text=_("结案后该天数内回头看发现回潮的，重新打开原案；超过的，新立案件并关联原案"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("回头看规则")
+        verbose_name_plural = _("回头看规则")
+
+    def __str__(self):
+        return f"{self.violation_type}: {self.intervals}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        days = self.intervals
+        if not isinstance(days, list) or not all(isinstance(d, int) and 1 <= d <= 730 for d in days):
+            raise ValidationError({"intervals": _("请填写1至730之间的天数列表，如 [30, 90]")})
+        self.intervals = sorted(set(days))
+
+
+class ReCheck(models.Model):
+    """One 回头看 of a closed case: due some days after the closing (ReCheckRule), done with photos; a 回潮 reopens
+    the case or opens a new one linked to it (cases.services.recheck_record)."""
+
+    case = models.ForeignKey(EnforcementCase, on_delete=models.CASCADE, related_name="rechecks",
+                             verbose_name=_("案件"))
+    closed_at = models.DateTimeField(_("结案时间"))   # the closing it follows (a reopened case closes again)
+    round = models.PositiveSmallIntegerField(_("结案后天数"))
+    due = models.DateField(_("应回头看日期"))
+    status = models.CharField(_("状态"), max_length=10, choices=ReCheckStatus.choices, default=ReCheckStatus.DUE)
+    result = models.CharField(_("结果"), max_length=10, choices=ReCheckResult.choices, blank=True)
+    note = models.TextField(_("现场情况"), blank=True)
+    done_at = models.DateTimeField(_("回头看时间"), null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("回头看人员"))
+    follow_up = models.ForeignKey(EnforcementCase, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("回潮后续案件"))
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("回头看")
+        verbose_name_plural = _("回头看")
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["status", "due"], name="recheck_status_due_idx")]
+
+    def __str__(self):
+        return f"{self.case} +{self.round}d"
+
+    @classmethod
+    def scope_q(cls, user, action="view"):
+        return scope.case_q(user, action, prefix="case__")

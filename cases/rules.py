@@ -29,12 +29,56 @@ MEASURE_RULES = {
     "EBIKE_PARKING": {"requires": ["ORDER_CORRECT"]},
     # 群租：业主、承租人，以及房地产经纪机构或经纪人员
     "GROUP_RENTING": {"parties": [[PartyRole.OWNER], [PartyRole.TENANT], [PartyRole.AGENCY, PartyRole.AGENT]]},
-    # 垃圾不分类、乱扔小包垃圾：先教育，拒不整改的才处罚
-    "HOUSEHOLD_WASTE": {"education_first": True},
+    # 垃圾不分类、乱扔小包垃圾：先教育，拒不整改的才处罚；再次违法的（此户/此人此前已有同类案件，cases.repeat）
+    # 不再适用教育为先
+    "HOUSEHOLD_WASTE": {"education_first": True, "when_repeated": {"education_first": False}},
     "PROPERTY_NEGLIGENCE": {"parties": [[PartyRole.PROPERTY_COMPANY]]},
 }
 
 REOPEN_WINDOW = timedelta(days=90)
+
+# 回头看 (R3.6): days after the closing at which the site is checked again, per violation type, for a type the
+# administrator has not given a cases.ReCheckRule (migration cases 0016 seeds the rules from these).
+RECHECK_DEFAULTS = {
+    "ILLEGAL_CONSTRUCTION": [30, 90], "STRUCTURE_DAMAGE": [30, 90], "GROUP_RENTING": [30], "USE_CHANGE": [30],
+    "EBIKE_CHARGING": [7], "EBIKE_PARKING": [7], "COMMON_AREA_OCCUPATION": [14], "HOUSEHOLD_WASTE": [14],
+    "CONSTRUCTION_WASTE": [14], "SMALL_ADS": [7], "GREEN_DAMAGE": [30], "FACADE_DAMAGE": [30],
+    "RENOVATION_UNREGISTERED": [30], "PROPERTY_NEGLIGENCE": [30], "NON_ENFORCEMENT": [],
+}
+RECHECK_DEFAULT_DAYS = [30]
+REOPEN_WINDOW_DAYS = 90
+
+
+def _recheck_rule(violation_type):
+    from cases.models import ReCheckRule
+
+    return ReCheckRule.objects.filter(violation_type_id=violation_type.pk).first()
+
+
+def recheck_intervals(violation_type) -> list[int]:
+    """The days after closing at which a case of this type is re-checked (回头看)."""
+    rule = _recheck_rule(violation_type)
+    if rule is not None:
+        return sorted({int(d) for d in rule.intervals or []})
+    return list(RECHECK_DEFAULTS.get(violation_type.code, RECHECK_DEFAULT_DAYS))
+
+
+def reopen_window(violation_type) -> timedelta:
+    """How long after its closing a case found again (回潮) is reopened rather than followed by a new linked case."""
+    rule = _recheck_rule(violation_type)
+    return timedelta(days=rule.reopen_window_days if rule is not None else REOPEN_WINDOW_DAYS)
+
+
+def rule_of(case) -> dict:
+    """The case's type's rule, with its `when_repeated` part applied when the party or flat offended before
+    (cases.repeat.is_repeat: an earlier case of the same type in the same street)."""
+    rule = MEASURE_RULES.get(case.violation_type.code, {})
+    if "when_repeated" in rule and case.pk is not None:
+        from cases import repeat
+
+        if repeat.is_repeat(case):
+            rule = {**{k: v for k, v in rule.items() if k != "when_repeated"}, **rule["when_repeated"]}
+    return rule
 
 
 def tracks_in_progress(code: str) -> bool:
@@ -80,7 +124,7 @@ def check_measures(case, data):
     bad = [m for m in measures if m not in allowed]
     if bad:
         return _fail(f"该类违法行为不适用措施：{_labels(bad)}", f"measures not allowed for this type: {', '.join(bad)}")
-    rule = MEASURE_RULES.get(case.violation_type.code, {})
+    rule = rule_of(case)
     situation = rule.get("when_in_progress" if case.in_progress else "when_existing", {})
     required = list(rule.get("requires", [])) + list(situation.get("requires", []))
     missing = [m for m in required if m not in measures]
@@ -173,8 +217,11 @@ def check_rectify_due(case, data):
 
 
 def check_within_90_days(case, data):
-    if case.closed_at and timezone.now() - case.closed_at > REOPEN_WINDOW:
-        return _fail("结案已超过90日，请新立案件并关联原案", "closed over 90 days ago: open a new linked case")
+    """回潮 reopens a case within its type's window (ReCheckRule.reopen_window_days, 90 by default)."""
+    window = reopen_window(case.violation_type)
+    if case.closed_at and timezone.now() - case.closed_at > window:
+        return _fail(f"结案已超过{window.days}日，请新立案件并关联原案",
+                     f"closed over {window.days} days ago: open a new linked case")
     return None
 
 

@@ -296,6 +296,7 @@ def workbench(*, user) -> dict:
         SupervisionOrder.objects.restrict(user, "view")
         .filter(case__officer=user, status=SupervisionStatus.OPEN)
         .select_related("case", "issued_by").order_by("response_due"))
+    out.update(recheck_panel(user=user))
     return out
 
 
@@ -372,3 +373,62 @@ def community_panel(user, community) -> dict | None:
         "more_url": f"{reverse('cases:list')}?community={community.pk}",
         "empty": _("该小区没有执法案件"),
     }
+
+
+# --- 回头看 (R3.6) and repeat offenders ---------------------------------------------------------------
+
+RECHECK_SHOWN = 20   # re-checks on 今日工作台 (the most urgent); the rest on the 回头看 list
+
+
+def rechecks(*, user, show: str = "", mine: bool = False):
+    """The re-checks in the user's scope: `show` = "due" (not done yet), "overdue" (not done after the due day),
+    "done", "" (every one); `mine`: of the user's own cases."""
+    from cases.choices import ReCheckStatus
+    from cases.models import ReCheck
+
+    qs = (ReCheck.objects.restrict(user, "view")
+          .select_related("case", "case__violation_type", "case__community", "case__street", "case__officer",
+                          "done_by", "follow_up"))
+    if show == "due":
+        qs = qs.filter(status=ReCheckStatus.DUE)
+    elif show == "overdue":
+        qs = qs.filter(indicators.recheck_overdue_q())
+    elif show == "done":
+        qs = qs.filter(status=ReCheckStatus.DONE).order_by("-done_at", "-pk")
+    if mine:
+        qs = qs.filter(case__officer=user)
+    return qs
+
+
+def recheck_get(*, user, pk: int, action: str = "view"):
+    from cases.models import ReCheck
+
+    return get_object_or_404(ReCheck.objects.restrict(user, action).select_related(
+        "case", "case__violation_type", "case__community", "case__street", "done_by", "follow_up"), pk=pk)
+
+
+def recheck_panel(*, user) -> dict:
+    """今日工作台's 回头看: the officer's re-checks due by 临期 (overdue first), counted all."""
+    from cases.choices import ReCheckStatus
+
+    _today, until = due_limits()
+    qs = rechecks(user=user, show="due", mine=True).filter(due__lte=until).order_by("due", "pk")
+    shown = list(qs[:RECHECK_SHOWN])
+    total = len(shown) if len(shown) < RECHECK_SHOWN else qs.order_by().count()
+    for item in shown:
+        item.late = item.status == ReCheckStatus.DUE and item.due < _today
+    return {"rechecks": shown, "rechecks_total": total}
+
+
+def case_rechecks(user, case):
+    from cases.models import ReCheck
+
+    return (ReCheck.objects.restrict(user, "view").filter(case=case)
+            .select_related("done_by", "follow_up").prefetch_related("evidence").order_by("closed_at", "due"))
+
+
+def repeat_offences(user, case) -> dict:
+    """此户/此人：此前 N 起案件 — only cases and complaints in the user's scope (cases.repeat)."""
+    from cases import repeat
+
+    return repeat.earlier(user, case)

@@ -145,7 +145,7 @@ def case_open(*, violation_type, community=None, street=None, summary: str, acto
 
 
 def _open(*, violation_type, community, street_id, location, summary, officer, actor, reason, payload, origin,
-          complaints=(), opened_at=None) -> EnforcementCase:
+          complaints=(), opened_at=None, reopened_from=None) -> EnforcementCase:
     from cases.signals import case_opened
     from intake.models import Complaint
 
@@ -155,6 +155,7 @@ def _open(*, violation_type, community, street_id, location, summary, officer, a
         number=next_case_number(year, street_id=street_id),
         violation_type=violation_type, community=community, street_id=street_id,
         location=location[:300], summary=summary, officer=officer, state=CaseState.REGISTERED, state_entered_at=now,
+        reopened_from=reopened_from,
     )
     case.state_due = _deadline(case, CaseState.REGISTERED, timezone.localdate())
     _save_numbered(case, year=year)
@@ -507,3 +508,57 @@ def case_set_in_progress(*, case: EnforcementCase, in_progress: bool, actor, rea
     _record_event(locked, action="set_in_progress" if in_progress else "clear_in_progress", actor=actor,
                   reason=reason, payload={"in_progress": in_progress})
     return locked
+
+
+# --- 回头看 (R3.6) ----------------------------------------------------------------------------------
+
+@retry_when_busy
+@transaction.atomic
+def recheck_record(*, recheck, actor, result: str, note: str, files=()):
+    """Record a 回头看: photos of the site (core.uploads' checks, kept as the case's evidence) and the finding.
+    回潮 within the type's window (cases.rules.reopen_window) reopens the case through the workflow's `reopen`
+    move, its history kept; later it opens a new case linked to the old one (`reopened_from`). Either way the
+    re-check counts in 回潮 (cases.indicators.recurred_q)."""
+    from cases.choices import ReCheckResult, ReCheckStatus
+    from cases.models import ReCheck
+
+    recheck = ReCheck.objects.select_for_update(of=("self",)).select_related("case__violation_type").get(
+        pk=recheck.pk)
+    case = recheck.case
+    if not may(actor, policy.RECHECK_RECORD):
+        raise ApplicationError("您的角色不能记录回头看", "your role cannot record re-checks")
+    if not may(actor, policy.RECHECK_RECORD, recheck):
+        raise ApplicationError("该案件不在您的办理范围内", "this case is outside your scope")
+    if recheck.status != ReCheckStatus.DUE:
+        raise ApplicationError("该回头看已记录或已取消", "this re-check is already recorded or cancelled")
+    if case.state != CaseState.CLOSED:
+        raise ApplicationError("案件已重新打开，回头看不再进行", "the case was reopened: the re-check is void")
+    if result not in ReCheckResult.values:
+        raise ApplicationError("请选择回头看结果（未回潮或回潮）", "choose the result (clean or recurred)")
+    note = (note or "").strip()
+    files = list(files)
+    if not files:
+        raise ApplicationError("请上传回头看现场照片", "upload photos of the site")
+    if result == ReCheckResult.RECURRED and not note:
+        raise ApplicationError("请填写回潮的现场情况", "describe what was found again")
+    for upload in files:
+        evidence = evidence_add(case=case, upload=upload, actor=actor, description=f"回头看（结案后{recheck.round}日）",
+                                stage=CaseState.CLOSED, allow_closed=True)
+        evidence.recheck = recheck
+        evidence.save(update_fields=["recheck"])
+    recheck.status, recheck.result, recheck.note = ReCheckStatus.DONE, result, note
+    recheck.done_at, recheck.done_by = timezone.now(), actor
+    if result == ReCheckResult.RECURRED:
+        reason = f"回头看发现回潮：{note[:500]}"   # the timeline's reason: what the officer wrote
+        if rules.check_within_90_days(case, {}) is None:
+            recheck.follow_up = case_transition(case=case, action="reopen", actor=actor, reason=reason)
+        else:
+            check_may_open(actor)
+            recheck.follow_up = _open(
+                violation_type=case.violation_type, community=case.community, street_id=case.street_id,
+                location=case.location, summary=f"回头看发现回潮（原案 {case.number}）：{note}",
+                officer=_default_officer(actor) or case.officer, actor=actor,
+                reason=text(gettext_noop("回头看发现回潮，原案 {case} 已超过重新打开期限"), case=case.number),
+                payload={"recheck": recheck.pk, "reopened_from": case.pk}, origin="recheck", reopened_from=case)
+    recheck.save()
+    return recheck

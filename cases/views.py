@@ -29,6 +29,8 @@ from cases.forms import (
     MoveForm,
     PartyForm,
     PaymentForm,
+    ReCheckFilterForm,
+    ReCheckForm,
     ReferralAnswerForm,
     ReferralReturnForm,
     SupervisionForm,
@@ -167,6 +169,11 @@ def _render_case(request, case, *, bound=None, error="", stale=False, status=200
         "can_supervise": is_supervisor,
         "supervision_form": bound.pop("supervise", None) or SupervisionForm(auto_id="id_supervise_%s"),
         "complaints": complaints,
+        "rechecks": selectors.case_rechecks(user, case),
+        "reopened_from": selectors.case_list(user=user).filter(pk=case.reopened_from_id).first()
+        if case.reopened_from_id else None,
+        "repeat": selectors.repeat_offences(user, case),
+        "repeat_rule": rules.rule_of(case) != rules.MEASURE_RULES.get(case.violation_type.code, {}),
         "referrals": selectors.referral_list(user, case),
         "related": related,
         # whether the companies' credit pages open for the user (the credit app's rule, through cases.hooks)
@@ -211,6 +218,10 @@ def case_move(request, pk, action):
     except ApplicationError as exc:
         return _refused(request, pk, key, form, exc)
     messages.success(request, done_message(move, case.state))  # what happened, as the workflow table says
+    if "schedule_rechecks" in move.effects:
+        days = [r.due.isoformat() for r in case.rechecks.filter(closed_at=case.closed_at)]
+        if days:
+            messages.info(request, _("已安排回头看：%(days)s") % {"days": "、".join(days)})
     return redirect("cases:detail", pk=pk)
 
 
@@ -650,3 +661,76 @@ def hotline_replies_export(request):
     complaints = Complaint.objects.restrict(request.user, "view").filter(channel=Channel.HOTLINE,
                                                                          reply__isnull=False)
     return hotline.reply_xlsx_response(complaints)
+
+
+# --- 回头看 (R3.6) ---------------------------------------------------------------------------------
+
+def _require_rechecks(user):
+    if not may(user, policy.RECHECK_LIST):
+        raise PermissionDenied
+
+
+@login_required
+def recheck_list(request):
+    """回头看: the re-checks of the user's cases (the officer's, the street's, the district's), by status."""
+    _require_rechecks(request.user)
+    form = ReCheckFilterForm(request.GET or None)
+    show, mine = "", False
+    if form.is_valid():
+        show, mine = form.cleaned_data["show"], form.cleaned_data["mine"]
+    items = selectors.rechecks(user=request.user, show=show, mine=mine)
+    page = page_of(items, request, PAGE_SIZE)
+    today = timezone.localdate()
+    for item in page:
+        item.late = item.status == "DUE" and item.due < today
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "cases/recheck_list.html", {
+        "form": form, "page": page, "total": page.paginator.count, "query": query.urlencode(), "show": show,
+        "can_record": may(request.user, policy.RECHECK_RECORD)})
+
+
+def _render_recheck(request, recheck, *, form=None, error="", status=200):
+    from cases.choices import ReCheckStatus
+
+    case = recheck.case
+    can_record = (recheck.status == ReCheckStatus.DUE and case.state == CaseState.CLOSED
+                  and may(request.user, policy.RECHECK_RECORD, recheck))
+    return render(request, "cases/recheck_detail.html", {
+        "recheck": recheck, "case": case, "form": form or ReCheckForm(), "error": error, "can_record": can_record,
+        "reopens": rules.check_within_90_days(case, {}) is None,
+        "window": rules.reopen_window(case.violation_type).days,
+        "evidence": recheck.evidence.all(), "today": timezone.localdate()}, status=status)
+
+
+@login_required
+def recheck_detail(request, pk):
+    _require_rechecks(request.user)
+    recheck = selectors.recheck_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return _render_recheck(request, recheck)
+    if not may(request.user, policy.RECHECK_RECORD, recheck):
+        raise PermissionDenied
+    form = ReCheckForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_recheck(request, recheck, form=form, error=errors_text(form), status=400)
+    try:
+        recheck = services.recheck_record(recheck=recheck, actor=request.user, result=form.cleaned_data["result"],
+                                          note=form.cleaned_data["note"], files=form.cleaned_data["files"])
+    except ApplicationError as exc:
+        return _render_recheck(request, selectors.recheck_get(user=request.user, pk=pk), form=form,
+                               error=message_for_reader(exc), status=400)
+    messages.success(request, recheck_done_message(recheck))
+    if recheck.follow_up_id:
+        return redirect("cases:detail", pk=recheck.follow_up_id)
+    return redirect("cases:recheck", pk=pk)
+
+
+def recheck_done_message(recheck) -> str:
+    """What the re-check did: recorded clean, reopened the case, or opened a new case linked to it."""
+    if recheck.follow_up_id is None:
+        return _("已记录回头看：未回潮（案件 %(case)s）") % {"case": recheck.case.number}
+    if recheck.follow_up_id == recheck.case_id:
+        return _("已记录回头看：回潮，原案 %(case)s 已重新打开并进入核查阶段") % {"case": recheck.case.number}
+    return _("已记录回头看：回潮，原案 %(case)s 已超过重新打开期限，已新立案件 %(new)s 并关联原案") % {
+        "case": recheck.case.number, "new": recheck.follow_up.number}

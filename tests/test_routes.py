@@ -141,6 +141,10 @@ ROUTES: dict[str, Row] = {
     "cases:hotline-replies-export": page(get={200: "staff", 403: "departments companies city lena"}),
     "cases:hotline-reply": page(post={OK: "bureau oscar otis", 404: "departments companies owen sam city lena"}),
     "cases:in-progress": page("case", post={OK: "bureau oscar otis", 404: "departments companies owen sam city", 403: "lena"}),
+    # 回头看 (issue 15): the bureau, officers and streets follow their re-checks; handlers record them
+    "cases:rechecks": page(get={200: "staff", 403: "departments companies city lena"}),
+    "cases:recheck": page("recheck", get={200: "bureau oscar otis", 404: "owen sam", 403: "departments companies city lena"},
+                          post={OK: "bureau oscar otis", 404: "owen sam", 403: "departments companies city lena"}),
     "cases:inbox": page(get={403: "staff companies city lena", 200: "departments"}),
     "cases:list": page(get={200: "staff departments city lena", 403: "companies"}),
     "cases:move": page("case", post={OK: "bureau oscar otis lena", 404: "departments companies owen sam city"}),
@@ -215,6 +219,10 @@ ROUTES: dict[str, Row] = {
     "enforcementcase-fine-final": api("case", post={OK: "bureau oscar otis", 404: "departments companies owen sam", 403: "city lena"}),
     "enforcementcase-in-progress": api("case", post={OK: "bureau oscar otis", 404: "departments companies owen sam", 403: "city lena"}),
     "enforcementcase-indicator-rows": api(get={200: "*"}),
+    "enforcementcase-repeat": api("case", get={200: "bureau oscar otis city lena", 404: "departments companies owen sam"}),
+    "recheck-list": api(get={200: "staff", 403: "departments companies city lena"}),
+    "recheck-detail": api("recheck", get={200: "bureau oscar otis", 404: "owen sam", 403: "departments companies city lena"}),
+    "recheck-record": api("recheck", post={OK: "bureau oscar otis", 404: "owen sam", 403: "departments companies city lena"}),
     "enforcementcase-list": api(get={200: "*"}),  # companies: an empty list (accounts.scope.case_q)
     "enforcementcase-move": api("case", post={OK: "bureau oscar otis lena", 404: "departments companies owen sam", 403: "city"}),
     "enforcementcase-officers": api("case", get={200: "bureau oscar otis", 404: "departments companies owen sam", 403: "city lena"}),
@@ -366,7 +374,12 @@ def objects(world, settings, tmp_path):
                                           owner_street=world.caoyang, starts_on=today, working_days=5)
     problem = programme_services.problem_add(campaign=campaign, actor=world.oscar, title="楼道堆物",
                                              street=world.caoyang)
+
+    from cases.models import ReCheck
+
+    recheck = ReCheck.objects.create(case=case, closed_at=timezone.now(), round=7, due=today)
     return {
+        "recheck": recheck,
         "case": case, "complaint": complaint, "case_complaint": owner.complaints.first(), "order": order,
         "fine": Fine.objects.get(pk=fine.pk), "evidence": Evidence.objects.filter(case=case).first(),
         "document": Document.objects.filter(case=case).first(), "referral": referral, "check": check,

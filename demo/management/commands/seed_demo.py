@@ -35,6 +35,9 @@ ACTIVITY_STEPS: list = [
      lambda *, tally, progress, now: _app_demo("credit", tally=tally, progress=progress, now=now)),
     ("存量违建台账 illegal-construction inventory",
      lambda *, tally, progress, now: _app_demo("programme", tally=tally, progress=progress, now=now)),
+    # 回头看: the re-checks the closings above scheduled, recorded; two 回潮 and a repeat-offender flat
+    ("回头看 re-checks",
+     lambda *, tally, progress, now: _app_demo("rechecks", tally=tally, progress=progress, now=now)),
     # Last: the steps above write complaints in bulk and back-date them (no signals), so the daily complaint
     # counts the analytics pages read are rebuilt from them (analytics.aggregates).
     ("每日诉件统计 daily complaint counts", lambda *, tally, progress, now: _rebuild_aggregates()),
