@@ -82,17 +82,33 @@ def test_the_daily_task_tells_each_officer_once_per_deadline(world):
     EnforcementCase.objects.filter(pk=late.pk).update(state_due=today - timedelta(days=3))
     EnforcementCase.objects.filter(pk=far.pk).update(state_due=today + timedelta(days=30))
     InboxItem.objects.all().delete()
-    assert reminders.inbox_due(today) == {InboxKind.DUE_SOON: 1, InboxKind.OVERDUE: 1}
+    assert reminders.inbox_due(today) == {InboxKind.DUE_SOON: 1, InboxKind.OVERDUE: 1, InboxKind.RECHECK_DUE: 0}
     assert only(InboxKind.DUE_SOON) == [("oscar", soon.pk)]
     assert only(InboxKind.OVERDUE) == [("owen", late.pk)]
     # idempotent: the next run, the next day, and the command make nothing new while the deadline stands
-    assert reminders.inbox_due(today) == {InboxKind.DUE_SOON: 0, InboxKind.OVERDUE: 0}
+    assert reminders.inbox_due(today) == {InboxKind.DUE_SOON: 0, InboxKind.OVERDUE: 0, InboxKind.RECHECK_DUE: 0}
     call_command("inbox_due", stdout=open("/dev/null", "w"))
     assert InboxItem.objects.count() == 2
     # a new stage deadline that is passed again is news again
     EnforcementCase.objects.filter(pk=late.pk).update(state_due=today - timedelta(days=1))
     assert reminders.inbox_due(today)[InboxKind.OVERDUE] == 1
     assert only(InboxKind.OVERDUE) == [("owen", late.pk), ("owen", late.pk)]
+
+
+def test_a_recheck_falling_due_tells_the_officer_of_its_case_once(world):
+    from cases.models import ReCheck
+
+    today = timezone.localdate()
+    mine = open_case(world, "ILLEGAL_CONSTRUCTION")                                         # oscar's
+    other = open_case(world, "ILLEGAL_CONSTRUCTION", community=world.changfeng_b, actor=world.owen)
+    due = ReCheck.objects.create(case=mine, closed_at=timezone.now(), round=30, due=today)
+    ReCheck.objects.create(case=other, closed_at=timezone.now(), round=30, due=today + timedelta(days=30))  # far
+    ReCheck.objects.create(case=other, closed_at=timezone.now(), round=7, due=today, status="DONE")      # done
+    InboxItem.objects.all().delete()
+    assert reminders.inbox_due(today)[InboxKind.RECHECK_DUE] == 1
+    assert only(InboxKind.RECHECK_DUE) == [("oscar", due.pk)]
+    assert InboxItem.objects.get(kind=InboxKind.RECHECK_DUE).url == reverse("cases:recheck", args=[due.pk])
+    assert reminders.inbox_due(today)[InboxKind.RECHECK_DUE] == 0
 
 
 def test_the_inbox_and_sms_pages_in_english(client, world):
