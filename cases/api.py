@@ -245,6 +245,8 @@ class ReCheckSerializer(serializers.ModelSerializer):
     case_number = serializers.CharField(source="case.number")
     violation_type = serializers.CharField(source="case.violation_type.code")
     status_label = serializers.CharField(source="get_status_display")
+    result = serializers.ChoiceField(choices=ReCheckResult.choices, allow_blank=True, read_only=True,
+                                     help_text="回头看结果：CLEAN 未回潮，RECURRED 回潮；未回头看时为空")
     result_label = serializers.CharField(source="get_result_display")
     overdue = serializers.SerializerMethodField()
     done_by_name = serializers.CharField(source="done_by", default=None)

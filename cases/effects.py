@@ -183,7 +183,9 @@ def reopen_cancels_rechecks(step: Step):
     from cases.choices import ReCheckStatus
     from cases.models import ReCheck
 
-    ReCheck.objects.filter(case=step.case, status=ReCheckStatus.DUE).update(status=ReCheckStatus.CANCELLED)
+    for recheck in ReCheck.objects.filter(case=step.case, status=ReCheckStatus.DUE):  # a few; no status in bulk
+        recheck.status = ReCheckStatus.CANCELLED
+        recheck.save(update_fields=["status"])
 
 
 @effect("schedule_rechecks", when="after")

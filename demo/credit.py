@@ -276,7 +276,8 @@ def _chain(ctx: Context, *, filed: date, plan: Plan, complaint=None, check=None)
         answered = _at(filed + timedelta(days=ANSWER), 16)
         yield answered
         # the service checks the deadline against the real today: let the company answer now, then date it
-        backdate.restamp(DutyCheck.objects.filter(pk=check.pk), answer_due=ctx.today)
+        # (the real today, not the demo's: a load that runs past midnight would otherwise be refused)
+        backdate.restamp(DutyCheck.objects.filter(pk=check.pk), answer_due=timezone.localdate())
         fulfilled = outcome == "FULFILLED"
         services.duty_check_answer(check=check, actor=user, statement=ANSWERS[0 if fulfilled else 2],
                                    files=[_photo("劝阻照片.jpg")] if fulfilled else [], dissuaded=fulfilled or None)

@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.choices import Role
 from cases import workflow
@@ -223,7 +224,14 @@ def test_the_message_after_a_move_says_what_happened(client, world, move, langua
     with translation.override(language):
         expected = str(done_message(move, move.target))
         assert str(move.done) in expected
-    assert [str(m) for m in get_messages(response.wsgi_request)] == [expected]
+    said = [str(m) for m in get_messages(response.wsgi_request)]
+    assert said[0] == expected
+    if "schedule_rechecks" in move.effects:  # a closing also says when the site will be checked again (回头看)
+        dues = "、".join(r.due.isoformat() for r in case.rechecks.all())
+        with translation.override(language):
+            assert dues and said[1:] == [str(_("已安排回头看：%(days)s") % {"days": dues})]
+    else:
+        assert said[1:] == []
     assert (language == "en") != bool(CJK.search(expected))
 
 
