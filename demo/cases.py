@@ -219,7 +219,7 @@ def _delay(rng, allowed: int | None, slow: bool) -> int:
 
 def _measures(rng, code: str, in_progress: bool, path: str) -> tuple[list[str], list[str]]:
     """(decision's measures, measures recorded as done at closing) per seed 001 §二 (cases.rules)."""
-    fine = path == "execute" or rng.random() < 0.2
+    fine = path == "execute" or rng.random() < 0.3
     if code == "ILLEGAL_CONSTRUCTION":
         if in_progress:
             return (["STOP", "DEMOLISH", "FINE"] if fine else ["STOP", "DEMOLISH"]), ["STOP", "DEMOLISH"]

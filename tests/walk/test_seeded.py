@@ -15,6 +15,7 @@ def test_the_demo_shows_rechecks_done_and_due_two_recurrences_and_a_repeat_flat(
 
     from cases import repeat
     from cases.models import EnforcementCase, ReCheck
+    from demo import rechecks
 
     assert ReCheck.objects.filter(status="DONE", result="CLEAN").exists()
     assert ReCheck.objects.filter(status="DUE").exists()
@@ -24,5 +25,8 @@ def test_the_demo_shows_rechecks_done_and_due_two_recurrences_and_a_repeat_flat(
     assert linked.reopened_from_id is not None
     lead = demo_user("lead")
     assert linked.reopened_from_id in repeat.earlier(lead, linked)["party"]
-    first, second = EnforcementCase.objects.filter(location__endswith="6号1102室").order_by("created_at")
-    assert repeat.earlier(lead, second)["flat"] == {first.pk}
+    flat = EnforcementCase.objects.filter(location__endswith=rechecks.FLAT, violation_type__code="GROUP_RENTING",
+                                          summary="巡查发现该户疑似群租")
+    first, second = flat.get(parties__name="周某"), flat.get(parties__name="吴某")
+    assert first.location == second.location and first.created_at < second.created_at
+    assert first.pk in repeat.earlier(lead, second)["flat"]
