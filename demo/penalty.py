@@ -21,7 +21,7 @@ HEARING_PLACE = "区城管执法局听证室（普陀区大渡河路）"
 DISCUSSION_PARTICIPANTS = "周立群（区局督察）、法制科负责人、执法大队大队长、承办中队中队长"
 MANNERS = {"IN_PERSON": 6, "POST": 3, "LEFT": 1}
 SUMMARY_TYPES = {"EBIKE_CHARGING", "SMALL_ADS", "EBIKE_PARKING"}
-SUMMARY_SHARE = 0.3            # of those types' fined cases: decided on the spot (简易程序)
+SUMMARY_SHARE = 0.6            # of those types' fined cases: decided on the spot (简易程序)
 DEFENCE = {"statement": 3, "waiver": 3, "lapse": 4}   # what the party does after the notice was served
 REVIEW = {"PARTLY": 2, "REJECTED": 3}
 # A few plans get a rarer fate (the demo's planner counts them): hearings, court enforcement, fines left overdue.
